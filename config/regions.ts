@@ -1,0 +1,90 @@
+/**
+ * AWS regions and partitions. ARNs, service principals and `kms:ViaService`
+ * values differ between partitions, so every ARN the project builds goes
+ * through these functions.
+ */
+
+/** The AWS partitions that have ECR and KMS. */
+export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
+
+/** Regions in which ECR and KMS are offered (commercial, GovCloud and China). */
+export const AWS_REGIONS: readonly string[] = [
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-west-1',
+  'us-west-2',
+];
+
+const KNOWN_REGIONS = new Set(AWS_REGIONS);
+
+export function isAwsRegion(region: string): boolean {
+  return KNOWN_REGIONS.has(region);
+}
+
+/** The partition a region belongs to. */
+export function partitionOf(region: string): Partition {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** DNS suffix of service endpoints in a region (`amazonaws.com`, `amazonaws.com.cn`). */
+export function dnsSuffixOf(region: string): string {
+  return partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** The ECR endpoint name used by `kms:ViaService`, e.g. `ecr.us-west-2.amazonaws.com`. */
+export function ecrServiceEndpoint(region: string): string {
+  return `ecr.${region}.${dnsSuffixOf(region)}`;
+}
+
+/** The partition of an ARN (`arn:<partition>:...`), or undefined when it is not an ARN. */
+export function partitionOfArn(arn: string): string | undefined {
+  const match = /^arn:([a-z-]+):/.exec(arn);
+  return match ? match[1] : undefined;
+}
+
+export function accountRootArn(partition: Partition, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
+export function iamRoleArn(partition: Partition, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+export function ecrRepositoryArn(partition: Partition, region: string, accountId: string, repositoryName: string): string {
+  return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
+}

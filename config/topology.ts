@@ -1,0 +1,201 @@
+/**
+ * The deployment plan derived from a validated config: which registries exist,
+ * which stack manages each, what each replicates and to whom. Pure data, no
+ * constructs: stacks and the audit read the same plan.
+ */
+import { AccountConfig, Config, RepositoryConfig, REPLICATION_LIMITS } from './schema';
+import { Partition, partitionOf } from './regions';
+
+/** One private registry: an account in a region. */
+export interface Registry {
+  readonly accountName: string;
+  readonly account: AccountConfig;
+  readonly region: string;
+  readonly partition: Partition;
+}
+
+/** A registry that receives replicated images. */
+export interface DestinationRegistryPlan {
+  readonly stackName: string;
+  readonly registry: Registry;
+  /** The repositories pre-created here, with the same names as in the sources. Sorted by name. */
+  readonly repositories: readonly RepositoryConfig[];
+  /** Every replication filter (repository name prefix) that lands here. Sorted. */
+  readonly replicationFilters: readonly string[];
+  /** Other accounts that replicate into this registry, with the filters each uses. Sorted by account name. */
+  readonly crossAccountSources: readonly CrossAccountSource[];
+  /** Whether repository creation templates are created (off when any source entry turns them off). */
+  readonly repositoryCreationTemplates: boolean;
+}
+
+/** An account whose source registries replicate into a destination of another account. */
+export interface CrossAccountSource {
+  readonly accountName: string;
+  readonly account: AccountConfig;
+  readonly replicationFilters: readonly string[];
+}
+
+/** A registry whose images are replicated elsewhere. */
+export interface SourceRegistryPlan {
+  readonly stackName: string;
+  readonly registry: Registry;
+  readonly repositories: readonly RepositoryConfig[];
+  /** Destinations in config order. */
+  readonly destinations: readonly DestinationRegistryPlan[];
+  readonly replicationFilters: readonly string[];
+  readonly replicationRules: readonly ReplicationRulePlan[];
+}
+
+export interface ReplicationRulePlan<D = Registry> {
+  readonly destinations: readonly D[];
+  readonly filters: readonly string[];
+}
+
+export interface DeploymentPlan {
+  readonly destinations: readonly DestinationRegistryPlan[];
+  readonly sources: readonly SourceRegistryPlan[];
+}
+
+export function registryKey(accountName: string, region: string): string {
+  return `${accountName}/${region}`;
+}
+
+/** Stack names are state keys and workspace names: `ecr-destination-<account>-<region>`. */
+export function destinationStackName(accountName: string, region: string): string {
+  return `ecr-destination-${accountName}-${region}`;
+}
+
+/** `ecr-source-<account>-<region>`. */
+export function sourceStackName(accountName: string, region: string): string {
+  return `ecr-source-${accountName}-${region}`;
+}
+
+/**
+ * The smallest set of `PREFIX_MATCH` filters that replicates the given
+ * repositories: a name that starts with another listed name is already
+ * covered by it. Sorted, so names sharing a prefix are adjacent.
+ */
+export function replicationFiltersFor(repositoryNames: readonly string[]): string[] {
+  const sorted = [...new Set(repositoryNames)].sort();
+  const filters: string[] = [];
+  for (const name of sorted) {
+    const last = filters[filters.length - 1];
+    if (last === undefined || !name.startsWith(last)) filters.push(name);
+  }
+  return filters;
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * Replication rules for one source: every destination receives every filter.
+ * A rule holds at most 25 destinations and 100 filters, so the cross product
+ * of destination chunks and filter chunks keeps the meaning.
+ */
+export function replicationRulesFor<D>(destinations: readonly D[], filters: readonly string[]): ReplicationRulePlan<D>[] {
+  const rules: ReplicationRulePlan<D>[] = [];
+  for (const destinationChunk of chunk(destinations, REPLICATION_LIMITS.destinationsPerRule)) {
+    for (const filterChunk of chunk(filters, REPLICATION_LIMITS.filtersPerRule)) {
+      rules.push({ destinations: destinationChunk, filters: filterChunk });
+    }
+  }
+  return rules;
+}
+
+/** Repository names a source replicates: its own list, or every repository of the file. */
+export function sourceRepositoryNames(config: Pick<Config, 'repositories'>, source: { readonly repositories?: readonly string[] }): string[] {
+  return source.repositories ? [...source.repositories] : config.repositories.map((repository) => repository.name);
+}
+
+function byName(left: { name: string }, right: { name: string }): number {
+  return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
+}
+
+/** Derives the plan. The config must have passed validation. */
+export function planDeployment(config: Config): DeploymentPlan {
+  const repositoriesByName = new Map(config.repositories.map((repository) => [repository.name, repository]));
+  const registryOf = (accountName: string, region: string): Registry => ({
+    accountName,
+    account: config.accounts[accountName],
+    region,
+    partition: partitionOf(region),
+  });
+
+  interface DestinationDraft {
+    registry: Registry;
+    repositoryNames: Set<string>;
+    filtersByAccount: Map<string, Set<string>>;
+    templates: boolean;
+  }
+  const drafts = new Map<string, DestinationDraft>();
+
+  const sourceDrafts = config.sources.map((source) => {
+    const names = sourceRepositoryNames(config, source);
+    const filters = replicationFiltersFor(names);
+    const destinationKeys = source.destinations.map((destination) => {
+      const key = registryKey(destination.account, destination.region);
+      let draft = drafts.get(key);
+      if (!draft) {
+        draft = {
+          registry: registryOf(destination.account, destination.region),
+          repositoryNames: new Set(),
+          filtersByAccount: new Map(),
+          templates: true,
+        };
+        drafts.set(key, draft);
+      }
+      names.forEach((name) => draft!.repositoryNames.add(name));
+      const accountFilters = draft.filtersByAccount.get(source.account) ?? new Set<string>();
+      filters.forEach((filter) => accountFilters.add(filter));
+      draft.filtersByAccount.set(source.account, accountFilters);
+      draft.templates = draft.templates && destination.repositoryCreationTemplates;
+      return key;
+    });
+    return { source, names, filters, destinationKeys };
+  });
+
+  const destinationPlans = new Map<string, DestinationRegistryPlan>();
+  for (const [key, draft] of drafts) {
+    const allFilters = replicationFiltersFor([...draft.filtersByAccount.values()].flatMap((filters) => [...filters]));
+    const crossAccountSources = [...draft.filtersByAccount.entries()]
+      .filter(([accountName]) => accountName !== draft.registry.accountName)
+      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+      .map(([accountName, filters]) => ({
+        accountName,
+        account: config.accounts[accountName],
+        replicationFilters: replicationFiltersFor([...filters]),
+      }));
+    destinationPlans.set(key, {
+      stackName: destinationStackName(draft.registry.accountName, draft.registry.region),
+      registry: draft.registry,
+      repositories: [...draft.repositoryNames].map((name) => repositoriesByName.get(name)!).sort(byName),
+      replicationFilters: allFilters,
+      crossAccountSources,
+      repositoryCreationTemplates: draft.templates,
+    });
+  }
+
+  const sources = sourceDrafts.map(({ source, names, filters, destinationKeys }) => {
+    const destinations = destinationKeys.map((key) => destinationPlans.get(key)!);
+    return {
+      stackName: sourceStackName(source.account, source.region),
+      registry: registryOf(source.account, source.region),
+      repositories: names.map((name) => repositoriesByName.get(name)!).sort(byName),
+      destinations,
+      replicationFilters: filters,
+      replicationRules: replicationRulesFor(
+        destinations.map((destination) => destination.registry),
+        filters,
+      ),
+    };
+  });
+
+  const destinations = [...destinationPlans.values()].sort((left, right) =>
+    left.stackName < right.stackName ? -1 : left.stackName > right.stackName ? 1 : 0,
+  );
+  return { destinations, sources };
+}

@@ -1,0 +1,12 @@
+/** The registry a construct or stack is bound to: one account in one region. */
+import { Partition } from '../config/regions';
+
+export interface RegistryLocation {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: Partition;
+}
+
+export function describeRegistry(location: RegistryLocation): string {
+  return `account ${location.accountId} in ${location.region}`;
+}

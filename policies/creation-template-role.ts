@@ -1,0 +1,50 @@
+/**
+ * The role ECR assumes when a repository creation template creates a
+ * replicated repository encrypted with a customer-managed key.
+ */
+import { ecrServiceEndpoint, Partition } from '../config/regions';
+import { policyDocument, PolicyDocument } from './policy-document';
+import { repositoryArnsForFilters } from './registry-policy';
+
+export const TEMPLATE_ROLE_ECR_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'];
+export const TEMPLATE_ROLE_KMS_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'];
+
+/** Only ECR, acting for this account, may assume the role. */
+export function ecrTrustPolicy(accountId: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: 'AllowEcrForThisAccount',
+      Effect: 'Allow',
+      Principal: { Service: 'ecr.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+    },
+  ]);
+}
+
+export interface TemplateRolePolicyProps {
+  readonly partition: Partition;
+  readonly region: string;
+  readonly accountId: string;
+  readonly replicationFilters: readonly string[];
+  /** ARN of the destination key (usually a token). */
+  readonly keyArn: string;
+}
+
+export function creationTemplateRolePolicy(props: TemplateRolePolicyProps): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: 'CreateReplicatedRepositories',
+      Effect: 'Allow',
+      Action: TEMPLATE_ROLE_ECR_ACTIONS,
+      Resource: repositoryArnsForFilters(props.partition, props.region, props.accountId, props.replicationFilters),
+    },
+    {
+      Sid: 'EncryptWithTheRegistryKey',
+      Effect: 'Allow',
+      Action: TEMPLATE_ROLE_KMS_ACTIONS,
+      Resource: props.keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': ecrServiceEndpoint(props.region) } },
+    },
+  ]);
+}

@@ -1,0 +1,51 @@
+/**
+ * The destination registry's permission statement for cross-account
+ * replication (seed 000): each source account may create and replicate into
+ * the repositories its filters cover, and nothing else.
+ */
+import { accountRootArn, ecrRepositoryArn, Partition } from '../config/regions';
+import { policyDocument, PolicyDocument, sortedUnique } from './policy-document';
+
+export const REPLICATION_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
+
+export interface ReplicatingAccount {
+  /** Name used in the statement id. */
+  readonly name: string;
+  readonly accountId: string;
+  /** `PREFIX_MATCH` filters the account replicates with. */
+  readonly replicationFilters: readonly string[];
+}
+
+export interface RegistryPolicyProps {
+  readonly partition: Partition;
+  readonly region: string;
+  /** The destination registry's account. */
+  readonly accountId: string;
+  readonly sources: readonly ReplicatingAccount[];
+}
+
+/** Repository ARNs a set of `PREFIX_MATCH` filters can reach: `repository/<filter>*`. */
+export function repositoryArnsForFilters(partition: Partition, region: string, accountId: string, filters: readonly string[]): string[] {
+  return sortedUnique(filters.map((filter) => `${ecrRepositoryArn(partition, region, accountId, filter)}*`));
+}
+
+export function replicationRegistryPolicy(props: RegistryPolicyProps): PolicyDocument {
+  const statements = [...props.sources]
+    .sort((left, right) => (left.accountId < right.accountId ? -1 : left.accountId > right.accountId ? 1 : 0))
+    .map((source) => ({
+      Sid: `AllowReplicationFrom${pascalCase(source.name)}${source.accountId}`,
+      Effect: 'Allow' as const,
+      Principal: { AWS: accountRootArn(props.partition, source.accountId) },
+      Action: REPLICATION_ACTIONS,
+      Resource: repositoryArnsForFilters(props.partition, props.region, props.accountId, source.replicationFilters),
+    }));
+  return policyDocument(statements);
+}
+
+function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,68 @@
+/**
+ * The project's own Terraform CLI configuration. Terraform is never pointed at
+ * the machine's global config: on a machine with an offline provider mirror
+ * (TF_PLUGIN_MIRROR, or /opt/tf-plugins when it exists) providers come from
+ * it; elsewhere from the public registry. Either way through a plugin cache
+ * inside the project, so `terraform init` downloads or copies a provider once.
+ */
+import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
+const DEFAULT_MIRROR = '/opt/tf-plugins';
+
+export function providerMirror(environment: NodeJS.ProcessEnv = process.env): string | undefined {
+  const named = environment.TF_PLUGIN_MIRROR;
+  if (named) return named;
+  return existsSync(DEFAULT_MIRROR) ? DEFAULT_MIRROR : undefined;
+}
+
+/** Writes `.terraform-cli/terraformrc` and returns its path. */
+export function writeTerraformCliConfig(root: string = PROJECT_ROOT): string {
+  const directory = path.join(root, '.terraform-cli');
+  const cache = path.join(directory, 'plugin-cache');
+  mkdirSync(cache, { recursive: true });
+  const mirror = providerMirror();
+  const installation = mirror
+    ? `provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+`
+    : '';
+  const file = path.join(directory, 'terraformrc');
+  writeFileSync(file, `plugin_cache_dir = ${JSON.stringify(cache)}\n${installation}`);
+  return file;
+}
+
+/** Environment for running terraform with the project's CLI config, quietly and non-interactively. */
+export function terraformEnvironment(root: string = PROJECT_ROOT): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: writeTerraformCliConfig(root),
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+  };
+}
+
+export function runTerraform(args: readonly string[], cwd: string, options: ExecFileSyncOptions = {}): string {
+  return execFileSync('terraform', [...args], {
+    cwd,
+    env: terraformEnvironment(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  }) as string;
+}
+
+if (require.main === module) {
+  process.stdout.write(`${writeTerraformCliConfig()}\n`);
+}

@@ -1,0 +1,3 @@
+// The cdktf jest matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...).
+const cdktf = require('cdktf');
+cdktf.Testing.setupJest();

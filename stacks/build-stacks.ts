@@ -1,0 +1,26 @@
+/** One stack per destination registry and one per source registry, from a validated config. */
+import { Construct } from 'constructs';
+import { Config } from '../config/schema';
+import { planDeployment } from '../config/topology';
+import { DestinationStack } from './destination-stack';
+import { SourceStack } from './source-stack';
+
+export interface ReplicationStacks {
+  readonly destinations: readonly DestinationStack[];
+  readonly sources: readonly SourceStack[];
+}
+
+export function buildReplicationStacks(scope: Construct, config: Config): ReplicationStacks {
+  const plan = planDeployment(config);
+  const shared = { keys: config.keys, tags: config.tags, backend: config.backend, endpoint: config.endpoint };
+  const destinations = plan.destinations.map((destination) => new DestinationStack(scope, { ...shared, plan: destination }));
+  const sources = plan.sources.map(
+    (source) =>
+      new SourceStack(scope, {
+        ...shared,
+        plan: source,
+        destinationStacks: destinations.filter((stack) => source.destinations.includes(stack.plan)),
+      }),
+  );
+  return { destinations, sources };
+}

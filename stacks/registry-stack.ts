@@ -1,0 +1,110 @@
+/**
+ * Base of every stack: bound to one registry (account + region), with its
+ * aliased provider, its state backend, readable Terraform addresses, and the
+ * registry's customer-managed key and encrypted repositories.
+ */
+import { Construct, Node } from 'constructs';
+import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
+import { Registry } from '../config/topology';
+import { registryProvider } from '../modules/aws-provider';
+import { EcrEncryptionKey } from '../modules/encryption-key';
+import { EncryptedRepositories } from '../modules/encrypted-repositories';
+import { RegistryLocation } from '../modules/registry';
+import { useStateBackend } from './state-backend';
+
+export interface RegistryStackProps {
+  readonly registry: Registry;
+  readonly repositories: readonly RepositoryConfig[];
+  readonly keys: KeysConfig;
+  /** Default tags of the provider. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly backend: BackendConfig;
+  /** @default - real AWS endpoints */
+  readonly endpoint?: EndpointConfig;
+}
+
+/** The construct id of a stack-level resource whose address is the construct's own id. */
+const DEFAULT_CHILD_ID = 'Resource';
+
+export abstract class RegistryStack extends TerraformStack {
+  readonly stackName: string;
+  readonly provider: AwsProvider;
+  readonly location: RegistryLocation;
+  readonly registry: Registry;
+  readonly props: RegistryStackProps;
+
+  protected constructor(scope: Construct, stackName: string, props: RegistryStackProps) {
+    super(scope, stackName);
+    this.stackName = stackName;
+    this.props = props;
+    this.registry = props.registry;
+    this.location = { accountId: props.registry.account.id, region: props.registry.region, partition: props.registry.partition };
+    useStateBackend(this, stackName, props.backend, props.endpoint);
+    this.provider = registryProvider(this, {
+      accountName: props.registry.accountName,
+      accountId: props.registry.account.id,
+      region: props.registry.region,
+      deployRoleArn: props.registry.account.deployRoleArn,
+      defaultTags: props.tags,
+      endpoint: props.endpoint,
+    });
+  }
+
+  /** The registry's key, administered and used by the account's principals from the config. */
+  protected createKey(ecrServiceRoleArns: readonly string[] = []): EcrEncryptionKey {
+    return new EcrEncryptionKey(this, 'kms_key', {
+      provider: this.provider,
+      location: this.location,
+      administrators: this.registry.account.keyAdministrators,
+      users: this.registry.account.keyUsers,
+      ecrServiceRoleArns,
+      deletionWindowInDays: this.props.keys.deletionWindowInDays,
+      alias: this.props.keys.alias,
+    });
+  }
+
+  protected createRepositories(key: EcrEncryptionKey): EncryptedRepositories {
+    return new EncryptedRepositories(this, 'repositories', {
+      provider: this.provider,
+      location: this.location,
+      key,
+      repositories: this.props.repositories,
+    });
+  }
+
+  /** Outputs both stack roles share; the source stack's guard reads them from destinations. */
+  protected outputRegistry(key: EcrEncryptionKey, repositories: EncryptedRepositories): void {
+    this.output('registry_id', this.location.accountId, 'Account id of the registry');
+    this.output('region', this.location.region, 'Region of the registry');
+    this.output('kms_key_arn', key.arn, 'ARN of the customer-managed key that encrypts the repositories');
+    this.output('kms_key_alias', key.alias.name, 'Alias of the key');
+    this.output('repositories', repositories.attributesByName, 'Repositories by name: arn, url, registry_id, encryption_type and kms_key');
+  }
+
+  /** A snake_case output; its construct lives under `outputs/` so names never clash with resources. */
+  protected output(name: string, value: unknown, description: string): TerraformOutput {
+    const output = new TerraformOutput(this.outputScope, name, { value, description });
+    output.overrideLogicalId(name);
+    return output;
+  }
+
+  private get outputScope(): Construct {
+    return (this.node.tryFindChild('outputs') as Construct | undefined) ?? new Construct(this, 'outputs');
+  }
+
+  /**
+   * Terraform addresses are state: they come from construct ids below the
+   * stack joined with "_", a construct's main resource taking its id alone
+   * (`aws_kms_key.kms_key`, `aws_kms_alias.kms_key_alias`). No hashes, so
+   * they read well in plans and never change by accident.
+   */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof Node ? element : element.node;
+    const scopes = node.scopes;
+    const ids = scopes.slice(scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    const parts = ids.filter((id, index) => !(id === DEFAULT_CHILD_ID && index === ids.length - 1) || ids.length === 1);
+    return parts.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
+  }
+}
