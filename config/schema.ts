@@ -1,11 +1,17 @@
 /**
  * The configuration file: its schema (zod), the TypeScript types derived from
- * it, and the rules that span several fields. Every message names the rule and
- * the fix; the loader adds the field path and the value received.
+ * it, and the limits it enforces. Every message names the rule and the fix
+ * (see messages.ts); the loader adds the field path and the value received.
+ * Rules that span several fields live in rules.ts.
+ *
+ * Encryption is always a customer-managed KMS key per registry: the config
+ * deliberately offers no AES256 or aws/ecr (AWS-managed key) option.
  */
 import { z } from 'zod';
-import { isAwsRegion, partitionOf, partitionOfArn } from './regions';
+import { expects, rule } from './messages';
+import { AWS_REGIONS, isAwsRegion, partitionOf, partitionOfArn } from './regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
+import { didYouMean } from './suggest';
 
 /** ECR's repository-name pattern: lowercase segments separated by `.`, `_` or `-`, namespaces with `/`. */
 export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -14,8 +20,10 @@ export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** IAM principals a key or repository policy may name: the account root, users, roles, assumed-role sessions. */
 const PRINCIPAL_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):(iam::\d{12}:(root|user\/[\w+=,.@/-]{1,512}|role\/[\w+=,.@/-]{1,512})|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{1,64})$/;
-const ROLE_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export const ROLE_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
+/** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
+const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** Replication limits of one registry's replication configuration (ECR service quotas). */
 export const REPLICATION_LIMITS = {
@@ -28,180 +36,257 @@ export const REPLICATION_LIMITS = {
 export const KMS_GRANTS_PER_KEY_CEILING = 50_000;
 /** The figure in the ECR encryption-at-rest guide: 500 grants, so 500 repositories, per key. */
 export const DEFAULT_REPOSITORIES_PER_KEY = 500;
+/** Tags per AWS resource. */
+export const MAX_TAGS = 50;
+
+const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
 
 const RepositoryName = z
-  .string({ error: 'must be a string: the repository name, e.g. team-a/api' })
-  .min(2, { error: 'must be 2 to 256 characters long (ECR repository name limit)' })
-  .max(256, { error: 'must be 2 to 256 characters long (ECR repository name limit)' })
+  .string(expects('a repository name, e.g. team-a/api'))
+  .min(2, rule('must be 2 to 256 characters long (ECR repository name limit): use a longer name'))
+  .max(256, rule('must be 2 to 256 characters long (ECR repository name limit): use a shorter name'))
   .regex(REPOSITORY_NAME_PATTERN, {
     error:
       'must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
   });
 
 const AccountName = z
-  .string()
+  .string(expects('an account name'))
   .regex(ACCOUNT_NAME_PATTERN, {
-    error: 'must start with a lowercase letter and hold only lowercase letters, digits and "-", at most 20 characters (it becomes part of stack names)',
+    error:
+      'account names must start with a lowercase letter and hold only lowercase letters, digits and "-", at most 20 characters (they become part of stack names): rename it, e.g. build',
   });
 
-const PrincipalArn = z.string({ error: 'must be an IAM principal ARN string' }).regex(PRINCIPAL_ARN_PATTERN, {
+/** A reference to an account defined under `accounts` (checked in rules.ts). */
+const AccountReference = z.string(expects('the name of an account defined under accounts, e.g. account: build'));
+
+const PrincipalArn = z.string(expects('an IAM principal ARN, e.g. arn:aws:iam::111111111111:role/platform-admin')).regex(PRINCIPAL_ARN_PATTERN, {
   error:
-    'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name> (e.g. arn:aws:iam::111111111111:role/platform-admin)',
+    'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)',
 });
 
-const RoleArn = z.string({ error: 'must be an IAM role ARN string' }).regex(ROLE_ARN_PATTERN, {
-  error: 'must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>',
-});
+const PrincipalList = (who: string) =>
+  z.array(PrincipalArn, expects(`a list of IAM principal ARNs ${who}, e.g. [arn:aws:iam::111111111111:role/platform-admin] (or [] for none)`));
 
-const Region = z.string({ error: 'must be a string: an AWS region name such as us-west-2' }).refine(isAwsRegion, {
-  error: 'must be an AWS region name such as us-east-1, eu-west-1 or us-gov-west-1',
-});
+const RoleArn = (what: string) =>
+  z.string(expects(what)).regex(ROLE_ARN_PATTERN, {
+    error: `must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name> (e.g. ${EXAMPLE_ROLE})`,
+  });
+
+const Region = (what: string, requiredBy?: string) =>
+  z.string(expects(what, { requiredBy })).refine(isAwsRegion, {
+    error: (issue) =>
+      `must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1${typeof issue.input === 'string' ? didYouMean(issue.input, AWS_REGIONS) : ''}`,
+  });
+
+const Flag = (what: string) => z.boolean(expects(`true or false (${what})`));
 
 const TagMap = z
   .record(
     z
       .string()
-      .min(1, { error: 'tag keys must be 1 to 128 characters long' })
-      .max(128, { error: 'tag keys must be 1 to 128 characters long' })
-      .refine((key) => !key.toLowerCase().startsWith('aws:'), { error: 'tag keys must not start with "aws:" (reserved by AWS)' }),
-    z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values must be at most 256 characters long' }),
+      .min(1, rule('tag keys must be 1 to 128 characters long'))
+      .max(128, rule('tag keys must be 1 to 128 characters long: shorten the key'))
+      .refine((key) => !key.toLowerCase().startsWith('aws:'), rule('tag keys must not start with "aws:" (reserved by AWS): rename the key'))
+      .refine((key) => TAG_TEXT_PATTERN.test(key), rule('tag keys may hold only letters, digits, spaces and _ . : / = + - @: rename the key')),
+    z
+      .string(expects('a tag value: a string of at most 256 characters (quote numbers and booleans, e.g. "42")'))
+      .max(256, rule('tag values must be at most 256 characters long: shorten the value'))
+      .refine((value) => TAG_TEXT_PATTERN.test(value), rule('tag values may hold only letters, digits, spaces and _ . : / = + - @: change the value')),
+    expects('a mapping of tag keys to string values, e.g. tags: { Project: ecr-kms-replication }'),
   )
-  .refine((tags) => Object.keys(tags).length <= 50, { error: 'at most 50 tags may be set (AWS limit per resource)' });
+  .superRefine((tags, ctx) => {
+    const count = Object.keys(tags).length;
+    if (count > MAX_TAGS) {
+      ctx.addIssue({ code: 'custom', input: count, message: `at most ${MAX_TAGS} tags may be set (AWS limit per resource): remove ${count - MAX_TAGS}` });
+    }
+  });
 
-export const AccountSchema = z.strictObject({
-  /** The 12-digit AWS account id. */
-  id: z.string({ error: 'must be a 12-digit account id in quotes, e.g. "111111111111"' }).regex(ACCOUNT_ID_PATTERN, {
-    error: 'must be a 12-digit AWS account id in quotes, e.g. "111111111111"',
-  }),
-  /** Role the deployment assumes in this account. @default - the caller's credentials are used as they are */
-  deployRoleArn: RoleArn.optional(),
-  /** Principals that administer the keys of this account (KMSKeyAdmin of the CloudFormation templates). @default [] */
-  keyAdministrators: z.array(PrincipalArn).default([]),
-  /** Principals that use the keys of this account through ECR (KMSKeyUser of the CloudFormation templates). @default [] */
-  keyUsers: z.array(PrincipalArn).default([]),
-});
+export const AccountSchema = z.strictObject(
+  {
+    /** The 12-digit AWS account id. */
+    id: z.string(expects('the 12-digit AWS account id in quotes, e.g. id: "111111111111"')).regex(ACCOUNT_ID_PATTERN, {
+      error: 'must be a 12-digit AWS account id in quotes, e.g. "111111111111"',
+    }),
+    /** Role the deployment assumes in this account. @default - the caller's credentials are used as they are */
+    deployRoleArn: RoleArn(`the ARN of an IAM role in this account, e.g. ${EXAMPLE_ROLE}`).optional(),
+    /** Principals that administer the keys of this account (KMSKeyAdmin of the CloudFormation templates). @default [] */
+    keyAdministrators: PrincipalList('that administer the keys').default([]),
+    /** Principals that use the keys of this account through ECR (KMSKeyUser of the CloudFormation templates). @default [] */
+    keyUsers: PrincipalList('that use the keys through ECR').default([]),
+  },
+  expects('an account: a mapping with id (12-digit string) and optional deployRoleArn, keyAdministrators and keyUsers'),
+);
 
-export const RepositorySchema = z.strictObject({
-  name: RepositoryName,
-  /** @default IMMUTABLE */
-  imageTagMutability: z.enum(['IMMUTABLE', 'MUTABLE'], { error: 'must be IMMUTABLE or MUTABLE' }).default('IMMUTABLE'),
-  /** @default true */
-  scanOnPush: z.boolean({ error: 'must be true or false' }).default(true),
-  /** An ECR lifecycle policy ({ rules: [...] }), applied in the source and every destination. @default - none */
-  lifecyclePolicy: LifecyclePolicySchema.optional(),
-  /** Principals allowed to pull images (repository policy). @default [] */
-  pullPrincipals: z.array(PrincipalArn).default([]),
-  /** Principals allowed to push images (repository policy). @default [] */
-  pushPrincipals: z.array(PrincipalArn).default([]),
-});
+export const RepositorySchema = z.strictObject(
+  {
+    name: RepositoryName,
+    /** @default IMMUTABLE */
+    imageTagMutability: z.enum(['IMMUTABLE', 'MUTABLE'], expects('IMMUTABLE or MUTABLE (upper case)')).default('IMMUTABLE'),
+    /** @default true */
+    scanOnPush: Flag('scan images for vulnerabilities when pushed').default(true),
+    /** An ECR lifecycle policy ({ rules: [...] }), applied in the source and every destination. @default - none */
+    lifecyclePolicy: LifecyclePolicySchema.optional(),
+    /** Principals allowed to pull images (repository policy). @default [] */
+    pullPrincipals: PrincipalList('allowed to pull images').default([]),
+    /** Principals allowed to push images (repository policy). @default [] */
+    pushPrincipals: PrincipalList('allowed to push images').default([]),
+  },
+  expects('a repository: a mapping with name and optional imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals and pushPrincipals'),
+);
 
-export const DestinationSchema = z.strictObject({
-  account: AccountName,
-  region: Region,
-  /** Create repository creation templates so that repositories replication creates are KMS-encrypted. @default true */
-  repositoryCreationTemplates: z.boolean({ error: 'must be true or false' }).default(true),
-});
+export const DestinationSchema = z.strictObject(
+  {
+    account: AccountReference,
+    region: Region("the destination registry's AWS region, e.g. region: eu-west-1"),
+    /** Create repository creation templates so that repositories replication creates are KMS-encrypted. @default true */
+    repositoryCreationTemplates: Flag('create repository creation templates that encrypt replicated repositories with the key').default(true),
+  },
+  expects('a destination registry: a mapping with account and region, e.g. { account: prod, region: eu-west-1 }'),
+);
 
-export const SourceSchema = z.strictObject({
-  account: AccountName,
-  region: Region,
-  /** Names of the repositories this source replicates. @default - every repository of the file */
-  repositories: z.array(RepositoryName).optional(),
-  destinations: z.array(DestinationSchema).min(1, { error: 'must list at least one destination registry' }),
-});
+export const SourceSchema = z.strictObject(
+  {
+    account: AccountReference,
+    region: Region("the source registry's AWS region, e.g. region: us-east-1"),
+    /** Names of the repositories this source replicates. @default - every repository of the file */
+    repositories: z.array(RepositoryName, expects('a list of repository names defined under repositories, e.g. [team-a/api, web]')).optional(),
+    destinations: z
+      .array(DestinationSchema, expects('a list of destination registries, e.g. destinations: [{ account: prod, region: eu-west-1 }]'))
+      .min(1, rule('must list at least one destination registry: add e.g. { account: prod, region: eu-west-1 }')),
+  },
+  expects('a source registry: a mapping with account, region and destinations'),
+);
 
-export const KeysSchema = z.strictObject({
-  /** Waiting period before a deleted key is destroyed, 7 to 30 days. @default 30 */
-  deletionWindowInDays: z
-    .number({ error: 'must be a whole number of days from 7 to 30' })
-    .int({ error: 'must be a whole number of days from 7 to 30' })
-    .min(7, { error: 'must be a whole number of days from 7 to 30' })
-    .max(30, { error: 'must be a whole number of days from 7 to 30' })
-    .default(30),
-  /** Alias given to each registry's key. @default alias/ecr-kms-replication */
-  alias: z
-    .string()
-    .regex(KMS_ALIAS_PATTERN, { error: 'must be alias/<name> with letters, digits, "/", "_" or "-", not under alias/aws/' })
-    .default('alias/ecr-kms-replication'),
-  /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
-  repositoriesPerKey: z
-    .number()
-    .int({ error: `must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}` })
-    .min(1, { error: `must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}` })
-    .max(KMS_GRANTS_PER_KEY_CEILING, { error: `must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING} (KMS grants per key)` })
-    .default(DEFAULT_REPOSITORIES_PER_KEY),
-});
+const DAYS = 'a whole number of days from 7 to 30';
+
+export const KeysSchema = z.strictObject(
+  {
+    /** Waiting period before a deleted key is destroyed, 7 to 30 days. @default 30 */
+    deletionWindowInDays: z
+      .number(expects(DAYS))
+      .int(rule(`must be ${DAYS} (KMS deletion window)`))
+      .min(7, rule(`must be ${DAYS} (KMS deletion window)`))
+      .max(30, rule(`must be ${DAYS} (KMS deletion window)`))
+      .default(30),
+    /** Alias given to each registry's key. @default alias/ecr-kms-replication */
+    alias: z
+      .string(expects('a KMS alias, e.g. alias/ecr-kms-replication'))
+      .regex(KMS_ALIAS_PATTERN, rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'))
+      .default('alias/ecr-kms-replication'),
+    /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
+    repositoriesPerKey: z
+      .number(expects(`a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}`))
+      .int(rule(`must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}`))
+      .min(1, rule(`must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}`))
+      .max(KMS_GRANTS_PER_KEY_CEILING, rule(`must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING} (KMS grants per key)`))
+      .default(DEFAULT_REPOSITORIES_PER_KEY),
+  },
+  expects('a mapping with optional deletionWindowInDays, alias and repositoriesPerKey'),
+);
 
 const StateKeyPrefix = z
-  .string()
-  .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { error: 'must be 1 to 200 characters of letters, digits and !_.*\'()/-' });
+  .string(expects("a state key prefix, e.g. keyPrefix: ecr-kms-replication"))
+  .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, rule('must be 1 to 200 characters of letters, digits and !_.*\'()/-'));
 
-export const LocalBackendSchema = z.strictObject({
-  type: z.literal('local'),
-  /** Folder, relative to the project, that holds one state file per stack. @default terraform-state */
-  directory: z
-    .string()
-    .refine((dir) => !dir.startsWith('/') && !/^[A-Za-z]:/.test(dir) && !dir.split(/[\\/]/).includes('..'), {
-      error: 'must be a relative path inside the project (no leading "/", no "..")',
-    })
-    .default('terraform-state'),
-});
+export const LocalBackendSchema = z.strictObject(
+  {
+    type: z.literal('local'),
+    /** Folder, relative to the project, that holds one state file per stack. @default terraform-state */
+    directory: z
+      .string(expects('a folder path relative to the project, e.g. directory: terraform-state'))
+      .min(1, rule('must be a folder path relative to the project, e.g. terraform-state'))
+      .refine((dir) => !dir.startsWith('/') && !/^[A-Za-z]:/.test(dir) && !dir.split(/[\\/]/).includes('..'), {
+        error: 'must be a relative path inside the project (no leading "/", no ".."), e.g. terraform-state',
+      })
+      .default('terraform-state'),
+  },
+  expects('a local backend'),
+);
 
-export const S3BackendSchema = z.strictObject({
-  type: z.literal('s3'),
-  bucket: z.string({ error: 'is required for the s3 backend: the state bucket name' }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-    error: 'must be an S3 bucket name (3 to 63 lowercase letters, digits, "." and "-")',
-  }),
-  region: Region,
-  /** State key of a stack: `<keyPrefix>/<stack name>.tfstate`. @default ecr-kms-replication */
-  keyPrefix: StateKeyPrefix.default('ecr-kms-replication'),
-  /** S3-native state locking (Terraform >= 1.10). @default true */
-  useLockfile: z.boolean({ error: 'must be true or false' }).default(true),
-  /** DynamoDB table for state locking (the older mechanism). @default - none */
-  dynamodbTable: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'must be a DynamoDB table name (3 to 255 letters, digits, "_", "-", ".")' })
-    .optional(),
-  /** Role to assume for state access. @default - the caller's credentials */
-  roleArn: RoleArn.optional(),
-});
+export const S3BackendSchema = z.strictObject(
+  {
+    type: z.literal('s3'),
+    bucket: z
+      .string(expects('the name of the S3 bucket that holds the state files, e.g. bucket: my-terraform-state', { requiredBy: 'the s3 backend' }))
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, rule('must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit')),
+    region: Region('the AWS region of the state bucket, e.g. region: us-east-1', 'the s3 backend'),
+    /** State key of a stack: `<keyPrefix>/<stack name>.tfstate`. @default ecr-kms-replication */
+    keyPrefix: StateKeyPrefix.default('ecr-kms-replication'),
+    /** S3-native state locking (Terraform >= 1.10). @default true */
+    useLockfile: Flag('S3-native state locking').default(true),
+    /** DynamoDB table for state locking (the older mechanism). @default - none */
+    dynamodbTable: z
+      .string(expects('a DynamoDB table name, e.g. dynamodbTable: terraform-locks'))
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, rule('must be a DynamoDB table name: 3 to 255 letters, digits, "_", "-" or "."'))
+      .optional(),
+    /** Role to assume for state access. @default - the caller's credentials */
+    roleArn: RoleArn(`the ARN of the IAM role that reads and writes the state, e.g. ${EXAMPLE_ROLE}`).optional(),
+  },
+  expects('an s3 backend'),
+);
 
-export const CloudBackendSchema = z.strictObject({
-  type: z.literal('cloud'),
-  organization: z.string({ error: 'is required for the cloud backend: the HCP Terraform organization' }).regex(/^[A-Za-z0-9_-]{1,40}$/, {
-    error: 'must be an HCP Terraform organization name (letters, digits, "_", "-")',
-  }),
-  /** @default app.terraform.io */
-  hostname: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, { error: 'must be a host name such as app.terraform.io' })
-    .default('app.terraform.io'),
-  /** Workspace of a stack: `<workspacePrefix><stack name>`. @default ecr-kms-replication- */
-  workspacePrefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{0,60}$/, { error: 'must be at most 60 letters, digits, "_" or "-"' })
-    .default('ecr-kms-replication-'),
-  /** HCP Terraform project the workspaces belong to. @default - the organization's default project */
-  project: z.string().min(1).max(40).optional(),
-});
+export const CloudBackendSchema = z.strictObject(
+  {
+    type: z.literal('cloud'),
+    organization: z
+      .string(expects('the HCP Terraform organization name, e.g. organization: my-org', { requiredBy: 'the cloud backend' }))
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, rule('must be an HCP Terraform organization name: 1 to 40 letters, digits, "_" or "-"')),
+    /** @default app.terraform.io */
+    hostname: z
+      .string(expects('a host name, e.g. hostname: app.terraform.io'))
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, rule('must be a host name such as app.terraform.io (lowercase, no scheme or path)'))
+      .default('app.terraform.io'),
+    /** Workspace of a stack: `<workspacePrefix><stack name>`. @default ecr-kms-replication- */
+    workspacePrefix: z
+      .string(expects('a workspace name prefix, e.g. workspacePrefix: ecr-kms-replication-'))
+      .regex(/^[A-Za-z0-9_-]{0,60}$/, rule('must be at most 60 letters, digits, "_" or "-"'))
+      .default('ecr-kms-replication-'),
+    /** HCP Terraform project the workspaces belong to. @default - the organization's default project */
+    project: z
+      .string(expects('an HCP Terraform project name, e.g. project: platform'))
+      .min(1, rule('must be an HCP Terraform project name of 1 to 40 characters'))
+      .max(40, rule('must be an HCP Terraform project name of 1 to 40 characters'))
+      .optional(),
+  },
+  expects('a cloud backend'),
+);
+
+const BACKEND_TYPES = 'local, s3 or cloud (local: state files in a project folder; s3: an S3 bucket; cloud: HCP Terraform)';
 
 export const BackendSchema = z.discriminatedUnion('type', [LocalBackendSchema, S3BackendSchema, CloudBackendSchema], {
-  error: 'type must be one of local, s3, cloud',
+  error: (issue) => {
+    if (issue.code === 'invalid_union') {
+      const type = (issue.input as { type?: unknown } | undefined)?.type;
+      return type === undefined ? `is required: add type: ${BACKEND_TYPES}` : `must be ${BACKEND_TYPES}`;
+    }
+    if (issue.code === 'invalid_type') return 'must be a mapping with a type (local, s3 or cloud), e.g. backend: { type: local }';
+    return undefined;
+  },
 });
 
-export const EndpointSchema = z.strictObject({
-  /** Base URL of an AWS-compatible endpoint (LocalStack, moto server), e.g. http://localhost:4566. */
-  url: z.string().regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, { error: 'must be an http(s) URL with host and optional port, e.g. http://localhost:4566' }),
-});
+export const EndpointSchema = z.strictObject(
+  {
+    /** Base URL of an AWS-compatible endpoint (LocalStack, moto server), e.g. http://localhost:4566. */
+    url: z
+      .string(expects('the base URL of an AWS-compatible endpoint, e.g. url: http://localhost:4566'))
+      .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, rule('must be an http(s) URL with host and optional port, e.g. http://localhost:4566')),
+  },
+  expects('a mapping with url, e.g. endpoint: { url: http://localhost:4566 }'),
+);
 
 export const ConfigSchema = z.strictObject({
   /** JSON Schema reference for editors; ignored by the app. */
-  $schema: z.string().optional(),
+  $schema: z.string(expects('a string: the path or URL of ecr-replication.schema.json')).optional(),
   accounts: z
-    .record(AccountName, AccountSchema)
-    .refine((accounts) => Object.keys(accounts).length > 0, { error: 'must define at least one account' }),
-  repositories: z.array(RepositorySchema).min(1, { error: 'must list at least one repository' }),
-  sources: z.array(SourceSchema).min(1, { error: 'must list at least one source registry' }),
+    .record(AccountName, AccountSchema, expects('a mapping from account name to account, e.g. accounts: { build: { id: "111111111111" } }'))
+    .refine((accounts) => Object.keys(accounts).length > 0, rule('must define at least one account, e.g. build: { id: "111111111111" }')),
+  repositories: z
+    .array(RepositorySchema, expects('a list of repositories, e.g. repositories: [{ name: team-a/api }]'))
+    .min(1, rule('must list at least one repository, e.g. - name: team-a/api')),
+  sources: z
+    .array(SourceSchema, expects('a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'))
+    .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }')),
   keys: KeysSchema.default({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY }),
   /** Tags on every resource (provider default tags). @default {} */
   tags: TagMap.default({}),

@@ -1,5 +1,7 @@
 /** One stack per destination registry and one per source registry, from a validated config. */
 import { Construct } from 'constructs';
+import { Aspects } from 'cdktf';
+import { ComplianceAspect } from '../rules/compliance-aspect';
 import { Config } from '../config/schema';
 import { planDeployment } from '../config/topology';
 import { DestinationStack } from './destination-stack';
@@ -22,5 +24,8 @@ export function buildReplicationStacks(scope: Construct, config: Config): Replic
         destinationStacks: destinations.filter((stack) => source.destinations.includes(stack.plan)),
       }),
   );
+  // cdktf invokes aspects per stack, not from the app: register on each stack.
+  const compliance = new ComplianceAspect();
+  for (const stack of [...destinations, ...sources]) Aspects.of(stack).add(compliance);
   return { destinations, sources };
 }

@@ -3,8 +3,8 @@
  * aliased provider, its state backend, readable Terraform addresses, and the
  * registry's customer-managed key and encrypted repositories.
  */
-import { Construct, Node } from 'constructs';
-import { TerraformElement, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
 import { Registry } from '../config/topology';
@@ -12,6 +12,7 @@ import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { RegistryLocation } from '../modules/registry';
+import { ReadableAddressStack } from './readable-address-stack';
 import { useStateBackend } from './state-backend';
 
 export interface RegistryStackProps {
@@ -25,10 +26,7 @@ export interface RegistryStackProps {
   readonly endpoint?: EndpointConfig;
 }
 
-/** The construct id of a stack-level resource whose address is the construct's own id. */
-const DEFAULT_CHILD_ID = 'Resource';
-
-export abstract class RegistryStack extends TerraformStack {
+export abstract class RegistryStack extends ReadableAddressStack {
   readonly stackName: string;
   readonly provider: AwsProvider;
   readonly location: RegistryLocation;
@@ -92,19 +90,5 @@ export abstract class RegistryStack extends TerraformStack {
 
   private get outputScope(): Construct {
     return (this.node.tryFindChild('outputs') as Construct | undefined) ?? new Construct(this, 'outputs');
-  }
-
-  /**
-   * Terraform addresses are state: they come from construct ids below the
-   * stack joined with "_", a construct's main resource taking its id alone
-   * (`aws_kms_key.kms_key`, `aws_kms_alias.kms_key_alias`). No hashes, so
-   * they read well in plans and never change by accident.
-   */
-  protected allocateLogicalId(element: TerraformElement | Node): string {
-    const node = element instanceof Node ? element : element.node;
-    const scopes = node.scopes;
-    const ids = scopes.slice(scopes.indexOf(this) + 1).map((scope) => scope.node.id);
-    const parts = ids.filter((id, index) => !(id === DEFAULT_CHILD_ID && index === ids.length - 1) || ids.length === 1);
-    return parts.join('_').replace(/[^A-Za-z0-9_-]/g, '_');
   }
 }

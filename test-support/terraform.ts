@@ -1,0 +1,184 @@
+/**
+ * One shared `terraform init` for every test. Providers are installed once
+ * (`init -backend=false`) into a cache folder under `.terraform-cli/`, keyed
+ * by the stacks' `required_providers`; a synthesized stack folder is then
+ * made ready for `terraform validate` and `terraform test` by symlinking the
+ * cache's `.terraform/providers` and copying its `.terraform.lock.hcl`, no
+ * second init. Terraform always runs with the project's own CLI config
+ * (scripts/terraform-cli.ts), never the machine's.
+ *
+ * The cache is created atomically: init runs in a temporary folder that is
+ * then renamed into place, under a lock folder, so parallel jest workers
+ * neither run init twice nor see a half-written cache.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import * as path from 'node:path';
+import { PROJECT_ROOT, providerMirror, runTerraform, terraformEnvironment } from '../scripts/terraform-cli';
+
+/** Parent folder of the shared init caches. */
+export const INIT_CACHE_ROOT = path.join(PROJECT_ROOT, '.terraform-cli', 'init-cache');
+const LOCK_FILE = '.terraform.lock.hcl';
+const STALE_LOCK_MS = 5 * 60_000;
+const WAIT_FOR_LOCK_MS = 3 * 60_000;
+
+export interface TerraformResult {
+  /** Exit code; 0 is success. */
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The `terraform.required_providers` block of a synthesized stack folder. */
+export function requiredProviders(stackDirectory: string): Record<string, unknown> {
+  const json = JSON.parse(readFileSync(path.join(stackDirectory, 'cdk.tf.json'), 'utf8')) as {
+    terraform?: { required_providers?: Record<string, unknown> };
+  };
+  const providers = json.terraform?.required_providers;
+  if (!providers || Object.keys(providers).length === 0) throw new Error(`${stackDirectory}/cdk.tf.json declares no required_providers`);
+  return providers;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as Record<string, unknown>)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+/** The cache folder for a set of required providers (and the provider mirror in use). */
+export function initCacheDirectory(providers: Record<string, unknown>): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify({ providers: canonical(providers), mirror: providerMirror() ?? 'registry' }))
+    .digest('hex')
+    .slice(0, 16);
+  return path.join(INIT_CACHE_ROOT, key);
+}
+
+/** A cache is usable when its lock file exists and every provider link resolves. */
+function cacheIsUsable(directory: string): boolean {
+  if (!existsSync(path.join(directory, LOCK_FILE))) return false;
+  const providers = path.join(directory, '.terraform', 'providers');
+  if (!existsSync(providers)) return false;
+  const walk = (folder: string): boolean =>
+    readdirSync(folder, { withFileTypes: true }).every((entry) => {
+      const full = path.join(folder, entry.name);
+      if (entry.isSymbolicLink()) return existsSync(full); // the plugin cache link must resolve
+      return entry.isDirectory() ? walk(full) : true;
+    });
+  return walk(providers);
+}
+
+function sleep(milliseconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
+function initInto(directory: string, providers: Record<string, unknown>): void {
+  writeFileSync(path.join(directory, 'main.tf.json'), `${JSON.stringify({ terraform: { required_providers: providers } }, null, 2)}\n`);
+  try {
+    runTerraform(['init', '-backend=false', '-input=false', '-no-color'], directory);
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`shared terraform init failed in ${directory}:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`);
+  }
+}
+
+/**
+ * Returns the shared init folder for these providers, running
+ * `terraform init -backend=false` once if no usable one exists.
+ */
+export function sharedInit(providers: Record<string, unknown>): string {
+  const target = initCacheDirectory(providers);
+  if (cacheIsUsable(target)) return target;
+  mkdirSync(INIT_CACHE_ROOT, { recursive: true });
+  const lock = `${target}.lock`;
+  const deadline = Date.now() + WAIT_FOR_LOCK_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock); // atomic: exactly one process holds the lock
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (cacheIsUsable(target)) return target;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // The lock went away between the calls: try again.
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no test run is active`);
+      sleep(200);
+    }
+  }
+  try {
+    if (cacheIsUsable(target)) return target;
+    const staging = mkdtempSync(path.join(INIT_CACHE_ROOT, '.staging-'));
+    try {
+      initInto(staging, providers);
+      rmSync(target, { recursive: true, force: true }); // a broken cache from an earlier run
+      renameSync(staging, target);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    if (!cacheIsUsable(target)) throw new Error(`terraform init in ${target} did not install the providers`);
+    return target;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Makes a synthesized stack folder ready for `terraform validate` and
+ * `terraform test` without running init there: `.terraform/providers` links
+ * to the shared cache, `.terraform.lock.hcl` is a copy of the cache's.
+ */
+export function prepareStack(stackDirectory: string): void {
+  const cache = sharedInit(requiredProviders(stackDirectory));
+  const dotTerraform = path.join(stackDirectory, '.terraform');
+  mkdirSync(dotTerraform, { recursive: true });
+  const link = path.join(dotTerraform, 'providers');
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(path.join(cache, '.terraform', 'providers'), link, 'dir');
+  copyFileSync(path.join(cache, LOCK_FILE), path.join(stackDirectory, LOCK_FILE));
+}
+
+/** Runs terraform (project CLI config) and reports exit code and output instead of throwing. */
+export function terraform(args: readonly string[], cwd: string): TerraformResult {
+  try {
+    return { code: 0, stdout: runTerraform(args, cwd), stderr: '' };
+  } catch (error) {
+    const failure = error as { status?: number | null; stdout?: string | Buffer; stderr?: string | Buffer; message: string };
+    if (failure.status === undefined || failure.status === null) throw error; // terraform missing or killed
+    return { code: failure.status, stdout: String(failure.stdout ?? ''), stderr: String(failure.stderr ?? '') };
+  }
+}
+
+/** Like `terraform`, asynchronous, so several stack folders can run at once. */
+export function terraformAsync(args: readonly string[], cwd: string): Promise<TerraformResult> {
+  const env = terraformEnvironment();
+  return new Promise((resolve, reject) => {
+    execFile('terraform', [...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return resolve({ code: 0, stdout, stderr });
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'number') return reject(error);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
