@@ -6,7 +6,7 @@
  * inside the project, so `terraform init` downloads or copies a provider once.
  */
 import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
@@ -37,7 +37,13 @@ export function writeTerraformCliConfig(root: string = PROJECT_ROOT): string {
 `
     : '';
   const file = path.join(directory, 'terraformrc');
-  writeFileSync(file, `plugin_cache_dir = ${JSON.stringify(cache)}\n${installation}`);
+  const text = `plugin_cache_dir = ${JSON.stringify(cache)}\n${installation}`;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+    // Written aside and renamed: a terraform started by another test worker never reads half a file.
+    const staged = `${file}.${process.pid}.tmp`;
+    writeFileSync(staged, text);
+    renameSync(staged, file);
+  }
   return file;
 }
 

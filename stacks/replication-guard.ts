@@ -4,12 +4,12 @@
  * encrypted with KMS under that destination's customer-managed key. Otherwise
  * the first push would create AES256-encrypted replicas (seeds 000 and 002).
  */
-import { Precondition, TerraformIterator, TerraformRemoteState, Token } from 'cdktf';
+import { Precondition, TerraformIterator, Token } from 'cdktf';
 
 export interface GuardedDestination {
   readonly stackName: string;
-  /** Reads the destination stack's outputs. */
-  readonly state: TerraformRemoteState;
+  /** Terraform expression for the destination stack's outputs object (null when it has no state yet). */
+  readonly outputs: string;
 }
 
 export function destinationNotReadyMessage(stackName: string): string {
@@ -21,8 +21,8 @@ export function destinationNotReadyMessage(stackName: string): string {
 
 /** `alltrue([for name in <names> : try(<the repository is KMS-encrypted with the destination key>, false)])` */
 export function destinationReadyPrecondition(destination: GuardedDestination, repositoryNames: readonly string[]): Precondition {
-  const repositories = destination.state.get('repositories');
-  const keyArn = destination.state.get('kms_key_arn');
+  const repositories = `${destination.outputs}.repositories`;
+  const keyArn = `${destination.outputs}.kms_key_arn`;
   const names = TerraformIterator.fromList([...repositoryNames].sort());
   const checks = names.forExpressionForList(
     `try(${repositories}[val].encryption_type == "KMS" && ${repositories}[val].kms_key == ${keyArn} && startswith(${keyArn}, "arn:"), false)`,

@@ -11,7 +11,7 @@ import { ReplicationConfiguration } from '../modules/replication-configuration';
 import { DestinationStack } from './destination-stack';
 import { RegistryStack, RegistryStackProps } from './registry-stack';
 import { destinationReadyPrecondition } from './replication-guard';
-import { readStackState } from './state-backend';
+import { readStackOutputs } from './state-backend';
 
 export interface SourceStackProps extends Omit<RegistryStackProps, 'registry' | 'repositories'> {
   readonly plan: SourceRegistryPlan;
@@ -36,14 +36,14 @@ export class SourceStack extends RegistryStack {
       const stack = props.destinationStacks.find((candidate) => candidate.stackName === destination.stackName);
       if (!stack) throw new Error(`SourceStack ${props.plan.stackName}: no stack was given for destination ${destination.stackName}`);
       this.addDependency(stack);
-      const state = readStackState(
+      const { outputs } = readStackOutputs(
         this,
         `destination_${providerAlias(destination.registry.accountName, destination.registry.region)}`,
         destination.stackName,
         props.backend,
         props.endpoint,
       );
-      return destinationReadyPrecondition({ stackName: destination.stackName, state }, names);
+      return destinationReadyPrecondition({ stackName: destination.stackName, outputs }, names);
     });
 
     this.replication = new ReplicationConfiguration(this, 'replication', {

@@ -80,20 +80,39 @@ export function useStateBackend(stack: TerraformStack, stackName: string, backen
   }
 }
 
+/** Reads another stack's outputs. */
+export interface StackOutputsReader {
+  readonly state: TerraformRemoteState;
+  /**
+   * Terraform expression for the stack's outputs object. On the local backend
+   * the data source exists only once the state file does (`count` on
+   * `fileexists`), so a never-applied stack reads as null instead of failing
+   * the plan with "Unable to find remote state": the guard then names it.
+   */
+  readonly outputs: string;
+}
+
 /** A `terraform_remote_state` data source that reads another stack's outputs. */
-export function readStackState(scope: Construct, id: string, stackName: string, backend: BackendConfig, endpoint?: EndpointConfig): TerraformRemoteState {
+export function readStackOutputs(scope: Construct, id: string, stackName: string, backend: BackendConfig, endpoint?: EndpointConfig): StackOutputsReader {
   switch (backend.type) {
-    case 'local':
-      return new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(backend.directory, stackName) });
+    case 'local': {
+      const path = localStatePath(backend.directory, stackName);
+      const state = new DataTerraformRemoteStateLocal(scope, id, { path });
+      state.addOverride('count', `\${fileexists(${JSON.stringify(path)}) ? 1 : 0}`);
+      return { state, outputs: `one(${state.fqn}[*].outputs)` };
+    }
     case 's3': {
       const { dynamodbTable: _lockTable, ...settings } = s3Settings(backend, stackName, endpoint);
-      return new DataTerraformRemoteStateS3(scope, id, settings);
+      const state = new DataTerraformRemoteStateS3(scope, id, settings);
+      return { state, outputs: `${state.fqn}.outputs` };
     }
-    case 'cloud':
-      return new DataTerraformRemoteState(scope, id, {
+    case 'cloud': {
+      const state = new DataTerraformRemoteState(scope, id, {
         organization: backend.organization,
         hostname: backend.hostname,
         workspaces: { name: cloudWorkspaceName(backend.workspacePrefix, stackName) },
       });
+      return { state, outputs: `${state.fqn}.outputs` };
+    }
   }
 }

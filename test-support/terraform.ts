@@ -12,6 +12,7 @@
  * neither run init twice nor see a half-written cache.
  */
 import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -181,4 +182,58 @@ export function terraformAsync(args: readonly string[], cwd: string): Promise<Te
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `task` over `items`, at most `limit` at a time (terraform is CPU-bound: loading the AWS provider schema). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Default parallelism for terraform processes. */
+export function terraformParallelism(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+export interface TerraformTestReport {
+  /** `test_summary` of `terraform test -json`. */
+  readonly summary?: { status: string; passed: number; failed: number; errored: number; skipped: number };
+  /** Every run that completed, with its status (pass, fail, error, skip). */
+  readonly runs: readonly { file: string; run: string; status: string }[];
+  readonly diagnostics: readonly { file?: string; run?: string; severity: string; summary: string; detail: string }[];
+}
+
+/** Parses the JSON lines of `terraform test -json`. */
+export function parseTestReport(stdout: string): TerraformTestReport {
+  const runs: { file: string; run: string; status: string }[] = [];
+  const diagnostics: { file?: string; run?: string; severity: string; summary: string; detail: string }[] = [];
+  let summary: TerraformTestReport['summary'];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const message = JSON.parse(line) as Record<string, unknown>;
+    if (message.type === 'test_summary') summary = message.test_summary as TerraformTestReport['summary'];
+    if (message.type === 'test_run') {
+      const run = message.test_run as { path: string; run: string; progress: string; status?: string };
+      if (run.progress === 'complete') runs.push({ file: run.path, run: run.run, status: run.status ?? 'unknown' });
+    }
+    if (message.type === 'diagnostic') {
+      const diagnostic = message.diagnostic as { severity: string; summary: string; detail?: string };
+      diagnostics.push({
+        file: message['@testfile'] as string | undefined,
+        run: message['@testrun'] as string | undefined,
+        severity: diagnostic.severity,
+        summary: diagnostic.summary,
+        detail: diagnostic.detail ?? '',
+      });
+    }
+  }
+  return { summary, runs, diagnostics };
 }
