@@ -1,23 +1,35 @@
 /**
  * The CDKTF app: load the config (ECR_REPLICATION_CONFIG or the bundled
  * ecr-replication.yaml), build one stack per destination and source registry,
- * synthesize. A bad config stops here, before anything is written.
+ * synthesize. The whole config is validated before any construct exists: a bad
+ * config prints every problem to stderr, exits 1 and writes nothing.
  */
 import { App } from 'cdktf';
-import { configFileFromEnvironment, loadConfigFile } from './config/load';
-import { formatProblem } from './config/problems';
+import { configFileFromEnvironment, LoadedConfig, loadConfigFile } from './config/load';
+import { ConfigError, formatWarning } from './config/problems';
 import { buildReplicationStacks } from './stacks/build-stacks';
 
-export function main(): void {
-  let loaded;
+/** Loads and validates the config; on failure prints the report and returns undefined. */
+export function loadConfigOrReport(file: string = configFileFromEnvironment()): LoadedConfig | undefined {
   try {
-    loaded = loadConfigFile(configFileFromEnvironment());
+    const loaded = loadConfigFile(file);
+    for (const warning of loaded.warnings) process.stderr.write(`${formatWarning(loaded.file, warning)}\n`);
+    return loaded;
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nnothing was synthesized: fix the problems above and run again\n`);
+    return undefined;
   }
-  for (const warning of loaded.warnings) process.stderr.write(`warning: ${loaded.file}: ${formatProblem(warning)}\n`);
-  const app = new App();
+}
+
+export function main(): void {
+  const loaded = loadConfigOrReport();
+  if (loaded === undefined) {
+    process.exitCode = 1;
+    return;
+  }
+  // No stack traces in annotations: they would carry this machine's paths into manifest.json.
+  const app = new App({ stackTraces: false });
   buildReplicationStacks(app, loaded.config);
   app.synth();
 }

@@ -153,7 +153,7 @@ describe('the example configuration', () => {
     });
     const [first, second] = replication.lifecycle.precondition;
     expect(first.error_message).toContain('Destination stack ecr-destination-build-us-west-2 has not been applied');
-    expect(first.condition).toContain('data.terraform_remote_state.destination_build_us_west_2.outputs.repositories[val].encryption_type == "KMS"');
+    expect(first.condition).toContain('one(data.terraform_remote_state.destination_build_us_west_2[*].outputs).repositories[val].encryption_type == "KMS"');
     expect(second.error_message).toContain('cdktf deploy ecr-destination-prod-eu-west-1');
   });
 
@@ -170,7 +170,12 @@ describe('the example configuration', () => {
   test('local state paths are relative, one file per stack shared by writer and reader', () => {
     const backend = (destinationProd.terraform.backend as { local: { path: string } }).local;
     expect(backend.path).toBe('../../../terraform-state/ecr-destination-prod-eu-west-1.tfstate');
-    expect(source.data?.terraform_remote_state.destination_prod_eu_west_1.config).toEqual({ path: backend.path });
+    expect(source.data?.terraform_remote_state.destination_prod_eu_west_1).toEqual({
+      backend: 'local',
+      config: { path: backend.path },
+      // read only once the destination has written its state: a never-applied destination then fails the guard, by name
+      count: `\${fileexists("${backend.path}") ? 1 : 0}`,
+    });
   });
 });
 

@@ -4,10 +4,11 @@
  * makes its output atomic.
  *
  * 1. Precompiled, rebuilt when stale. The app's sources (the `include` list of
- *    tsconfig.build.json) are compared by mtime with their dist/ outputs; only
- *    when one is missing or older does this run `tsc -p tsconfig.build.json`
+ *    tsconfig.build.json) and the tsconfig files are compared by mtime with
+ *    tsc's build info (dist/.tsbuildinfo-app); only when one is newer, or an
+ *    output is missing, does this run `tsc -p tsconfig.build.json`
  *    (incremental, serialized by a lock folder). A fresh check is a few dozen
- *    stat calls; `npm ci` builds dist/ ahead through the `prepare` script.
+ *    stat calls (~2 ms); `npm ci` builds dist/ ahead through `prepare`.
  *
  * 2. Atomic output. The cdktf CLI 0.21 never clears the outdir: it lists
  *    `<outdir>/stacks/*` before running the app, runs it with
@@ -27,6 +28,12 @@
  *    and fails if they are already gone. Folders left by a killed run are
  *    cleaned (or, if the swap was interrupted, the previous output restored)
  *    by the next run.
+ *
+ * 3. Deterministic output: annotations (compliance warnings) would carry
+ *    JavaScript stack traces with this machine's paths into manifest.json, so
+ *    the app runs with cdktf's `@cdktf/disable_stack_trace_in_metadata`
+ *    context (what `new App({ stackTraces: false })` sets) unless
+ *    CDKTF_CONTEXT_JSON says otherwise.
  */
 'use strict';
 
@@ -40,6 +47,8 @@ const BUILD_CONFIG = path.join(ROOT, 'tsconfig.build.json');
 const BUILD_INFO = path.join(DIST, '.tsbuildinfo-app');
 const BUILD_LOCK = path.join(DIST, '.build-lock');
 const ERROR_ANNOTATION = '@cdktf/error';
+/** cdktf's DISABLE_STACK_TRACE_IN_METADATA context key (what `new App({ stackTraces: false })` sets). */
+const NO_STACK_TRACES = '@cdktf/disable_stack_trace_in_metadata';
 /** Terraform working files of a stack folder that survive a re-synth. */
 const TERRAFORM_WORKING_FILES = ['.terraform', '.terraform.lock.hcl'];
 
@@ -93,8 +102,8 @@ function staleReason() {
     if ((mtimeMs(config) ?? 0) > built) return `${path.basename(config)} changed`;
   }
   for (const source of appSources()) {
-    const output = mtimeMs(path.join(DIST, source.replace(/\.ts$/, '.js')));
-    if (output === undefined || output < (mtimeMs(path.join(ROOT, source)) ?? 0)) return `${source} changed`;
+    if ((mtimeMs(path.join(ROOT, source)) ?? 0) > built) return `${source} changed`;
+    if (mtimeMs(path.join(DIST, source.replace(/\.ts$/, '.js'))) === undefined) return `dist/ lacks ${source.replace(/\.ts$/, '.js')}`;
   }
   return undefined;
 }
@@ -130,11 +139,12 @@ function ensureBuilt() {
     } catch {
       fail('bin/app.js: dist/ is out of date and TypeScript is not installed: run `npm ci` (or `npm run build`)');
     }
+    const started = new Date();
     const result = spawnSync(process.execPath, [tsc, '-p', BUILD_CONFIG], { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (result.status !== 0) fail('bin/app.js: the TypeScript build failed (see above); the output folder was not changed');
-    // tsc may leave the build info untouched when nothing needed emitting.
-    const now = new Date();
-    fs.utimesSync(BUILD_INFO, now, now);
+    // The build info is the stamp: tsc leaves it alone when only mtimes changed, and a
+    // source saved while tsc ran must still count as newer.
+    fs.utimesSync(BUILD_INFO, started, started);
   } finally {
     fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
@@ -225,13 +235,18 @@ function swapIntoPlace(staging, outdir, underCli) {
   fs.rmSync(previous, { recursive: true, force: true });
 }
 
+function contextFromEnvironment() {
+  try {
+    const context = JSON.parse(process.env.CDKTF_CONTEXT_JSON ?? '{}');
+    return context !== null && typeof context === 'object' ? context : {};
+  } catch {
+    return {};
+  }
+}
+
 /** True when the cdktf CLI runs this app (SynthStack.synth adds cdktfRelativeModules to the context). */
 function runByCdktfCli() {
-  try {
-    return 'cdktfRelativeModules' in JSON.parse(process.env.CDKTF_CONTEXT_JSON ?? '{}');
-  } catch {
-    return false;
-  }
+  return 'cdktfRelativeModules' in contextFromEnvironment();
 }
 
 function errorText(error) {
@@ -250,11 +265,19 @@ async function run() {
 
   let committed = false;
   // Also runs when the app calls process.exit(1) after reporting a bad config.
-  process.on('exit', () => {
-    if (!committed) fs.rmSync(staging, { recursive: true, force: true });
+  process.on('exit', (code) => {
+    if (committed) return;
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (code === 0) {
+      // The app exited on its own before its output was moved into place.
+      process.stderr.write('bin/app.js: the app exited before synthesis completed; the output folder was not changed\n');
+      process.exitCode = 1;
+    }
   });
 
+  const underCli = runByCdktfCli();
   process.env.CDKTF_OUTDIR = staging;
+  process.env.CDKTF_CONTEXT_JSON = JSON.stringify({ [NO_STACK_TRACES]: true, ...contextFromEnvironment() });
   try {
     const app = require(path.join(DIST, 'main.js'));
     if (typeof app.main !== 'function') throw new Error('dist/main.js does not export main()');
@@ -267,7 +290,7 @@ async function run() {
   const problems = stagedProblems(staging);
   if (problems.length > 0) fail([...problems, 'bin/app.js: synthesis failed; the output folder was not changed'].join('\n'));
 
-  swapIntoPlace(staging, outdir, runByCdktfCli());
+  swapIntoPlace(staging, outdir, underCli);
   committed = true;
 }
 

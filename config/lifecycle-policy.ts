@@ -3,27 +3,55 @@
  * policy reference before anything reaches AWS.
  */
 import { z } from 'zod';
+import { expects, rule } from './messages';
+
+/** ECR accepts lifecycle policy text of at most 30,720 characters. */
+export const MAX_LIFECYCLE_POLICY_LENGTH = 30_720;
+/** A tagPatternList entry holds at most four `*` wildcards. */
+export const MAX_TAG_PATTERN_WILDCARDS = 4;
+
+const WholeNumber = z.number(expects('a whole number, 1 or more')).int(rule('must be a whole number, 1 or more')).min(1, rule('must be a whole number, 1 or more'));
+
+const TagPrefix = z.string(expects('a tag prefix, e.g. "v"')).min(1, rule('tag prefixes must not be empty: remove the entry or write the prefix'));
+
+const TagPattern = z
+  .string(expects('a tag pattern with * wildcards, e.g. "release-*"'))
+  .min(1, rule('tag patterns must not be empty: remove the entry or write the pattern'))
+  .refine((pattern) => pattern.split('*').length - 1 <= MAX_TAG_PATTERN_WILDCARDS, {
+    error: `tag patterns may hold at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards (ECR lifecycle policy rule): use fewer`,
+  });
+
+const SelectionSchema = z.strictObject(
+  {
+    tagStatus: z.enum(['tagged', 'untagged', 'any'], expects('tagged, untagged or any')),
+    tagPrefixList: z
+      .array(TagPrefix, expects('a list of tag prefixes, e.g. tagPrefixList: ["v"]'))
+      .min(1, rule('must hold at least one tag prefix, e.g. ["v"]'))
+      .optional(),
+    tagPatternList: z
+      .array(TagPattern, expects('a list of tag patterns, e.g. tagPatternList: ["release-*"]'))
+      .min(1, rule('must hold at least one tag pattern, e.g. ["release-*"]'))
+      .optional(),
+    countType: z.enum(['imageCountMoreThan', 'sinceImagePushed'], expects('imageCountMoreThan or sinceImagePushed')),
+    countUnit: z.literal('days', expects('days (the only unit)')).optional(),
+    countNumber: WholeNumber,
+  },
+  expects('a selection: a mapping with tagStatus, countType, countNumber and, as needed, tagPrefixList or tagPatternList and countUnit'),
+);
 
 const LifecycleRuleSchema = z
-  .strictObject({
-    rulePriority: z
-      .number({ error: 'must be a whole number, 1 or more' })
-      .int({ error: 'must be a whole number, 1 or more' })
-      .min(1, { error: 'must be a whole number, 1 or more' }),
-    description: z.string().max(256, { error: 'must be at most 256 characters long' }).optional(),
-    selection: z.strictObject({
-      tagStatus: z.enum(['tagged', 'untagged', 'any'], { error: 'must be tagged, untagged or any' }),
-      tagPrefixList: z.array(z.string().min(1)).min(1).optional(),
-      tagPatternList: z.array(z.string().min(1)).min(1).optional(),
-      countType: z.enum(['imageCountMoreThan', 'sinceImagePushed'], { error: 'must be imageCountMoreThan or sinceImagePushed' }),
-      countUnit: z.literal('days', { error: 'must be days' }).optional(),
-      countNumber: z
-        .number({ error: 'must be a whole number, 1 or more' })
-        .int({ error: 'must be a whole number, 1 or more' })
-        .min(1, { error: 'must be a whole number, 1 or more' }),
-    }),
-    action: z.strictObject({ type: z.literal('expire', { error: 'must be expire (the only lifecycle action)' }) }),
-  })
+  .strictObject(
+    {
+      rulePriority: WholeNumber,
+      description: z.string(expects('a description string')).max(256, rule('must be at most 256 characters long: shorten it')).optional(),
+      selection: SelectionSchema,
+      action: z.strictObject(
+        { type: z.literal('expire', expects('expire (the only lifecycle action)')) },
+        expects('a mapping with type expire, e.g. action: { type: expire }'),
+      ),
+    },
+    expects('a lifecycle rule: a mapping with rulePriority, selection and action'),
+  )
   .superRefine((rule, ctx) => {
     const { selection } = rule;
     const hasTagList = selection.tagPrefixList !== undefined || selection.tagPatternList !== undefined;
@@ -55,8 +83,8 @@ const LifecycleRuleSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['selection', 'countUnit'],
-        input: selection.countUnit,
-        message: 'countType sinceImagePushed needs countUnit: days',
+        params: { absent: true },
+        message: 'is required with countType sinceImagePushed: add countUnit: days',
       });
     }
     if (selection.countType === 'imageCountMoreThan' && selection.countUnit !== undefined) {
@@ -70,24 +98,29 @@ const LifecycleRuleSchema = z
   });
 
 export const LifecyclePolicySchema = z
-  .strictObject({
-    rules: z.array(LifecycleRuleSchema).min(1, { error: 'must hold at least one rule' }),
-  })
+  .strictObject(
+    {
+      rules: z
+        .array(LifecycleRuleSchema, expects('a list of lifecycle rules, e.g. rules: [{ rulePriority: 1, selection: {...}, action: { type: expire } }]'))
+        .min(1, rule('must hold at least one rule: add one or remove lifecyclePolicy')),
+    },
+    expects('an ECR lifecycle policy: a mapping with rules, e.g. lifecyclePolicy: { rules: [...] }'),
+  )
   .superRefine((policy, ctx) => {
-    const seen = new Set<number>();
+    const seen = new Map<number, number>();
     policy.rules.forEach((rule, index) => {
-      if (seen.has(rule.rulePriority)) {
+      const first = seen.get(rule.rulePriority);
+      if (first !== undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['rules', index, 'rulePriority'],
           input: rule.rulePriority,
-          message: 'rule priorities must be unique within a lifecycle policy: choose another number',
+          message: `rule priorities must be unique within a lifecycle policy (rules[${first}] has it too): choose another number`,
         });
-      }
-      seen.add(rule.rulePriority);
+      } else seen.set(rule.rulePriority, index);
     });
     const anyRules = policy.rules.filter((rule) => rule.selection.tagStatus === 'any');
-    const highest = Math.max(...policy.rules.map((rule) => rule.rulePriority));
+    const highest = policy.rules.reduce((max, rule) => Math.max(max, rule.rulePriority), 0);
     if (anyRules.length > 1) {
       ctx.addIssue({
         code: 'custom',
@@ -106,6 +139,14 @@ export const LifecyclePolicySchema = z
         });
       }
     });
+    const length = JSON.stringify(policy).length;
+    if (length > MAX_LIFECYCLE_POLICY_LENGTH) {
+      ctx.addIssue({
+        code: 'custom',
+        input: length,
+        message: `the policy is ${length} characters as JSON, above ECR's limit of ${MAX_LIFECYCLE_POLICY_LENGTH}: use fewer rules or shorter descriptions and tag lists`,
+      });
+    }
   });
 
 export type LifecyclePolicy = z.output<typeof LifecyclePolicySchema>;

@@ -31,7 +31,7 @@ function formatReceived(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
-/** One line: `path: received X; rule and fix`. */
+/** One line: `path (received X): rule and fix`. */
 export function formatProblem(problem: ConfigProblem): string {
   const received = 'received' in problem ? ` (received ${formatReceived(problem.received)})` : '';
   return `${formatPath(problem.path)}${received}: ${problem.message}`;
@@ -46,16 +46,25 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
   });
 }
 
+/** `file: N problems found:` and one `  - <problem>` line per problem. */
+export function formatProblemReport(file: string, problems: readonly ConfigProblem[]): string {
+  return (
+    `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} found:\n` + problems.map((problem) => `  - ${formatProblem(problem)}`).join('\n')
+  );
+}
+
+/** `warning: file: <problem>`: how a warning is printed (stderr), by synth and by the check script alike. */
+export function formatWarning(file: string, warning: ConfigProblem): string {
+  return `warning: ${file}: ${formatProblem(warning)}`;
+}
+
 /** Thrown when a config file cannot be used; carries every problem found. */
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly ConfigProblem[],
   ) {
-    super(
-      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} found, nothing was synthesized:\n` +
-        problems.map((problem) => `  - ${formatProblem(problem)}`).join('\n'),
-    );
+    super(formatProblemReport(file, problems));
     this.name = 'ConfigError';
   }
 }

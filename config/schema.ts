@@ -150,7 +150,10 @@ export const SourceSchema = z.strictObject(
     account: AccountReference,
     region: Region("the source registry's AWS region, e.g. region: us-east-1"),
     /** Names of the repositories this source replicates. @default - every repository of the file */
-    repositories: z.array(RepositoryName, expects('a list of repository names defined under repositories, e.g. [team-a/api, web]')).optional(),
+    repositories: z
+      .array(RepositoryName, expects('a list of repository names defined under repositories, e.g. [team-a/api, web]'))
+      .min(1, rule('must list at least one repository name, or be left out to replicate every repository of the file'))
+      .optional(),
     destinations: z
       .array(DestinationSchema, expects('a list of destination registries, e.g. destinations: [{ account: prod, region: eu-west-1 }]'))
       .min(1, rule('must list at least one destination registry: add e.g. { account: prod, region: eu-west-1 }')),

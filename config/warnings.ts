@@ -1,4 +1,4 @@
-/** Risky but legal choices: printed, never fatal. */
+/** Risky but legal choices: printed as `warning: ...` on stderr, never fatal. */
 import { ConfigProblem } from './problems';
 import { Config } from './schema';
 
@@ -27,7 +27,7 @@ export function configWarnings(config: Config): ConfigProblem[] {
           path: ['sources', sourceIndex, 'destinations', destinationIndex, 'repositoryCreationTemplates'],
           received: false,
           message:
-            'repositories that replication creates here without a pre-created twin (a PREFIX_MATCH filter "api" also matches "api-dev") will use AES256, not the customer-managed key, and fail the "ECR Repository Encrypted" check',
+            'repositories that replication creates here without a pre-created twin (a PREFIX_MATCH filter "api" also matches "api-dev") will use AES256, not the customer-managed key, and fail the "ECR Repository Encrypted" check: prefer true',
         });
       }
     }),
