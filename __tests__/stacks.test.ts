@@ -250,6 +250,13 @@ describe('synthesized output', () => {
         'stacks/ecr-destination-prod-eu-west-1/cdk.tf.json',
         'stacks/ecr-source-build-us-east-1/cdk.tf.json',
       ]);
+      // cdktf deploy '*' orders stacks by the manifest's dependencies
+      const manifest = JSON.parse(a.get('manifest.json')!) as { stacks: Record<string, { dependencies: string[] }> };
+      expect(Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]))).toEqual({
+        'ecr-destination-build-us-west-2': [],
+        'ecr-destination-prod-eu-west-1': [],
+        'ecr-source-build-us-east-1': ['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1'],
+      });
       for (const [file, text] of a) {
         expect({ file, same: b.get(file) === text }).toEqual({ file, same: true });
         expect(text).not.toContain(first);
