@@ -56,7 +56,8 @@ describe('key policy', () => {
   test('grants are allowed only for AWS resources', () => {
     const grants = statement(examplePolicy(), 'AllowGrantsForEcrRepositories');
     expect(grants.Condition).toEqual(expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': true } }));
-    expect(asList(grants.Action)).toEqual(expect.arrayContaining(['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey']));
+    expect(asList(grants.Action)).toEqual(['kms:CreateGrant', 'kms:ListGrants', 'kms:RetireGrant']);
+    expect(asList(grants.Action)).not.toContain('kms:RevokeGrant');
   });
 
   test('the creation-template role may create and retire grants through ECR only', () => {

@@ -29,8 +29,12 @@ export const KEY_ADMINISTRATION_ACTIONS: readonly string[] = [
 /** What users may do through ECR: the cryptographic operations of pushing and pulling. */
 export const KEY_USE_ACTIONS: readonly string[] = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
 
-/** What creating and deleting an encrypted repository needs (seed 001: CreateGrant, RetireGrant, DescribeKey). */
-export const KEY_GRANT_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:DescribeKey', 'kms:ListGrants', 'kms:RetireGrant'];
+/**
+ * Grant operations creating and deleting an encrypted repository needs (seed 001: CreateGrant, RetireGrant;
+ * DescribeKey is in KEY_USE_ACTIONS). Only for AWS resources: requests without `kms:GrantIsForAWSResource`
+ * (a person creating a grant by hand) are not allowed. No RevokeGrant: ECR's grants must not be revoked.
+ */
+export const KEY_GRANT_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RetireGrant'];
 
 export interface KeyPolicyProps {
   readonly partition: Partition;
