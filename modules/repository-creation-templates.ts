@@ -25,6 +25,11 @@ export function creationTemplatePrefixes(filters: readonly string[]): string[] {
   return [...new Set(filters.map(creationTemplatePrefixFor))].sort();
 }
 
+/** The default name of the role ECR assumes for a region's templates (IAM names are per account, so per region). */
+export function creationTemplateRoleName(region: string): string {
+  return `ecr-replication-templates-${region}`;
+}
+
 export interface CreationTemplateRoleProps {
   readonly provider: TerraformProvider;
   readonly location: RegistryLocation;
@@ -42,7 +47,7 @@ export class CreationTemplateRole extends Construct {
     this.location = props.location;
     this.role = new IamRole(this, 'Resource', {
       provider: props.provider,
-      name: props.roleName ?? `ecr-replication-templates-${props.location.region}`,
+      name: props.roleName ?? creationTemplateRoleName(props.location.region),
       description: `Assumed by ECR to create replicated repositories encrypted with the registry key in ${props.location.region}`,
       assumeRolePolicy: renderPolicy(ecrTrustPolicy(props.location.accountId)),
     });

@@ -41,7 +41,7 @@ import {
   skipMessage,
   stackNodes,
 } from './e2e-checks';
-import { PROJECT_ROOT, runTerraform, terraformEnvironment } from './terraform-cli';
+import { PROJECT_ROOT, terraformEnvironment, tryTerraform } from './terraform-cli';
 
 interface Credentials {
   readonly accessKeyId: string;
@@ -68,20 +68,10 @@ function terraformEnv(): NodeJS.ProcessEnv {
   };
 }
 
-interface TerraformOutcome {
-  readonly code: number;
-  readonly output: string;
-}
-
-function terraform(args: readonly string[], cwd: string): TerraformOutcome {
-  try {
-    const stdout = runTerraform([...args, '-no-color'], cwd, { env: terraformEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    return { code: 0, output: stdout };
-  } catch (error) {
-    const failure = error as { status?: number | null; stdout?: string; stderr?: string; message: string };
-    if (typeof failure.status !== 'number') throw error;
-    return { code: failure.status, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` };
-  }
+/** Runs terraform with the project's CLI config and the e2e credentials; stdout and stderr together. */
+function terraform(args: readonly string[], cwd: string): { code: number; output: string } {
+  const result = tryTerraform([...args, '-no-color'], cwd, { env: terraformEnv() });
+  return { code: result.code, output: `${result.stdout}${result.stderr}` };
 }
 
 function terraformOrThrow(args: readonly string[], cwd: string, what: string): string {

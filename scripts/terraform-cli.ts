@@ -69,6 +69,25 @@ export function runTerraform(args: readonly string[], cwd: string, options: Exec
   }) as string;
 }
 
+/** What a terraform run ended with, for callers that handle failure themselves. */
+export interface TerraformResult {
+  /** Exit code; 0 is success. */
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Like `runTerraform`, but reports the exit code and output instead of throwing on a non-zero exit. */
+export function tryTerraform(args: readonly string[], cwd: string, options: ExecFileSyncOptions = {}): TerraformResult {
+  try {
+    return { code: 0, stdout: runTerraform(args, cwd, options), stderr: '' };
+  } catch (error) {
+    const failure = error as { status?: number | null; stdout?: string | Buffer; stderr?: string | Buffer };
+    if (typeof failure.status !== 'number') throw error; // terraform missing or killed
+    return { code: failure.status, stdout: String(failure.stdout ?? ''), stderr: String(failure.stderr ?? '') };
+  }
+}
+
 if (require.main === module) {
   process.stdout.write(`${writeTerraformCliConfig()}\n`);
 }

@@ -28,7 +28,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT, providerMirror, runTerraform, terraformEnvironment } from '../scripts/terraform-cli';
+import { PROJECT_ROOT, providerMirror, runTerraform, terraformEnvironment, TerraformResult } from '../scripts/terraform-cli';
 
 /** Parent folder of the shared init caches. */
 export const INIT_CACHE_ROOT = path.join(PROJECT_ROOT, '.terraform-cli', 'init-cache');
@@ -36,12 +36,7 @@ const LOCK_FILE = '.terraform.lock.hcl';
 const STALE_LOCK_MS = 5 * 60_000;
 const WAIT_FOR_LOCK_MS = 3 * 60_000;
 
-export interface TerraformResult {
-  /** Exit code; 0 is success. */
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { TerraformResult };
 
 /** The `terraform.required_providers` block of a synthesized stack folder. */
 export function requiredProviders(stackDirectory: string): Record<string, unknown> {
@@ -160,18 +155,7 @@ export function prepareStack(stackDirectory: string): void {
   copyFileSync(path.join(cache, LOCK_FILE), path.join(stackDirectory, LOCK_FILE));
 }
 
-/** Runs terraform (project CLI config) and reports exit code and output instead of throwing. */
-export function terraform(args: readonly string[], cwd: string): TerraformResult {
-  try {
-    return { code: 0, stdout: runTerraform(args, cwd), stderr: '' };
-  } catch (error) {
-    const failure = error as { status?: number | null; stdout?: string | Buffer; stderr?: string | Buffer; message: string };
-    if (failure.status === undefined || failure.status === null) throw error; // terraform missing or killed
-    return { code: failure.status, stdout: String(failure.stdout ?? ''), stderr: String(failure.stderr ?? '') };
-  }
-}
-
-/** Like `terraform`, asynchronous, so several stack folders can run at once. */
+/** Like `tryTerraform` of scripts/terraform-cli.ts, asynchronous, so several stack folders can run at once. */
 export function terraformAsync(args: readonly string[], cwd: string): Promise<TerraformResult> {
   const env = terraformEnvironment();
   return new Promise((resolve, reject) => {

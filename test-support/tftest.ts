@@ -16,9 +16,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { dnsSuffixOf, Partition } from '../config/regions';
+import { accountRootArn, dnsSuffixOf, ecrRepositoryArn, iamRoleArn } from '../config/regions';
 import { DestinationRegistryPlan, Registry, SourceRegistryPlan } from '../config/topology';
 import { providerAlias } from '../modules/aws-provider';
+import { creationTemplateRoleName } from '../modules/repository-creation-templates';
 
 /** Folder, inside a stack folder, that `terraform test` reads by default. */
 export const TEST_DIRECTORY = 'tests';
@@ -94,19 +95,11 @@ export function fakeKeyArn(registry: Registry, seed = 'registry-key'): string {
 }
 
 export function repositoryArn(registry: Pick<Registry, 'partition' | 'region'> & { account: { id: string } }, name: string): string {
-  return `arn:${registry.partition}:ecr:${registry.region}:${registry.account.id}:repository/${name}`;
+  return ecrRepositoryArn(registry.partition, registry.region, registry.account.id, name);
 }
 
 export function repositoryUrl(registry: Registry, name: string): string {
   return `${registry.account.id}.dkr.ecr.${registry.region}.${dnsSuffixOf(registry.region)}/${name}`;
-}
-
-function iamRoleArn(partition: Partition, accountId: string, name: string): string {
-  return `arn:${partition}:iam::${accountId}:role/${name}`;
-}
-
-function accountRoot(partition: Partition, accountId: string): string {
-  return `arn:${partition}:iam::${accountId}:root`;
 }
 
 /** The name the source stack gives the remote state of a destination. */
@@ -125,7 +118,7 @@ export function mockProvider(registry: Registry): string {
     aws_kms_key: { arn: keyArn, key_id: keyId },
     aws_kms_alias: { arn: `arn:${registry.partition}:kms:${registry.region}:${registry.account.id}:alias/mock`, target_key_arn: keyArn },
     aws_iam_role: {
-      arn: iamRoleArn(registry.partition, registry.account.id, `ecr-replication-templates-${registry.region}`),
+      arn: iamRoleArn(registry.partition, registry.account.id, creationTemplateRoleName(registry.region)),
       unique_id: 'AROAMOCKMOCKMOCKMOCK1',
     },
     aws_ecr_repository: {
@@ -212,7 +205,7 @@ export function destinationTestFile(plan: DestinationRegistryPlan): string {
       ),
     );
     for (const source of plan.crossAccountSources) {
-      const principal = accountRoot(registry.partition, source.account.id);
+      const principal = accountRootArn(registry.partition, source.account.id);
       const resources = source.replicationFilters.map((filter) => `${repositoryArn(registry, filter)}*`);
       const matching = `[for statement in ${statements} : statement if contains(flatten([statement.Principal.AWS]), ${hclString(principal)})]`;
       asserts.push(
