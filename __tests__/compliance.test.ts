@@ -4,20 +4,23 @@ import { loadConfigFile } from '../config/load';
 import { buildReplicationStacks, ReplicationStacks } from '../stacks/build-stacks';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { ComplianceAspect } from '../rules/compliance-aspect';
+import { ComplianceAspect } from '../compliance/compliance-aspect';
 import {
   auditSynthesizedStack,
   ecrEncryptedWithCustomerManagedKey,
   ecrScanOnPushEnabled,
   expandInstances,
   kmsKeyRotationEnabled,
-} from '../rules/compliance-rules';
+} from '../compliance/compliance-rules';
 import { stackWithProvider } from '../test-support/fixtures';
 
 describe('ECR-ENCRYPTED-CMK', () => {
   test.each([
     ['a key of the configuration', { encryption_configuration: [{ encryption_type: 'KMS', kms_key: '${aws_kms_key.kms_key.arn}' }] }],
-    ['a key ARN', { encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'arn:aws:kms:us-east-1:111111111111:key/0d1e2f3a-1111-2222-3333-444455556666' }] }],
+    [
+      'a key ARN',
+      { encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'arn:aws:kms:us-east-1:111111111111:key/0d1e2f3a-1111-2222-3333-444455556666' }] },
+    ],
   ])('is compliant with %s', (_what, attributes) => {
     expect(ecrEncryptedWithCustomerManagedKey.check('aws_ecr_repository', attributes).status).toBe('compliant');
   });
@@ -26,7 +29,11 @@ describe('ECR-ENCRYPTED-CMK', () => {
     ['no encryption configuration (AES256)', {}, 'encryption_type is AES256 (default), not KMS'],
     ['AES256', { encryption_configuration: [{ encryption_type: 'AES256' }] }, 'encryption_type is AES256, not KMS'],
     ['the AWS-managed key', { encryption_configuration: [{ encryption_type: 'KMS' }] }, 'kms_key is not set (the AWS-managed aws/ecr key)'],
-    ['the aws/ecr alias', { encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'alias/aws/ecr' }] }, 'kms_key "alias/aws/ecr" is not a customer-managed key'],
+    [
+      'the aws/ecr alias',
+      { encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'alias/aws/ecr' }] },
+      'kms_key "alias/aws/ecr" is not a customer-managed key',
+    ],
   ])('is non-compliant with %s', (_what, attributes, reason) => {
     expect(ecrEncryptedWithCustomerManagedKey.check('aws_ecr_repository', attributes)).toEqual({ status: 'non-compliant', reason });
   });

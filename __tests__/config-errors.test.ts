@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { JSON_SCHEMA_FILE, renderConfigJsonSchema } from '../config/json-schema';
 import { loadConfigFile, parseConfigText, validateConfig } from '../config/load';
 import { ConfigError, ConfigProblem, formatProblem, formatWarning } from '../config/problems';
-import { replicationFiltersFor } from '../config/topology';
+import { replicationFiltersFor } from '../ecr/replication-rules';
 
 const PROJECT = path.resolve(__dirname, '..');
 
@@ -131,10 +131,18 @@ describe('GIVEN a config with one mistake', () => {
       (c) => (c.repositories[1].name = 'team-a/api'),
       ['repositories[1].name (received "team-a/api"): repository names must be unique (repositories[0] has this name too): remove or rename the duplicate'],
     ],
-    ['a repository without name', (c) => delete c.repositories[1].name, ['repositories[1].name (received nothing): is required: add a repository name, e.g. team-a/api']],
-    ['a repository that is not a mapping', (c) => (c.repositories[1] = 'web'), [
-      'repositories[1] (received "web"): must be a repository: a mapping with name and optional imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals and pushPrincipals',
-    ]],
+    [
+      'a repository without name',
+      (c) => delete c.repositories[1].name,
+      ['repositories[1].name (received nothing): is required: add a repository name, e.g. team-a/api'],
+    ],
+    [
+      'a repository that is not a mapping',
+      (c) => (c.repositories[1] = 'web'),
+      [
+        'repositories[1] (received "web"): must be a repository: a mapping with name and optional imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals and pushPrincipals',
+      ],
+    ],
     [
       'a lower-case tag mutability',
       (c) => (c.repositories[1].imageTagMutability = 'immutable'),
@@ -157,11 +165,17 @@ describe('GIVEN a config with one mistake', () => {
       (c) => (c.accounts.prod.id = 222222222222),
       ['accounts.prod.id (received 222222222222): must be the 12-digit AWS account id in quotes, e.g. id: "111111111111"'],
     ],
-    ['an account without id', (c) => delete c.accounts.prod.id, ['accounts.prod.id (received nothing): is required: add the 12-digit AWS account id in quotes, e.g. id: "111111111111"']],
+    [
+      'an account without id',
+      (c) => delete c.accounts.prod.id,
+      ['accounts.prod.id (received nothing): is required: add the 12-digit AWS account id in quotes, e.g. id: "111111111111"'],
+    ],
     [
       'two accounts with one id',
       (c) => (c.accounts.prod.id = '111111111111'),
-      ['accounts.prod.id (received "111111111111"): account id is also used by account "build": each account must have its own id, and each AWS account is described once'],
+      [
+        'accounts.prod.id (received "111111111111"): account id is also used by account "build": each account must have its own id, and each AWS account is described once',
+      ],
     ],
     [
       'an account name with upper case',
@@ -192,7 +206,7 @@ describe('GIVEN a config with one mistake', () => {
       'a deploy role in another account',
       (c) => (c.accounts.build.deployRoleArn = 'arn:aws:iam::222222222222:role/deployer'),
       [
-        "accounts.build.deployRoleArn (received \"arn:aws:iam::222222222222:role/deployer\"): must be a role in this account (111111111111), not in 222222222222: the deployment assumes it to manage this account's registries; use arn:<partition>:iam::111111111111:role/<name>",
+        'accounts.build.deployRoleArn (received "arn:aws:iam::222222222222:role/deployer"): must be a role in this account (111111111111), not in 222222222222: the deployment assumes it to manage this account\'s registries; use arn:<partition>:iam::111111111111:role/<name>',
       ],
     ],
     [
@@ -233,7 +247,9 @@ describe('GIVEN a config with one mistake', () => {
     [
       'a destination in another partition',
       (c) => (c.sources[0].destinations[0].region = 'cn-north-1'),
-      ['sources[0].destinations[0].region (received "cn-north-1"): replication cannot cross partitions: the source is in aws, this region in aws-cn; choose a region of aws'],
+      [
+        'sources[0].destinations[0].region (received "cn-north-1"): replication cannot cross partitions: the source is in aws, this region in aws-cn; choose a region of aws',
+      ],
     ],
     [
       'a second source in another partition',
@@ -266,12 +282,16 @@ describe('GIVEN a config with one mistake', () => {
     [
       'a destination equal to its source',
       (c) => (c.sources[0].destinations[0].region = 'us-east-1'),
-      ['sources[0].destinations[0] (received {"account":"build","region":"us-east-1"}): a destination cannot be its own source registry: change the account or the region'],
+      [
+        'sources[0].destinations[0] (received {"account":"build","region":"us-east-1"}): a destination cannot be its own source registry: change the account or the region',
+      ],
     ],
     [
       'a destination listed twice',
       (c) => c.sources[0].destinations.push({ account: 'prod', region: 'eu-west-1' }),
-      ['sources[0].destinations[2] (received {"account":"prod","region":"eu-west-1"}): destination listed twice in this source (also destinations[1]): remove the duplicate'],
+      [
+        'sources[0].destinations[2] (received {"account":"prod","region":"eu-west-1"}): destination listed twice in this source (also destinations[1]): remove the duplicate',
+      ],
     ],
     [
       'a registry that is both source and destination',
@@ -283,12 +303,16 @@ describe('GIVEN a config with one mistake', () => {
     [
       'a source registry listed twice',
       (c) => c.sources.push({ account: 'build', region: 'us-east-1', destinations: [{ account: 'prod', region: 'eu-central-1' }] }),
-      ['sources[1] (received {"account":"build","region":"us-east-1"}): registry build/us-east-1 is already sources[0]: list each source registry once and merge their destinations'],
+      [
+        'sources[1] (received {"account":"build","region":"us-east-1"}): registry build/us-east-1 is already sources[0]: list each source registry once and merge their destinations',
+      ],
     ],
     [
       'a source replicating an unknown repository',
       (c) => (c.sources[0].repositories = ['team-a/apj']),
-      ['sources[0].repositories[0] (received "team-a/apj"): unknown repository (did you mean "team-a/api"?): add it under repositories or remove it from this list'],
+      [
+        'sources[0].repositories[0] (received "team-a/apj"): unknown repository (did you mean "team-a/api"?): add it under repositories or remove it from this list',
+      ],
     ],
     [
       'a source listing a repository twice',
@@ -318,11 +342,25 @@ describe('GIVEN a config with one mistake', () => {
       (c) => {
         c.keys = { repositoriesPerKey: 1000 };
         c.repositories = Array.from({ length: 600 }, (_, index) => ({ name: `r${String(index).padStart(3, '0')}` }));
-        const regions = ['us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2'];
+        const regions = [
+          'us-east-2',
+          'us-west-1',
+          'us-west-2',
+          'ca-central-1',
+          'ca-west-1',
+          'eu-west-1',
+          'eu-west-2',
+          'eu-west-3',
+          'eu-central-1',
+          'eu-central-2',
+          'eu-north-1',
+          'eu-south-1',
+          'eu-south-2',
+        ];
         c.sources[0].destinations = [...regions.map((region) => ({ account: 'build', region })), ...regions.map((region) => ({ account: 'prod', region }))];
       },
       [
-        'sources[0] (received {"destinations":26,"filters":600}): needs 12 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)',
+        'sources[0] (received {"destinations":26,"filters":600}): 26 destinations and 600 filters need 12 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)',
       ],
     ],
     [
@@ -339,17 +377,25 @@ describe('GIVEN a config with one mistake', () => {
       (c) => (c.keys = { repositoriesPerKey: 50001 }),
       ['keys.repositoriesPerKey (received 50001): must be a whole number from 1 to 50000 (KMS grants per key)'],
     ],
-    ['a deletion window of 5 days', (c) => (c.keys = { deletionWindowInDays: 5 }), ['keys.deletionWindowInDays (received 5): must be a whole number of days from 7 to 30 (KMS deletion window)']],
+    [
+      'a deletion window of 5 days',
+      (c) => (c.keys = { deletionWindowInDays: 5 }),
+      ['keys.deletionWindowInDays (received 5): must be a whole number of days from 7 to 30 (KMS deletion window)'],
+    ],
     [
       'a key alias under alias/aws/',
       (c) => (c.keys = { alias: 'alias/aws/ecr' }),
-      ['keys.alias (received "alias/aws/ecr"): must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'],
+      [
+        'keys.alias (received "alias/aws/ecr"): must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)',
+      ],
     ],
     // Lifecycle policies
     [
       'a tagged rule without tag list',
       (c) => delete c.repositories[0].lifecyclePolicy.rules[0].selection.tagPrefixList,
-      [`${apiRules}[0].selection.tagStatus (received "tagged"): a rule with tagStatus tagged needs tagPrefixList or tagPatternList: add one, or use tagStatus any`],
+      [
+        `${apiRules}[0].selection.tagStatus (received "tagged"): a rule with tagStatus tagged needs tagPrefixList or tagPatternList: add one, or use tagStatus any`,
+      ],
     ],
     [
       'a rule with both tag lists',
@@ -359,7 +405,9 @@ describe('GIVEN a config with one mistake', () => {
     [
       'a tag list on an untagged rule',
       (c) => (c.repositories[0].lifecyclePolicy.rules[1].selection.tagPrefixList = ['v']),
-      [`${apiRules}[1].selection.tagStatus (received "untagged"): tagPrefixList and tagPatternList are allowed only with tagStatus tagged: set tagStatus to tagged or remove the list`],
+      [
+        `${apiRules}[1].selection.tagStatus (received "untagged"): tagPrefixList and tagPatternList are allowed only with tagStatus tagged: set tagStatus to tagged or remove the list`,
+      ],
     ],
     [
       'sinceImagePushed without countUnit',
@@ -383,41 +431,70 @@ describe('GIVEN a config with one mistake', () => {
     ],
     [
       'a tag pattern with five wildcards',
-      (c) => (c.repositories[0].lifecyclePolicy.rules[0].selection = { tagStatus: 'tagged', tagPatternList: ['*a*b*c*d*'], countType: 'imageCountMoreThan', countNumber: 5 }),
-      [`${apiRules}[0].selection.tagPatternList[0] (received "*a*b*c*d*"): tag patterns may hold at most 4 "*" wildcards (ECR lifecycle policy rule): use fewer`],
+      (c) =>
+        (c.repositories[0].lifecyclePolicy.rules[0].selection = {
+          tagStatus: 'tagged',
+          tagPatternList: ['*a*b*c*d*'],
+          countType: 'imageCountMoreThan',
+          countNumber: 5,
+        }),
+      [
+        `${apiRules}[0].selection.tagPatternList[0] (received "*a*b*c*d*"): tag patterns may hold at most 4 "*" wildcards (ECR lifecycle policy rule): use fewer`,
+      ],
     ],
-    ['an action other than expire', (c) => (c.repositories[0].lifecyclePolicy.rules[0].action.type = 'delete'), [
-      `${apiRules}[0].action.type (received "delete"): must be expire (the only lifecycle action)`,
-    ]],
-    ['a countNumber of 0', (c) => (c.repositories[0].lifecyclePolicy.rules[0].selection.countNumber = 0), [
-      `${apiRules}[0].selection.countNumber (received 0): must be a whole number, 1 or more`,
-    ]],
-    ['a rule without action', (c) => delete c.repositories[0].lifecyclePolicy.rules[0].action, [
-      `${apiRules}[0].action (received nothing): is required: add a mapping with type expire, e.g. action: { type: expire }`,
-    ]],
-    ['an empty lifecycle policy', (c) => (c.repositories[0].lifecyclePolicy = { rules: [] }), [
-      `${apiRules} (received []): must hold at least one rule: add one or remove lifecyclePolicy`,
-    ]],
+    [
+      'an action other than expire',
+      (c) => (c.repositories[0].lifecyclePolicy.rules[0].action.type = 'delete'),
+      [`${apiRules}[0].action.type (received "delete"): must be expire (the only lifecycle action)`],
+    ],
+    [
+      'a countNumber of 0',
+      (c) => (c.repositories[0].lifecyclePolicy.rules[0].selection.countNumber = 0),
+      [`${apiRules}[0].selection.countNumber (received 0): must be a whole number, 1 or more`],
+    ],
+    [
+      'a rule without action',
+      (c) => delete c.repositories[0].lifecyclePolicy.rules[0].action,
+      [`${apiRules}[0].action (received nothing): is required: add a mapping with type expire, e.g. action: { type: expire }`],
+    ],
+    [
+      'an empty lifecycle policy',
+      (c) => (c.repositories[0].lifecyclePolicy = { rules: [] }),
+      [`${apiRules} (received []): must hold at least one rule: add one or remove lifecyclePolicy`],
+    ],
     [
       'a lifecycle policy above 30,720 characters',
-      (c) =>
-        (c.repositories[0].lifecyclePolicy.rules[0].selection.tagPrefixList = Array.from({ length: 3000 }, (_, index) => `release-${index}`)),
-      ['repositories[0].lifecyclePolicy (received 44200): the policy is 44200 characters as JSON, above ECR\'s limit of 30720: use fewer rules or shorter descriptions and tag lists'],
+      (c) => (c.repositories[0].lifecyclePolicy.rules[0].selection.tagPrefixList = Array.from({ length: 3000 }, (_, index) => `release-${index}`)),
+      [
+        "repositories[0].lifecyclePolicy (received 44200): the policy is 44200 characters as JSON, above ECR's limit of 30720: use fewer rules or shorter descriptions and tag lists",
+      ],
     ],
     // Tags
-    ['a tag key starting with aws:', (c) => (c.tags['aws:owner'] = 'me'), ['tags["aws:owner"] (received "aws:owner"): tag keys must not start with "aws:" (reserved by AWS): rename the key']],
-    ['a tag key of 129 characters', (c) => (c.tags['k'.repeat(129)] = 'v'), [
-      `tags.${'k'.repeat(129)} (received "${'k'.repeat(76)}...): tag keys must be 1 to 128 characters long: shorten the key`,
-    ]],
-    ['a tag value of 257 characters', (c) => (c.tags.Owner = 'v'.repeat(257)), [
-      `tags.Owner (received "${'v'.repeat(76)}...): tag values must be at most 256 characters long: shorten the value`,
-    ]],
-    ['a tag key with a "#"', (c) => (c.tags['cost#center'] = '42'), [
-      'tags["cost#center"] (received "cost#center"): tag keys may hold only letters, digits, spaces and _ . : / = + - @: rename the key',
-    ]],
-    ['a tag value that is a number', (c) => (c.tags.CostCenter = 42), [
-      'tags.CostCenter (received 42): must be a tag value: a string of at most 256 characters (quote numbers and booleans, e.g. "42")',
-    ]],
+    [
+      'a tag key starting with aws:',
+      (c) => (c.tags['aws:owner'] = 'me'),
+      ['tags["aws:owner"] (received "aws:owner"): tag keys must not start with "aws:" (reserved by AWS): rename the key'],
+    ],
+    [
+      'a tag key of 129 characters',
+      (c) => (c.tags['k'.repeat(129)] = 'v'),
+      [`tags.${'k'.repeat(129)} (received "${'k'.repeat(76)}...): tag keys must be 1 to 128 characters long: shorten the key`],
+    ],
+    [
+      'a tag value of 257 characters',
+      (c) => (c.tags.Owner = 'v'.repeat(257)),
+      [`tags.Owner (received "${'v'.repeat(76)}...): tag values must be at most 256 characters long: shorten the value`],
+    ],
+    [
+      'a tag key with a "#"',
+      (c) => (c.tags['cost#center'] = '42'),
+      ['tags["cost#center"] (received "cost#center"): tag keys may hold only letters, digits, spaces and _ . : / = + - @: rename the key'],
+    ],
+    [
+      'a tag value that is a number',
+      (c) => (c.tags.CostCenter = 42),
+      ['tags.CostCenter (received 42): must be a tag value: a string of at most 256 characters (quote numbers and booleans, e.g. "42")'],
+    ],
     [
       '51 tags',
       (c) => (c.tags = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`Tag${index}`, 'x']))),
@@ -444,7 +521,11 @@ describe('GIVEN a config with one mistake', () => {
     ],
     ['an unknown backend type', (c) => (c.backend = { type: 'gcs', bucket: 'x' }), [`backend.type (received "gcs"): must be ${BACKEND_TYPES}`]],
     ['a backend without type', (c) => (c.backend = { directory: 'state' }), [`backend.type (received nothing): is required: add type: ${BACKEND_TYPES}`]],
-    ['a backend given as a string', (c) => (c.backend = 's3'), ['backend (received "s3"): must be a mapping with a type (local, s3 or cloud), e.g. backend: { type: local }']],
+    [
+      'a backend given as a string',
+      (c) => (c.backend = 's3'),
+      ['backend (received "s3"): must be a mapping with a type (local, s3 or cloud), e.g. backend: { type: local }'],
+    ],
     [
       'a local state directory outside the project',
       (c) => (c.backend.directory = '../state'),
@@ -453,12 +534,16 @@ describe('GIVEN a config with one mistake', () => {
     [
       'an invalid bucket name',
       (c) => (c.backend = { type: 's3', bucket: 'My_Bucket', region: 'us-east-1' }),
-      ['backend.bucket (received "My_Bucket"): must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit'],
+      [
+        'backend.bucket (received "My_Bucket"): must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit',
+      ],
     ],
     [
       'a state role of another partition',
       (c) => (c.backend = { type: 's3', bucket: 'state', region: 'us-gov-west-1', roleArn: 'arn:aws:iam::111111111111:role/state' }),
-      ['backend.roleArn (received "arn:aws:iam::111111111111:role/state"): ARN is in partition aws but the state bucket is in aws-us-gov: use arn:aws-us-gov:iam::111111111111:role/state'],
+      [
+        'backend.roleArn (received "arn:aws:iam::111111111111:role/state"): ARN is in partition aws but the state bucket is in aws-us-gov: use arn:aws-us-gov:iam::111111111111:role/state',
+      ],
     ],
     [
       'a workspace prefix that makes workspace names longer than 90 characters',
@@ -472,9 +557,11 @@ describe('GIVEN a config with one mistake', () => {
       (c) => (c.endpoint = { url: 'http://localhost:4566/api' }),
       ['endpoint.url (received "http://localhost:4566/api"): must be an http(s) URL with host and optional port, e.g. http://localhost:4566'],
     ],
-    ['a missing sources field', (c) => delete c.sources, [
-      'sources (received nothing): is required: add a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]',
-    ]],
+    [
+      'a missing sources field',
+      (c) => delete c.sources,
+      ['sources (received nothing): is required: add a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'],
+    ],
   ])('WHEN it has %s THEN the report says exactly so', (_name, mutate, expected) => {
     expect(problemLines(mutated(mutate))).toEqual(expected);
   });
@@ -646,8 +733,18 @@ describe('GIVEN a config file', () => {
   test.each<[string, string, string[]]>([
     ['empty', '', ['(file): the file is empty: describe accounts, repositories and sources (see the bundled ecr-replication.yaml)']],
     ['only comments', '# nothing yet\n', ['(file): the file is empty: describe accounts, repositories and sources (see the bundled ecr-replication.yaml)']],
-    ['a list', '- accounts\n- sources\n', ['(file) (received ["accounts","sources"]): the top level must be a mapping with accounts, repositories and sources (see the bundled ecr-replication.yaml)']],
-    ['a scalar', 'hello\n', ['(file) (received "hello"): the top level must be a mapping with accounts, repositories and sources (see the bundled ecr-replication.yaml)']],
+    [
+      'a list',
+      '- accounts\n- sources\n',
+      [
+        '(file) (received ["accounts","sources"]): the top level must be a mapping with accounts, repositories and sources (see the bundled ecr-replication.yaml)',
+      ],
+    ],
+    [
+      'a scalar',
+      'hello\n',
+      ['(file) (received "hello"): the top level must be a mapping with accounts, repositories and sources (see the bundled ecr-replication.yaml)'],
+    ],
     [
       'a YAML syntax error',
       'accounts:\n  build:\n    id: "111111111111\n',
@@ -710,7 +807,16 @@ describe('GIVEN a config file', () => {
   });
 
   test('WHEN aliases expand without bound THEN it is refused', () => {
-    const text = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 10 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    const text = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 10 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ),
+    ].join('\n');
     expect(fileProblems(() => parseConfigText(text, 'bomb.yaml')).map(formatProblem)).toEqual([
       '(file): YAML aliases expand to too many nodes (more than 100 alias uses): write the values out instead',
     ]);
@@ -730,7 +836,10 @@ describe('GIVEN a large config', () => {
   test('WHEN 1,000 repositories are validated THEN it takes milliseconds, not seconds', () => {
     const config = mutated((c) => {
       c.keys = { repositoriesPerKey: 2000 };
-      c.repositories = Array.from({ length: 1000 }, (_, index) => ({ name: `team-${index % 10}/service-${index}`, pullPrincipals: ['arn:aws:iam::222222222222:role/eks-node'] }));
+      c.repositories = Array.from({ length: 1000 }, (_, index) => ({
+        name: `team-${index % 10}/service-${index}`,
+        pullPrincipals: ['arn:aws:iam::222222222222:role/eks-node'],
+      }));
     });
     validateConfig(config, 'large.yaml');
     const started = process.hrtime.bigint();

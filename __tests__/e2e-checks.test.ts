@@ -4,7 +4,7 @@
  * APIs describe against the plan's expectations.
  */
 import { validateConfig } from '../config/load';
-import { planDeployment } from '../config/topology';
+import { planDeployment } from '../config/deployment-plan';
 import {
   applyOrder,
   checkKey,
@@ -83,7 +83,12 @@ describe('ordering', () => {
       { name: 'dest-a', dependencies: [] },
     ];
     expect(applyOrder(nodes)).toEqual(['dest-a', 'dest-b', 'source']);
-    expect(() => applyOrder([{ name: 'a', dependencies: ['b'] }, { name: 'b', dependencies: ['a'] }])).toThrow(/cycle among a, b/);
+    expect(() =>
+      applyOrder([
+        { name: 'a', dependencies: ['b'] },
+        { name: 'b', dependencies: ['a'] },
+      ]),
+    ).toThrow(/cycle among a, b/);
     expect(() => applyOrder([{ name: 'a', dependencies: ['ghost'] }])).toThrow(/unknown stack ghost/);
   });
 });
@@ -109,12 +114,18 @@ describe('expectations', () => {
 });
 
 describe('verification', () => {
-  const kms = (name: string, kmsKey = PROD_KEY) => ({ repositoryName: name, registryId: '222222222222', encryptionConfiguration: { encryptionType: 'KMS', kmsKey } });
+  const kms = (name: string, kmsKey = PROD_KEY) => ({
+    repositoryName: name,
+    registryId: '222222222222',
+    encryptionConfiguration: { encryptionType: 'KMS', kmsKey },
+  });
 
   it('accepts a key ARN of the registry and rejects others', () => {
     expect(checkKeyArn(expectation(PROD), PROD_KEY)).toEqual([]);
     expect(checkKeyArn(expectation(PROD), undefined)).toEqual([expect.stringContaining('not a KMS key ARN')]);
-    expect(checkKeyArn(expectation(PROD), 'arn:aws:kms:us-east-1:222222222222:key/abc')).toEqual([expect.stringContaining('is not in account 222222222222, region eu-west-1')]);
+    expect(checkKeyArn(expectation(PROD), 'arn:aws:kms:us-east-1:222222222222:key/abc')).toEqual([
+      expect.stringContaining('is not in account 222222222222, region eu-west-1'),
+    ]);
   });
 
   it('checks every repository is KMS-encrypted with the registry key', () => {

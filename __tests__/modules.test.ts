@@ -5,7 +5,17 @@ import { ReplicationConfiguration } from '../modules/replication-configuration';
 import { ReplicationRegistryPolicy } from '../modules/replication-registry-policy';
 import { CreationTemplateRole, creationTemplatePrefixes, RepositoryCreationTemplates } from '../modules/repository-creation-templates';
 import { providerAlias } from '../modules/aws-provider';
-import { asList, BUILD_ACCOUNT, location, onlyResource, parsePolicy, PROD_ACCOUNT, principalsOf, stackWithProvider, synthesize } from '../test-support/fixtures';
+import {
+  asList,
+  BUILD_ACCOUNT,
+  location,
+  onlyResource,
+  parsePolicy,
+  PROD_ACCOUNT,
+  principalsOf,
+  stackWithProvider,
+  synthesize,
+} from '../test-support/fixtures';
 
 const KEY_REF = '${aws_kms_key.kms_key.arn}';
 
@@ -70,7 +80,13 @@ describe('EncryptedRepositories', () => {
 
   test('adds lifecycle and repository policies only where configured', () => {
     const lifecyclePolicy = {
-      rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged' as const, countType: 'sinceImagePushed' as const, countUnit: 'days' as const, countNumber: 14 }, action: { type: 'expire' as const } }],
+      rules: [
+        {
+          rulePriority: 1,
+          selection: { tagStatus: 'untagged' as const, countType: 'sinceImagePushed' as const, countUnit: 'days' as const, countNumber: 14 },
+          action: { type: 'expire' as const },
+        },
+      ],
     };
     const synthesized = keyAndRepositories([
       { name: 'team-a/api', lifecyclePolicy, pullPrincipals: [`arn:aws:iam::${PROD_ACCOUNT}:role/eks-node`] },
@@ -88,7 +104,10 @@ describe('EncryptedRepositories', () => {
   test('fails when the key is in another region', () => {
     const { stack, provider } = stackWithProvider(location(BUILD_ACCOUNT, 'us-west-2'));
     const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(BUILD_ACCOUNT, 'us-east-1') });
-    expect(() => new EncryptedRepositories(stack, 'repositories', { provider, location: location(BUILD_ACCOUNT, 'us-west-2'), key, repositories: [{ name: 'web' }] })).toThrow(
+    expect(
+      () =>
+        new EncryptedRepositories(stack, 'repositories', { provider, location: location(BUILD_ACCOUNT, 'us-west-2'), key, repositories: [{ name: 'web' }] }),
+    ).toThrow(
       "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 111111111111 in us-west-2), but it is in account 111111111111 in us-east-1: create an EcrEncryptionKey for account 111111111111 in us-west-2",
     );
   });
@@ -96,17 +115,17 @@ describe('EncryptedRepositories', () => {
   test('fails when the key is in another account', () => {
     const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT));
     const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(BUILD_ACCOUNT) });
-    expect(() => new EncryptedRepositories(stack, 'repositories', { provider, location: location(PROD_ACCOUNT), key, repositories: [{ name: 'web' }] })).toThrow(
-      /the key must be in the repositories' account and region \(account 222222222222 in us-east-1\), but it is in account 111111111111 in us-east-1/,
-    );
+    expect(
+      () => new EncryptedRepositories(stack, 'repositories', { provider, location: location(PROD_ACCOUNT), key, repositories: [{ name: 'web' }] }),
+    ).toThrow(/the key must be in the repositories' account and region \(account 222222222222 in us-east-1\), but it is in account 111111111111 in us-east-1/);
   });
 
   test('fails for a repository listed twice', () => {
     const { stack, provider } = stackWithProvider();
     const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location() });
-    expect(() => new EncryptedRepositories(stack, 'repositories', { provider, location: location(), key, repositories: [{ name: 'web' }, { name: 'web' }] })).toThrow(
-      'EncryptedRepositories repositories: repository "web" is listed twice',
-    );
+    expect(
+      () => new EncryptedRepositories(stack, 'repositories', { provider, location: location(), key, repositories: [{ name: 'web' }, { name: 'web' }] }),
+    ).toThrow('EncryptedRepositories repositories: repository "web" is listed twice');
   });
 });
 
@@ -122,7 +141,8 @@ describe('ReplicationConfiguration', () => {
       repositoryNames,
     });
     const configuration = onlyResource(synthesize(stack), 'aws_ecr_replication_configuration');
-    return (configuration.replication_configuration as { rule: { destination: unknown[]; repository_filter: { filter: string; filter_type: string }[] }[] }).rule;
+    return (configuration.replication_configuration as { rule: { destination: unknown[]; repository_filter: { filter: string; filter_type: string }[] }[] })
+      .rule;
   }
 
   test('replicates every repository to every destination with PREFIX_MATCH filters', () => {
@@ -159,16 +179,24 @@ describe('ReplicationConfiguration', () => {
   test('fails when the split needs more than 10 rules', () => {
     const { stack, provider } = stackWithProvider();
     const names = Array.from({ length: 1001 }, (_, index) => `repo-${String(index).padStart(4, '0')}x`);
-    expect(() => new ReplicationConfiguration(stack, 'replication', { provider, location: location(), destinations: [destination(0)], repositoryNames: names })).toThrow(
+    expect(
+      () => new ReplicationConfiguration(stack, 'replication', { provider, location: location(), destinations: [destination(0)], repositoryNames: names }),
+    ).toThrow(
       "ReplicationConfiguration replication: 1 destinations and 1001 filters need 11 rules, above ECR's limit of 10: replicate fewer repositories or group them under shared prefixes",
     );
   });
 
   test('fails when a destination is the source registry', () => {
     const { stack, provider } = stackWithProvider();
-    expect(() => new ReplicationConfiguration(stack, 'replication', { provider, location: location(), destinations: [{ accountId: BUILD_ACCOUNT, region: 'us-east-1' }], repositoryNames: ['web'] })).toThrow(
-      'ReplicationConfiguration replication: a destination cannot be the source registry itself (account 111111111111 in us-east-1)',
-    );
+    expect(
+      () =>
+        new ReplicationConfiguration(stack, 'replication', {
+          provider,
+          location: location(),
+          destinations: [{ accountId: BUILD_ACCOUNT, region: 'us-east-1' }],
+          repositoryNames: ['web'],
+        }),
+    ).toThrow('ReplicationConfiguration replication: a destination cannot be the source registry itself (account 111111111111 in us-east-1)');
   });
 });
 
@@ -194,15 +222,23 @@ describe('ReplicationRegistryPolicy', () => {
           location: location(PROD_ACCOUNT),
           sources: [{ name: 'prod', accountId: PROD_ACCOUNT, replicationFilters: ['web'] }],
         }),
-    ).toThrow('ReplicationRegistryPolicy registry_policy: source account 222222222222 is the registry\'s own account; same-account replication needs no registry policy');
+    ).toThrow(
+      "ReplicationRegistryPolicy registry_policy: source account 222222222222 is the registry's own account; same-account replication needs no registry policy",
+    );
   });
 });
 
 describe('RepositoryCreationTemplates', () => {
   test.each([
     [['web'], ['ROOT']],
-    [['team-a/api', 'web'], ['ROOT', 'team-a']],
-    [['team-a/api', 'team-a/worker', 'org/team-b/svc'], ['org/team-b', 'team-a']],
+    [
+      ['team-a/api', 'web'],
+      ['ROOT', 'team-a'],
+    ],
+    [
+      ['team-a/api', 'team-a/worker', 'org/team-b/svc'],
+      ['org/team-b', 'team-a'],
+    ],
   ])('covers filters %p with template prefixes %p', (filters, prefixes) => {
     expect(creationTemplatePrefixes(filters)).toEqual(prefixes);
   });

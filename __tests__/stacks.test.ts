@@ -183,7 +183,12 @@ describe('switches', () => {
   test('creation templates can be switched off per destination', () => {
     const config: Config = {
       ...example,
-      sources: [{ ...example.sources[0], destinations: example.sources[0].destinations.map((destination) => ({ ...destination, repositoryCreationTemplates: destination.account !== 'prod' })) }],
+      sources: [
+        {
+          ...example.sources[0],
+          destinations: example.sources[0].destinations.map((destination) => ({ ...destination, repositoryCreationTemplates: destination.account !== 'prod' })),
+        },
+      ],
     };
     const stacks = buildExample(config);
     const prod = synthesized(stacks.destinations.find((stack) => stack.stackName === 'ecr-destination-prod-eu-west-1')!);
@@ -199,7 +204,12 @@ describe('switches', () => {
       accounts: { ...example.accounts, tools: { id: '333333333333', keyAdministrators: [], keyUsers: [] } },
       sources: [
         example.sources[0],
-        { account: 'tools', region: 'us-east-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: true }] },
+        {
+          account: 'tools',
+          region: 'us-east-1',
+          repositories: ['web'],
+          destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: true }],
+        },
       ],
     };
     const stacks = buildExample(config);

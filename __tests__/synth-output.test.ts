@@ -141,7 +141,10 @@ describe('synth output', () => {
     // The bundled example with one repository that is not scanned on push: a compliance warning, so
     // manifest.json holds an annotation (cdktf would put a stack trace, with machine paths, in it).
     const config = path.join(work, 'with-warning.yaml');
-    writeFileSync(config, readFileSync(path.join(PROJECT, 'ecr-replication.yaml'), 'utf8').replace(/^  - name: web$/m, '  - name: web\n    scanOnPush: false'));
+    writeFileSync(
+      config,
+      readFileSync(path.join(PROJECT, 'ecr-replication.yaml'), 'utf8').replace(/^ {2}- name: web$/m, '  - name: web\n    scanOnPush: false'),
+    );
     const first = path.join(work, 'first', 'cdktf.out');
     const second = path.join(work, 'second', 'elsewhere', 'out');
     const viaCli = npmRunSynth(first, { ECR_REPLICATION_CONFIG: config });
@@ -154,7 +157,8 @@ describe('synth output', () => {
     const one = snapshot(first);
     const two = snapshot(second);
     expect([...two.keys()]).toEqual([...one.keys()]);
-    for (const [file, content] of one) expect({ file, same: Buffer.isBuffer(content) && content.equals(two.get(file) as Buffer) || content === two.get(file) }).toEqual({ file, same: true });
+    for (const [file, content] of one)
+      expect({ file, same: (Buffer.isBuffer(content) && content.equals(two.get(file) as Buffer)) || content === two.get(file) }).toEqual({ file, same: true });
 
     const machinePaths = [PROJECT, work, os.tmpdir(), os.homedir(), path.dirname(first), path.dirname(second)].filter((entry) => entry.length > 1);
     for (const [file, content] of one) {

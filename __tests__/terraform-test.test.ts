@@ -12,19 +12,11 @@
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DeploymentPlan, planDeployment } from '../config/topology';
+import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
 import { destinationNotReadyMessage } from '../stacks/replication-guard';
 import { exampleConfig } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
-import {
-  mapLimit,
-  parseTestReport,
-  prepareStack,
-  terraformAsync,
-  terraformParallelism,
-  TerraformResult,
-  TerraformTestReport,
-} from '../test-support/terraform';
+import { mapLimit, parseTestReport, prepareStack, terraformAsync, terraformParallelism, TerraformResult, TerraformTestReport } from '../test-support/terraform';
 import {
   DESTINATION_FAULTS,
   DESTINATION_TEST_FILE,
@@ -73,6 +65,7 @@ function outcome(key: string): { result: TerraformResult; report: TerraformTestR
   return found;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of terraform show, walked by the assertions
 function readJson(file: string): any {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
@@ -103,7 +96,11 @@ beforeAll(async () => {
       const project = path.join(app.root, `never-applied-${destination}`);
       directory = path.join(project, 'cdktf.out', 'stacks', source.stackName);
       cpSync(sourceDirectory, directory, { recursive: true, verbatimSymlinks: true });
-      writeDestinationStates(project, STATE_DIRECTORY, plan.destinations.filter((candidate) => candidate.stackName !== destination));
+      writeDestinationStates(
+        project,
+        STATE_DIRECTORY,
+        plan.destinations.filter((candidate) => candidate.stackName !== destination),
+      );
     }
     writeTestFiles(directory, { [name]: guardFailureFile(source, destination, fault) });
     jobs.push({ key: `failure/${destination}/${fault}`, directory, file: name, expectedRuns: 1 });
@@ -200,7 +197,7 @@ describe('terraform test: the replication guard of the source stack (plan)', () 
   });
 
   it.each(FAILURE_CASES.map(({ destination, fault }) => [destination, fault] as const))(
-    "stops the plan with a message that names %s (%s)",
+    'stops the plan with a message that names %s (%s)',
     (destination, fault) => {
       const { result, report } = outcome(`failure/${destination}/${fault}`);
       expect(result.code).not.toBe(0);

@@ -73,21 +73,22 @@ afterAll(() => {
 describe('terraform validate', () => {
   it('synthesizes the expected stacks in every variant', () => {
     for (const variant of Object.keys(VARIANTS) as Variant[]) {
-      expect(app(variant).stacks.map((stack) => stack.name).sort()).toEqual([...DESTINATIONS, SOURCE].sort());
+      expect(
+        app(variant)
+          .stacks.map((stack) => stack.name)
+          .sort(),
+      ).toEqual([...DESTINATIONS, SOURCE].sort());
     }
   });
 
-  it.each(Object.keys(VARIANTS).flatMap((variant) => [...DESTINATIONS, SOURCE].map((stack) => [variant, stack])))(
-    '%s: %s is valid',
-    (variant, stackName) => {
-      const result = validations.get(`${variant}/${stackName}`);
-      expect(result).toBeDefined();
-      const report = JSON.parse(result!.stdout) as { valid: boolean; error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };
-      expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
-      expect(report).toMatchObject({ valid: true, error_count: 0 });
-      expect(result!.code).toBe(0);
-    },
-  );
+  it.each(Object.keys(VARIANTS).flatMap((variant) => [...DESTINATIONS, SOURCE].map((stack) => [variant, stack])))('%s: %s is valid', (variant, stackName) => {
+    const result = validations.get(`${variant}/${stackName}`);
+    expect(result).toBeDefined();
+    const report = JSON.parse(result!.stdout) as { valid: boolean; error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };
+    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    expect(report).toMatchObject({ valid: true, error_count: 0 });
+    expect(result!.code).toBe(0);
+  });
 });
 
 describe('local backend', () => {
@@ -189,10 +190,18 @@ describe('cloud backend', () => {
 
   it("reads each destination's workspace through the remote backend", () => {
     const readers = Object.values(remoteStates(app('cloud').stack(SOURCE)));
-    expect(readers.sort((left, right) => String((left.config.workspaces as { name: string }).name).localeCompare(String((right.config.workspaces as { name: string }).name)))).toEqual(
+    expect(
+      readers.sort((left, right) =>
+        String((left.config.workspaces as { name: string }).name).localeCompare(String((right.config.workspaces as { name: string }).name)),
+      ),
+    ).toEqual(
       DESTINATIONS.map((destination) => ({
         backend: 'remote',
-        config: { organization: CLOUD_BACKEND.organization, hostname: CLOUD_BACKEND.hostname, workspaces: { name: `${CLOUD_BACKEND.workspacePrefix}${destination}` } },
+        config: {
+          organization: CLOUD_BACKEND.organization,
+          hostname: CLOUD_BACKEND.hostname,
+          workspaces: { name: `${CLOUD_BACKEND.workspacePrefix}${destination}` },
+        },
       })),
     );
   });

@@ -125,7 +125,8 @@ function ensureBuilt() {
       if (error.code !== 'EEXIST') throw error;
       const held = mtimeMs(BUILD_LOCK);
       if (held !== undefined && Date.now() - held > 120_000) fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
-      else if (Date.now() > deadline) fail(`bin/app.js: ${path.relative(process.cwd(), BUILD_LOCK)} is held by another build; remove it if no build is running`);
+      else if (Date.now() > deadline)
+        fail(`bin/app.js: ${path.relative(process.cwd(), BUILD_LOCK)} is held by another build; remove it if no build is running`);
       else sleep(100);
     }
   }

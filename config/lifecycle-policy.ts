@@ -4,13 +4,31 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
+import {
+  lifecyclePolicyProblems,
+  LifecyclePolicyProblem,
+  lifecycleRuleProblems,
+  MAX_LIFECYCLE_POLICY_LENGTH,
+  MAX_TAG_PATTERN_WILDCARDS,
+} from '../ecr/lifecycle-policy';
 
-/** ECR accepts lifecycle policy text of at most 30,720 characters. */
-export const MAX_LIFECYCLE_POLICY_LENGTH = 30_720;
-/** A tagPatternList entry holds at most four `*` wildcards. */
-export const MAX_TAG_PATTERN_WILDCARDS = 4;
+export { MAX_LIFECYCLE_POLICY_LENGTH, MAX_TAG_PATTERN_WILDCARDS };
 
-const WholeNumber = z.number(expects('a whole number, 1 or more')).int(rule('must be a whole number, 1 or more')).min(1, rule('must be a whole number, 1 or more'));
+/** A library rule as a zod issue; `params.absent` tells the loader the field is missing. */
+function issueOf(problem: LifecyclePolicyProblem): z.core.$ZodRawIssue {
+  return {
+    code: 'custom',
+    path: [...problem.path],
+    input: problem.received,
+    message: problem.message,
+    ...(problem.absent ? { params: { absent: true } } : {}),
+  };
+}
+
+const WholeNumber = z
+  .number(expects('a whole number, 1 or more'))
+  .int(rule('must be a whole number, 1 or more'))
+  .min(1, rule('must be a whole number, 1 or more'));
 
 const TagPrefix = z.string(expects('a tag prefix, e.g. "v"')).min(1, rule('tag prefixes must not be empty: remove the entry or write the prefix'));
 
@@ -53,48 +71,7 @@ const LifecycleRuleSchema = z
     expects('a lifecycle rule: a mapping with rulePriority, selection and action'),
   )
   .superRefine((rule, ctx) => {
-    const { selection } = rule;
-    const hasTagList = selection.tagPrefixList !== undefined || selection.tagPatternList !== undefined;
-    if (selection.tagStatus === 'tagged' && !hasTagList) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['selection', 'tagStatus'],
-        input: selection.tagStatus,
-        message: 'a rule with tagStatus tagged needs tagPrefixList or tagPatternList: add one, or use tagStatus any',
-      });
-    }
-    if (selection.tagPrefixList !== undefined && selection.tagPatternList !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['selection', 'tagPatternList'],
-        input: selection.tagPatternList,
-        message: 'tagPrefixList and tagPatternList cannot both be set in one rule: keep one of them',
-      });
-    }
-    if (selection.tagStatus !== 'tagged' && hasTagList) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['selection', 'tagStatus'],
-        input: selection.tagStatus,
-        message: 'tagPrefixList and tagPatternList are allowed only with tagStatus tagged: set tagStatus to tagged or remove the list',
-      });
-    }
-    if (selection.countType === 'sinceImagePushed' && selection.countUnit === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['selection', 'countUnit'],
-        params: { absent: true },
-        message: 'is required with countType sinceImagePushed: add countUnit: days',
-      });
-    }
-    if (selection.countType === 'imageCountMoreThan' && selection.countUnit !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['selection', 'countUnit'],
-        input: selection.countUnit,
-        message: 'countUnit is allowed only with countType sinceImagePushed: remove it',
-      });
-    }
+    for (const problem of lifecycleRuleProblems(rule)) ctx.addIssue(issueOf(problem));
   });
 
 export const LifecyclePolicySchema = z
@@ -107,46 +84,7 @@ export const LifecyclePolicySchema = z
     expects('an ECR lifecycle policy: a mapping with rules, e.g. lifecyclePolicy: { rules: [...] }'),
   )
   .superRefine((policy, ctx) => {
-    const seen = new Map<number, number>();
-    policy.rules.forEach((rule, index) => {
-      const first = seen.get(rule.rulePriority);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'rulePriority'],
-          input: rule.rulePriority,
-          message: `rule priorities must be unique within a lifecycle policy (rules[${first}] has it too): choose another number`,
-        });
-      } else seen.set(rule.rulePriority, index);
-    });
-    const anyRules = policy.rules.filter((rule) => rule.selection.tagStatus === 'any');
-    const highest = policy.rules.reduce((max, rule) => Math.max(max, rule.rulePriority), 0);
-    if (anyRules.length > 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['rules'],
-        input: anyRules.map((rule) => rule.rulePriority),
-        message: 'at most one rule may have tagStatus any: merge them',
-      });
-    }
-    policy.rules.forEach((rule, index) => {
-      if (rule.selection.tagStatus === 'any' && rule.rulePriority !== highest) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'rulePriority'],
-          input: rule.rulePriority,
-          message: `the rule with tagStatus any must have the highest rulePriority (evaluated last): give it a number above ${highest}`,
-        });
-      }
-    });
-    const length = JSON.stringify(policy).length;
-    if (length > MAX_LIFECYCLE_POLICY_LENGTH) {
-      ctx.addIssue({
-        code: 'custom',
-        input: length,
-        message: `the policy is ${length} characters as JSON, above ECR's limit of ${MAX_LIFECYCLE_POLICY_LENGTH}: use fewer rules or shorter descriptions and tag lists`,
-      });
-    }
+    for (const problem of lifecyclePolicyProblems(policy)) ctx.addIssue(issueOf(problem));
   });
 
 export type LifecyclePolicy = z.output<typeof LifecyclePolicySchema>;

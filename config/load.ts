@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigPath, ConfigProblem, sortProblems } from './problems';
-import { crossFieldProblems } from './rules';
+import { crossFieldProblems } from './cross-field-checks';
 import { Config, ConfigSchema } from './schema';
 import { didYouMean } from './suggest';
 import { configWarnings } from './warnings';
@@ -171,7 +171,9 @@ function problemsOfIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[]
       return [{ path: issuePath, received: issue.discriminator !== undefined ? valueAt(raw, issuePath) : issue.input, message: readableMessage(issue) }];
     case 'custom':
       // A rule that found a field missing marks it `params.absent` (zod would otherwise report the parent as input).
-      return [{ path: issuePath, received: (issue.params as { absent?: boolean } | undefined)?.absent ? undefined : issue.input, message: readableMessage(issue) }];
+      return [
+        { path: issuePath, received: (issue.params as { absent?: boolean } | undefined)?.absent ? undefined : issue.input, message: readableMessage(issue) },
+      ];
     default:
       return [{ path: issuePath, received: issue.input, message: readableMessage(issue) }];
   }

@@ -9,9 +9,12 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { AWS_REGIONS, isAwsRegion, partitionOf, partitionOfArn } from './regions';
+import { AWS_REGIONS, isAwsRegion, partitionOf, partitionOfArn } from '../ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { didYouMean } from './suggest';
+import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../ecr/limits';
+
+export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PER_KEY, MAX_TAGS } from '../ecr/limits';
 
 /** ECR's repository-name pattern: lowercase segments separated by `.`, `_` or `-`, namespaces with `/`. */
 export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -19,25 +22,12 @@ export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** IAM principals a key or repository policy may name: the account root, users, roles, assumed-role sessions. */
-const PRINCIPAL_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):(iam::\d{12}:(root|user\/[\w+=,.@/-]{1,512}|role\/[\w+=,.@/-]{1,512})|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{1,64})$/;
+const PRINCIPAL_ARN_PATTERN =
+  /^arn:(aws|aws-us-gov|aws-cn):(iam::\d{12}:(root|user\/[\w+=,.@/-]{1,512}|role\/[\w+=,.@/-]{1,512})|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{1,64})$/;
 export const ROLE_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-/** Replication limits of one registry's replication configuration (ECR service quotas). */
-export const REPLICATION_LIMITS = {
-  rulesPerConfiguration: 10,
-  destinationsPerRule: 25,
-  filtersPerRule: 100,
-} as const;
-
-/** KMS's documented ceiling for grants on one key; each ECR repository holds grants on its key. */
-export const KMS_GRANTS_PER_KEY_CEILING = 50_000;
-/** The figure in the ECR encryption-at-rest guide: 500 grants, so 500 repositories, per key. */
-export const DEFAULT_REPOSITORIES_PER_KEY = 500;
-/** Tags per AWS resource. */
-export const MAX_TAGS = 50;
 
 const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
 
@@ -50,12 +40,10 @@ const RepositoryName = z
       'must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
   });
 
-const AccountName = z
-  .string(expects('an account name'))
-  .regex(ACCOUNT_NAME_PATTERN, {
-    error:
-      'account names must start with a lowercase letter and hold only lowercase letters, digits and "-", at most 20 characters (they become part of stack names): rename it, e.g. build',
-  });
+const AccountName = z.string(expects('an account name')).regex(ACCOUNT_NAME_PATTERN, {
+  error:
+    'account names must start with a lowercase letter and hold only lowercase letters, digits and "-", at most 20 characters (they become part of stack names): rename it, e.g. build',
+});
 
 /** A reference to an account defined under `accounts` (checked in rules.ts). */
 const AccountReference = z.string(expects('the name of an account defined under accounts, e.g. account: build'));
@@ -168,14 +156,17 @@ export const KeysSchema = z.strictObject(
     /** Waiting period before a deleted key is destroyed, 7 to 30 days. @default 30 */
     deletionWindowInDays: z
       .number(expects(DAYS))
-      .int(rule(`must be ${DAYS} (KMS deletion window)`))
-      .min(7, rule(`must be ${DAYS} (KMS deletion window)`))
-      .max(30, rule(`must be ${DAYS} (KMS deletion window)`))
+      .int(rule(DELETION_WINDOW_RULE))
+      .min(KEY_DELETION_WINDOW.min, rule(DELETION_WINDOW_RULE))
+      .max(KEY_DELETION_WINDOW.max, rule(DELETION_WINDOW_RULE))
       .default(30),
     /** Alias given to each registry's key. @default alias/ecr-kms-replication */
     alias: z
       .string(expects('a KMS alias, e.g. alias/ecr-kms-replication'))
-      .regex(KMS_ALIAS_PATTERN, rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'))
+      .regex(
+        KMS_ALIAS_PATTERN,
+        rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
+      )
       .default('alias/ecr-kms-replication'),
     /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
     repositoriesPerKey: z
@@ -189,8 +180,8 @@ export const KeysSchema = z.strictObject(
 );
 
 const StateKeyPrefix = z
-  .string(expects("a state key prefix, e.g. keyPrefix: ecr-kms-replication"))
-  .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, rule('must be 1 to 200 characters of letters, digits and !_.*\'()/-'));
+  .string(expects('a state key prefix, e.g. keyPrefix: ecr-kms-replication'))
+  .regex(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, rule("must be 1 to 200 characters of letters, digits and !_.*'()/-"));
 
 export const LocalBackendSchema = z.strictObject(
   {
@@ -212,7 +203,10 @@ export const S3BackendSchema = z.strictObject(
     type: z.literal('s3'),
     bucket: z
       .string(expects('the name of the S3 bucket that holds the state files, e.g. bucket: my-terraform-state', { requiredBy: 'the s3 backend' }))
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, rule('must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit')),
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        rule('must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit'),
+      ),
     region: Region('the AWS region of the state bucket, e.g. region: us-east-1', 'the s3 backend'),
     /** State key of a stack: `<keyPrefix>/<stack name>.tfstate`. @default ecr-kms-replication */
     keyPrefix: StateKeyPrefix.default('ecr-kms-replication'),
@@ -238,7 +232,10 @@ export const CloudBackendSchema = z.strictObject(
     /** @default app.terraform.io */
     hostname: z
       .string(expects('a host name, e.g. hostname: app.terraform.io'))
-      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, rule('must be a host name such as app.terraform.io (lowercase, no scheme or path)'))
+      .regex(
+        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+        rule('must be a host name such as app.terraform.io (lowercase, no scheme or path)'),
+      )
       .default('app.terraform.io'),
     /** Workspace of a stack: `<workspacePrefix><stack name>`. @default ecr-kms-replication- */
     workspacePrefix: z

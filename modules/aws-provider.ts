@@ -5,10 +5,15 @@
  */
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { EndpointConfig } from '../config/schema';
 
 /** Services the stacks call; an AWS-compatible endpoint must serve all of them. */
 export const ENDPOINT_SERVICES = ['ecr', 'iam', 'kms', 's3', 'sts'] as const;
+
+/** An AWS-compatible endpoint that serves every service the stacks call. */
+export interface AwsEndpoint {
+  /** Base URL, e.g. http://localhost:4566. */
+  readonly url: string;
+}
 
 export interface RegistryProviderProps {
   /** Account name from the config; with the region it forms the alias. */
@@ -20,7 +25,7 @@ export interface RegistryProviderProps {
   /** Tags applied to every resource the provider creates. @default {} */
   readonly defaultTags?: Readonly<Record<string, string>>;
   /** Send every call to an AWS-compatible endpoint (LocalStack, moto). @default - the real AWS endpoints */
-  readonly endpoint?: EndpointConfig;
+  readonly endpoint?: AwsEndpoint;
 }
 
 /** `build_us_east_1`: the provider alias, derived from account name and region. */

@@ -12,7 +12,7 @@ import { TerraformIterator, TerraformProvider } from 'cdktf';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
-import { LifecyclePolicy } from '../config/lifecycle-policy';
+import { LifecyclePolicy } from '../ecr/lifecycle-policy';
 import { renderPolicy } from '../policies/policy-document';
 import { repositoryAccessPolicy } from '../policies/repository-policy';
 import { EcrEncryptionKey } from './encryption-key';

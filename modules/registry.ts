@@ -1,5 +1,5 @@
 /** The registry a construct or stack is bound to: one account in one region. */
-import { Partition } from '../config/regions';
+import { Partition } from '../ecr/regions';
 
 export interface RegistryLocation {
   readonly accountId: string;

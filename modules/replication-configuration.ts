@@ -6,8 +6,8 @@
 import { Construct } from 'constructs';
 import { Precondition, TerraformProvider } from 'cdktf';
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
-import { REPLICATION_LIMITS } from '../config/schema';
-import { replicationFiltersFor, replicationRulesFor } from '../config/topology';
+import { REPLICATION_LIMITS } from '../ecr/limits';
+import { replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
 import { RegistryLocation } from './registry';
 
 export interface ReplicationDestination {
@@ -36,7 +36,9 @@ export class ReplicationConfiguration extends Construct {
     if (props.destinations.length === 0) throw new Error(`ReplicationConfiguration ${id}: destinations must name at least one registry`);
     for (const destination of props.destinations) {
       if (destination.accountId === props.location.accountId && destination.region === props.location.region) {
-        throw new Error(`ReplicationConfiguration ${id}: a destination cannot be the source registry itself (account ${destination.accountId} in ${destination.region})`);
+        throw new Error(
+          `ReplicationConfiguration ${id}: a destination cannot be the source registry itself (account ${destination.accountId} in ${destination.region})`,
+        );
       }
     }
     this.filters = replicationFiltersFor(props.repositoryNames);

@@ -2,7 +2,7 @@
  * The role ECR assumes when a repository creation template creates a
  * replicated repository encrypted with a customer-managed key.
  */
-import { ecrServiceEndpoint, Partition } from '../config/regions';
+import { ecrServiceEndpoint, Partition } from '../ecr/regions';
 import { policyDocument, PolicyDocument } from './policy-document';
 import { repositoryArnsForFilters } from './registry-policy';
 

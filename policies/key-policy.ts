@@ -4,7 +4,7 @@
  * use it only through ECR in the key's region, and grants go only to AWS
  * resources (ECR repositories).
  */
-import { accountRootArn, ecrServiceEndpoint, Partition } from '../config/regions';
+import { accountRootArn, ecrServiceEndpoint, Partition } from '../ecr/regions';
 import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique } from './policy-document';
 
 /** What administrators may do: manage the key's life and policy, never encrypt or decrypt. */

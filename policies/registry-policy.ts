@@ -3,7 +3,7 @@
  * replication (seed 000): each source account may create and replicate into
  * the repositories its filters cover, and nothing else.
  */
-import { accountRootArn, ecrRepositoryArn, Partition } from '../config/regions';
+import { accountRootArn, ecrRepositoryArn, Partition } from '../ecr/regions';
 import { policyDocument, PolicyDocument, sortedUnique } from './policy-document';
 
 export const REPLICATION_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage'];

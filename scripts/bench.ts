@@ -235,8 +235,13 @@ function outputStats(outdir: string): OutputStats {
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
-  return [line(headers), `|${widths.map((width, column) => (column < 2 ? ` ${'-'.repeat(width)} ` : ` ${'-'.repeat(width - 1)}: `)).join('|')}|`, ...rows.map(line)].join('\n');
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  return [
+    line(headers),
+    `|${widths.map((width, column) => (column < 2 ? ` ${'-'.repeat(width)} ` : ` ${'-'.repeat(width - 1)}: `)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 const seconds = (value: number) => `${value.toFixed(2)} s`;
@@ -293,7 +298,14 @@ function main(): void {
         const outdir = path.join(scratch, `out-${repositories}x${destinations}`, 'cdktf.out');
         const runs: Measured[] = [];
         for (let run = 0; run < options.runs; run++) {
-          runs.push(synthRun(app, { ...baseEnv, ECR_REPLICATION_CONFIG: configFile, CDKTF_OUTDIR: outdir }, scratch, `synth of ${repositories} repositories x ${destinations} destinations`));
+          runs.push(
+            synthRun(
+              app,
+              { ...baseEnv, ECR_REPLICATION_CONFIG: configFile, CDKTF_OUTDIR: outdir },
+              scratch,
+              `synth of ${repositories} repositories x ${destinations} destinations`,
+            ),
+          );
         }
         const stats = outputStats(outdir);
         const wall = median(runs.map((run) => run.seconds));
@@ -343,7 +355,12 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
       for (let run = 0; run < options.cliRuns; run++) {
         for (const variant of variants) {
           const outdir = path.join(scratch, `cli-${variants.indexOf(variant)}`);
-          const measured = synthRun(`${cli} synth --app ${JSON.stringify(variant.app)} --output ${JSON.stringify(outdir)}`, baseEnv, scratch, `cdktf synth with ${variant.app}`);
+          const measured = synthRun(
+            `${cli} synth --app ${JSON.stringify(variant.app)} --output ${JSON.stringify(outdir)}`,
+            baseEnv,
+            scratch,
+            `cdktf synth with ${variant.app}`,
+          );
           timings.get(variant.label)!.push(measured);
           log(`  ${variant.label}: ${seconds(measured.seconds)}`);
         }
@@ -351,7 +368,10 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
       const medians = variants.map((variant) => median(timings.get(variant.label)!.map((run) => run.seconds)));
       const cliRows = variants.map((variant, index) => [
         variant.label,
-        timings.get(variant.label)!.map((run) => run.seconds.toFixed(2)).join(' / '),
+        timings
+          .get(variant.label)!
+          .map((run) => run.seconds.toFixed(2))
+          .join(' / '),
         seconds(medians[index]),
         mib(Math.max(...timings.get(variant.label)!.map((run) => run.peakRssMiB ?? Number.NaN))),
       ]);
@@ -362,20 +382,25 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
         `Above the CLI's own floor of ${seconds(medians[2])}: ${seconds(Math.max(0, medians[0] - medians[2]))} -> ${seconds(Math.max(0, medians[1] - medians[2]))}.`;
       log(`\n${cliTable}\n\n${ratioText}\n`);
       report.push(`### \`cdktf synth\` (CLI) on the bundled example, ${options.cliRuns} runs each`, '', cliTable, '', ratioText, '');
-      results.cli = { variants: variants.map((variant, index) => ({ ...variant, seconds: timings.get(variant.label)!.map((run) => run.seconds), median: medians[index] })), ratio };
+      results.cli = {
+        variants: variants.map((variant, index) => ({ ...variant, seconds: timings.get(variant.label)!.map((run) => run.seconds), median: medians[index] })),
+        ratio,
+      };
     }
 
     // 3. terraform validate on the largest stack.
     if (!options.skipValidate && largest) {
       const stackDirectory = path.join(largest.outdir, 'stacks', largest.stats.largestStack.name);
-      log(`terraform validate on ${largest.stats.largestStack.name} (${kib(largest.stats.largestStack.bytes)}), from ${path.relative(PROJECT_ROOT, RESULTS_DIRECTORY)}`);
+      log(
+        `terraform validate on ${largest.stats.largestStack.name} (${kib(largest.stats.largestStack.bytes)}), from ${path.relative(PROJECT_ROOT, RESULTS_DIRECTORY)}`,
+      );
       const timed = (args: string[]): number => {
         const start = process.hrtime.bigint();
         try {
           runTerraform(args, stackDirectory);
         } catch (error) {
           const failure = error as { stderr?: string; stdout?: string; message: string };
-          throw new Error(`terraform ${args.join(' ')} failed:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`);
+          throw new Error(`terraform ${args.join(' ')} failed:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`, { cause: error });
         }
         return Number(process.hrtime.bigint() - start) / 1e9;
       };

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../config/load';
 import { ConfigError, formatWarning } from '../config/problems';
-import { planDeployment } from '../config/topology';
+import { planDeployment } from '../config/deployment-plan';
 
 const USAGE = `Usage: npm run check -- [options] [file]
 

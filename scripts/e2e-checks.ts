@@ -4,9 +4,9 @@
  * stacks, what each registry must look like, and the comparison of what the
  * AWS APIs describe with those expectations. No I/O, so it is unit-tested.
  */
-import { accountRootArn, Partition } from '../config/regions';
+import { accountRootArn, Partition } from '../ecr/regions';
 import { ConfigInput } from '../config/schema';
-import { DeploymentPlan } from '../config/topology';
+import { DeploymentPlan } from '../config/deployment-plan';
 
 export const ENDPOINT_VARIABLE = 'ECR_E2E_ENDPOINT';
 export const CREATION_TEMPLATES_VARIABLE = 'ECR_E2E_CREATION_TEMPLATES';
@@ -247,7 +247,8 @@ export function checkKey(expectation: RegistryExpectation, keyArn: string, key: 
   if (key.Arn !== keyArn) problems.push(`${expectation.stackName}: DescribeKey returned ${key.Arn}, not ${keyArn}`);
   if (key.KeyManager !== 'CUSTOMER') problems.push(`${expectation.stackName}: key ${keyArn} is managed by ${key.KeyManager ?? 'unknown'}, not CUSTOMER`);
   if (key.KeyState !== undefined && key.KeyState !== 'Enabled') problems.push(`${expectation.stackName}: key ${keyArn} is ${key.KeyState}, not Enabled`);
-  if (key.KeySpec !== undefined && key.KeySpec !== 'SYMMETRIC_DEFAULT') problems.push(`${expectation.stackName}: key ${keyArn} is ${key.KeySpec}, not SYMMETRIC_DEFAULT`);
+  if (key.KeySpec !== undefined && key.KeySpec !== 'SYMMETRIC_DEFAULT')
+    problems.push(`${expectation.stackName}: key ${keyArn} is ${key.KeySpec}, not SYMMETRIC_DEFAULT`);
   if (rotationEnabled !== true) problems.push(`${expectation.stackName}: key ${keyArn} does not have automatic rotation enabled`);
   return problems;
 }
@@ -292,9 +293,7 @@ export function checkRegistryPolicy(expectation: RegistryExpectation, policyText
       if (!actions.has(action)) problems.push(`${expectation.stackName}: the registry policy does not allow ${action} to ${principal}`);
     }
     const resources = new Set(granted.flatMap((statement) => list(statement.Resource)));
-    const expected = source.filters.map(
-      (filter) => `arn:${expectation.partition}:ecr:${expectation.region}:${expectation.accountId}:repository/${filter}*`,
-    );
+    const expected = source.filters.map((filter) => `arn:${expectation.partition}:ecr:${expectation.region}:${expectation.accountId}:repository/${filter}*`);
     for (const resource of expected) {
       if (!resources.has(resource)) problems.push(`${expectation.stackName}: the registry policy does not grant ${resource} to ${principal}`);
     }
@@ -314,7 +313,8 @@ export function checkReplication(expectation: RegistryExpectation, configuration
   const actual = new Set<string>();
   for (const rule of rules) {
     for (const filter of rule.repositoryFilters ?? []) {
-      if (filter.filterType !== 'PREFIX_MATCH') problems.push(`${expectation.stackName}: replication filter ${filter.filter} is ${filter.filterType}, not PREFIX_MATCH`);
+      if (filter.filterType !== 'PREFIX_MATCH')
+        problems.push(`${expectation.stackName}: replication filter ${filter.filter} is ${filter.filterType}, not PREFIX_MATCH`);
       for (const destination of rule.destinations ?? []) actual.add(`${destination.registryId}/${destination.region}/${filter.filter}`);
     }
   }

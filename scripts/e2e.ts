@@ -22,7 +22,7 @@ import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { configFileFromEnvironment, loadConfigFile, validateConfig } from '../config/load';
 import { formatProblem } from '../config/problems';
-import { planDeployment } from '../config/topology';
+import { planDeployment } from '../config/deployment-plan';
 import { buildReplicationStacks } from '../stacks/build-stacks';
 import {
   applyOrder,
@@ -89,7 +89,8 @@ async function clientsFor(expectation: RegistryExpectation, settings: E2eSetting
     const sts = new STSClient({ ...common, ...(base ? { credentials: base } : {}) });
     const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: expectation.deployRoleArn, RoleSessionName: 'ecr-kms-replication-e2e' }));
     const issued = assumed.Credentials;
-    if (!issued?.AccessKeyId || !issued.SecretAccessKey) throw new Error(`${expectation.stackName}: AssumeRole ${expectation.deployRoleArn} returned no credentials`);
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey)
+      throw new Error(`${expectation.stackName}: AssumeRole ${expectation.deployRoleArn} returned no credentials`);
     credentials = { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken };
   }
   const options = { ...common, ...(credentials ? { credentials } : {}) };
@@ -104,7 +105,9 @@ async function verifyRegistry(expectation: RegistryExpectation, keyArn: string |
 
   const identity = await sts.send(new GetCallerIdentityCommand({}));
   if (identity.Account !== expectation.accountId) {
-    problems.push(`${expectation.stackName}: the SDK acts in account ${identity.Account}, not ${expectation.accountId}: the endpoint does not map the role to its account`);
+    problems.push(
+      `${expectation.stackName}: the SDK acts in account ${identity.Account}, not ${expectation.accountId}: the endpoint does not map the role to its account`,
+    );
   }
 
   const repositories: Repository[] = [];

@@ -1,9 +1,9 @@
 /** One stack per destination registry and one per source registry, from a validated config. */
 import { Construct } from 'constructs';
 import { Aspects } from 'cdktf';
-import { ComplianceAspect } from '../rules/compliance-aspect';
+import { ComplianceAspect } from '../compliance/compliance-aspect';
 import { Config } from '../config/schema';
-import { planDeployment } from '../config/topology';
+import { planDeployment } from '../config/deployment-plan';
 import { DestinationStack } from './destination-stack';
 import { SourceStack } from './source-stack';
 

@@ -5,7 +5,7 @@
  * Applied before any source that replicates into it.
  */
 import { Construct } from 'constructs';
-import { DestinationRegistryPlan } from '../config/topology';
+import { DestinationRegistryPlan } from '../config/deployment-plan';
 import { CreationTemplateRole, RepositoryCreationTemplates } from '../modules/repository-creation-templates';
 import { ReplicationRegistryPolicy } from '../modules/replication-registry-policy';
 import { EcrEncryptionKey } from '../modules/encryption-key';

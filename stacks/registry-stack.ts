@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
-import { Registry } from '../config/topology';
+import { Registry } from '../config/deployment-plan';
 import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';

@@ -3,7 +3,7 @@
  * configuration, guarded by the destinations' state and applied after them.
  */
 import { Construct } from 'constructs';
-import { SourceRegistryPlan } from '../config/topology';
+import { SourceRegistryPlan } from '../config/deployment-plan';
 import { providerAlias } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
@@ -58,6 +58,10 @@ export class SourceStack extends RegistryStack {
     });
 
     this.outputRegistry(this.key, this.repositories);
-    this.output('replication_destinations', props.plan.destinations.map((destination) => `${destination.registry.account.id}/${destination.registry.region}`), 'Destination registries (account/region) of the replication configuration');
+    this.output(
+      'replication_destinations',
+      props.plan.destinations.map((destination) => `${destination.registry.account.id}/${destination.registry.region}`),
+      'Destination registries (account/region) of the replication configuration',
+    );
   }
 }

@@ -14,19 +14,7 @@
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT, providerMirror, runTerraform, terraformEnvironment, TerraformResult } from '../scripts/terraform-cli';
 
@@ -93,7 +81,7 @@ function initInto(directory: string, providers: Record<string, unknown>): void {
     runTerraform(['init', '-backend=false', '-input=false', '-no-color'], directory);
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`shared terraform init failed in ${directory}:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`);
+    throw new Error(`shared terraform init failed in ${directory}:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`, { cause: error });
   }
 }
 
@@ -119,7 +107,7 @@ export function sharedInit(providers: Record<string, unknown>): string {
       } catch {
         // The lock went away between the calls: try again.
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no test run is active`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no test run is active`, { cause: error });
       sleep(200);
     }
   }

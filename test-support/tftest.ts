@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { accountRootArn, dnsSuffixOf, ecrRepositoryArn, iamRoleArn } from '../config/regions';
-import { DestinationRegistryPlan, Registry, SourceRegistryPlan } from '../config/topology';
+import { accountRootArn, dnsSuffixOf, ecrRepositoryArn, iamRoleArn } from '../ecr/regions';
+import { DestinationRegistryPlan, Registry, SourceRegistryPlan } from '../config/deployment-plan';
 import { providerAlias } from '../modules/aws-provider';
 import { creationTemplateRoleName } from '../modules/repository-creation-templates';
 
@@ -132,9 +132,7 @@ export function mockProvider(registry: Registry): string {
     aws_ecr_repository_policy: { registry_id: registry.account.id },
     aws_ecr_repository_creation_template: { registry_id: registry.account.id },
   };
-  const blocks = Object.entries(resources).map(
-    ([type, defaults]) => `mock_resource ${hclString(type)} {\n  defaults = ${hcl(defaults, '  ')}\n}`,
-  );
+  const blocks = Object.entries(resources).map(([type, defaults]) => `mock_resource ${hclString(type)} {\n  defaults = ${hcl(defaults, '  ')}\n}`);
   return `mock_provider "aws" {\n  alias = ${hclString(providerAlias(registry.accountName, registry.region))}\n\n${blocks
     .map((block) => indented(block, '  '))
     .join('\n\n')}\n}`;
@@ -170,10 +168,7 @@ export function destinationTestFile(plan: DestinationRegistryPlan): string {
   const keyArn = fakeKeyArn(registry);
   const asserts: string[] = [
     assertBlock('aws_kms_key.kms_key.enable_key_rotation == true', 'the registry key must have automatic rotation enabled'),
-    assertBlock(
-      `aws_kms_key.kms_key.arn == ${hclString(keyArn)}`,
-      'the mock key ARN must be the real-looking default (mock_resource defaults not applied?)',
-    ),
+    assertBlock(`aws_kms_key.kms_key.arn == ${hclString(keyArn)}`, 'the mock key ARN must be the real-looking default (mock_resource defaults not applied?)'),
     assertBlock(sameStrings('keys(aws_ecr_repository.repositories)', names), `the stack must create exactly the repositories ${names.join(', ')}`),
     assertBlock(
       `alltrue([for name, repository in aws_ecr_repository.repositories : repository.encryption_configuration[0].encryption_type == "KMS" && repository.encryption_configuration[0].kms_key == aws_kms_key.kms_key.arn])`,
@@ -195,10 +190,7 @@ export function destinationTestFile(plan: DestinationRegistryPlan): string {
   if (plan.crossAccountSources.length > 0) {
     const statements = 'jsondecode(aws_ecr_registry_policy.registry_policy.policy).Statement';
     asserts.push(
-      assertBlock(
-        `length(${statements}) == ${plan.crossAccountSources.length}`,
-        'the registry policy must hold one statement per cross-account source',
-      ),
+      assertBlock(`length(${statements}) == ${plan.crossAccountSources.length}`, 'the registry policy must hold one statement per cross-account source'),
       assertBlock(
         `!anytrue([for statement in ${statements} : anytrue([for resource in flatten([statement.Resource]) : endswith(resource, ":repository/*") || resource == "*"])])`,
         'the registry policy must not grant repository/* or *',

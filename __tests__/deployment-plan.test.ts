@@ -1,15 +1,22 @@
 import * as path from 'node:path';
 import { loadConfigFile } from '../config/load';
-import { chunk, planDeployment, replicationFiltersFor, replicationRulesFor } from '../config/topology';
+import { planDeployment } from '../config/deployment-plan';
+import { chunk, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
 
 const example = loadConfigFile('ecr-replication.yaml', path.resolve(__dirname, '..')).config;
 
 describe('replicationFiltersFor', () => {
   test.each([
-    [['web', 'team-a/api'], ['team-a/api', 'web']],
+    [
+      ['web', 'team-a/api'],
+      ['team-a/api', 'web'],
+    ],
     [['api', 'api-dev', 'api/v2', 'apis'], ['api']],
     [['web', 'web'], ['web']],
-    [['team-a/api', 'team-a/api-gw', 'team-b/api'], ['team-a/api', 'team-b/api']],
+    [
+      ['team-a/api', 'team-a/api-gw', 'team-b/api'],
+      ['team-a/api', 'team-b/api'],
+    ],
   ])('%p replicate with %p', (names, filters) => {
     expect(replicationFiltersFor(names)).toEqual(filters);
   });
@@ -50,7 +57,10 @@ describe('planDeployment', () => {
     ]);
     expect(prod.repositories.map((repository) => repository.name)).toEqual(['team-a/api', 'web']);
     expect(plan.sources[0].replicationRules).toHaveLength(1);
-    expect(plan.sources[0].destinations.map((destination) => destination.stackName)).toEqual(['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1']);
+    expect(plan.sources[0].destinations.map((destination) => destination.stackName)).toEqual([
+      'ecr-destination-build-us-west-2',
+      'ecr-destination-prod-eu-west-1',
+    ]);
   });
 
   test('a destination fed by two sources receives the union of their repositories', () => {
@@ -59,8 +69,18 @@ describe('planDeployment', () => {
       repositories: [...example.repositories, { name: 'tools/cli', imageTagMutability: 'IMMUTABLE', scanOnPush: true, pullPrincipals: [], pushPrincipals: [] }],
       accounts: { ...example.accounts, tools: { id: '333333333333', keyAdministrators: [], keyUsers: [] } },
       sources: [
-        { account: 'build', region: 'us-east-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: true }] },
-        { account: 'tools', region: 'us-east-2', repositories: ['tools/cli'], destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: false }] },
+        {
+          account: 'build',
+          region: 'us-east-1',
+          repositories: ['web'],
+          destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: true }],
+        },
+        {
+          account: 'tools',
+          region: 'us-east-2',
+          repositories: ['tools/cli'],
+          destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: false }],
+        },
       ],
     });
     expect(plan.destinations).toHaveLength(1);

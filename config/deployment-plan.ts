@@ -3,8 +3,9 @@
  * which stack manages each, what each replicates and to whom. Pure data, no
  * constructs: stacks and the audit read the same plan.
  */
-import { AccountConfig, Config, RepositoryConfig, REPLICATION_LIMITS } from './schema';
-import { Partition, partitionOf } from './regions';
+import { AccountConfig, Config, RepositoryConfig } from './schema';
+import { ReplicationRule, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
+import { Partition, partitionOf } from '../ecr/regions';
 
 /** One private registry: an account in a region. */
 export interface Registry {
@@ -46,10 +47,7 @@ export interface SourceRegistryPlan {
   readonly replicationRules: readonly ReplicationRulePlan[];
 }
 
-export interface ReplicationRulePlan<D = Registry> {
-  readonly destinations: readonly D[];
-  readonly filters: readonly string[];
-}
+export type ReplicationRulePlan<D = Registry> = ReplicationRule<D>;
 
 export interface DeploymentPlan {
   readonly destinations: readonly DestinationRegistryPlan[];
@@ -68,42 +66,6 @@ export function destinationStackName(accountName: string, region: string): strin
 /** `ecr-source-<account>-<region>`. */
 export function sourceStackName(accountName: string, region: string): string {
   return `ecr-source-${accountName}-${region}`;
-}
-
-/**
- * The smallest set of `PREFIX_MATCH` filters that replicates the given
- * repositories: a name that starts with another listed name is already
- * covered by it. Sorted, so names sharing a prefix are adjacent.
- */
-export function replicationFiltersFor(repositoryNames: readonly string[]): string[] {
-  const sorted = [...new Set(repositoryNames)].sort();
-  const filters: string[] = [];
-  for (const name of sorted) {
-    const last = filters[filters.length - 1];
-    if (last === undefined || !name.startsWith(last)) filters.push(name);
-  }
-  return filters;
-}
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
-
-/**
- * Replication rules for one source: every destination receives every filter.
- * A rule holds at most 25 destinations and 100 filters, so the cross product
- * of destination chunks and filter chunks keeps the meaning.
- */
-export function replicationRulesFor<D>(destinations: readonly D[], filters: readonly string[]): ReplicationRulePlan<D>[] {
-  const rules: ReplicationRulePlan<D>[] = [];
-  for (const destinationChunk of chunk(destinations, REPLICATION_LIMITS.destinationsPerRule)) {
-    for (const filterChunk of chunk(filters, REPLICATION_LIMITS.filtersPerRule)) {
-      rules.push({ destinations: destinationChunk, filters: filterChunk });
-    }
-  }
-  return rules;
 }
 
 /** Repository names a source replicates: its own list, or every repository of the file. */
@@ -194,8 +156,6 @@ export function planDeployment(config: Config): DeploymentPlan {
     };
   });
 
-  const destinations = [...destinationPlans.values()].sort((left, right) =>
-    left.stackName < right.stackName ? -1 : left.stackName > right.stackName ? 1 : 0,
-  );
+  const destinations = [...destinationPlans.values()].sort((left, right) => (left.stackName < right.stackName ? -1 : left.stackName > right.stackName ? 1 : 0));
   return { destinations, sources };
 }

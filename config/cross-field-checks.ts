@@ -6,10 +6,11 @@
  * comparisons), so a config of thousands of repositories validates in milliseconds.
  */
 import { ConfigPath, ConfigProblem } from './problems';
-import { isAwsRegion, Partition, partitionOf, partitionOfArn } from './regions';
-import { DEFAULT_REPOSITORIES_PER_KEY, REPLICATION_LIMITS } from './schema';
+import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
+import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
+import { replicationFiltersFor, replicationRuleLimitProblem } from '../ecr/replication-rules';
 import { didYouMean } from './suggest';
-import { destinationStackName, registryKey, replicationFiltersFor, replicationRulesFor, sourceStackName } from './topology';
+import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
 
 /** HCP Terraform's limit on workspace names. */
 export const MAX_WORKSPACE_NAME_LENGTH = 90;
@@ -39,7 +40,12 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     const id = asString(account.id);
     if (id !== undefined) {
       const other = accountIds.get(id);
-      if (other !== undefined) report(['accounts', name, 'id'], id, `account id is also used by account "${other}": each account must have its own id, and each AWS account is described once`);
+      if (other !== undefined)
+        report(
+          ['accounts', name, 'id'],
+          id,
+          `account id is also used by account "${other}": each account must have its own id, and each AWS account is described once`,
+        );
       else accountIds.set(id, name);
     }
     const roleArn = asString(account.deployRoleArn);
@@ -60,7 +66,12 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     const name = isObject(repository) ? asString(repository.name) : undefined;
     if (name === undefined) return;
     const first = repositoryIndex.get(name);
-    if (first !== undefined) report(['repositories', index, 'name'], name, `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`);
+    if (first !== undefined)
+      report(
+        ['repositories', index, 'name'],
+        name,
+        `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`,
+      );
     else repositoryIndex.set(name, index);
   });
   const repositoryNames = [...repositoryIndex.keys()];
@@ -69,11 +80,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
   const checkAccountReference = (path: ConfigPath, value: unknown) => {
     const name = asString(value);
     if (name !== undefined && accountNames.length > 0 && !Object.prototype.hasOwnProperty.call(accounts, name)) {
-      report(
-        path,
-        name,
-        `unknown account${didYouMean(name, accountNames)}: define it under accounts or use one of ${accountNames.join(', ')}`,
-      );
+      report(path, name, `unknown account${didYouMean(name, accountNames)}: define it under accounts or use one of ${accountNames.join(', ')}`);
     }
   };
 
@@ -91,7 +98,11 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     if (key === undefined) return;
     const first = sourceRegistries.get(key);
     if (first !== undefined) {
-      report(['sources', index], { account: source.account, region: source.region }, `registry ${key} is already sources[${first}]: list each source registry once and merge their destinations`);
+      report(
+        ['sources', index],
+        { account: source.account, region: source.region },
+        `registry ${key} is already sources[${first}]: list each source registry once and merge their destinations`,
+      );
     } else sourceRegistries.set(key, index);
   });
 
@@ -134,7 +145,11 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     asArray(source.repositories).forEach((name, index) => {
       if (typeof name !== 'string') return;
       if (!repositoryIndex.has(name)) {
-        report([...sourcePath, 'repositories', index], name, `unknown repository${didYouMean(name, repositoryNames)}: add it under repositories or remove it from this list`);
+        report(
+          [...sourcePath, 'repositories', index],
+          name,
+          `unknown repository${didYouMean(name, repositoryNames)}: add it under repositories or remove it from this list`,
+        );
       }
       if (listed.has(name)) report([...sourcePath, 'repositories', index], name, 'repository listed twice in this source: remove the duplicate');
       listed.add(name);
@@ -181,14 +196,8 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
 
     // Replication rules: split by 25 destinations x 100 filters; ECR allows 10 rules.
     const filters = replicationFiltersFor(names);
-    const rules = replicationRulesFor(destinations, filters);
-    if (rules.length > REPLICATION_LIMITS.rulesPerConfiguration) {
-      report(
-        sourcePath,
-        { destinations: destinations.length, filters: filters.length },
-        `needs ${rules.length} replication rules (at most ${REPLICATION_LIMITS.destinationsPerRule} destinations and ${REPLICATION_LIMITS.filtersPerRule} filters each), above the ECR limit of ${REPLICATION_LIMITS.rulesPerConfiguration}: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)`,
-      );
-    }
+    const ruleLimit = replicationRuleLimitProblem(destinations.length, filters.length);
+    if (ruleLimit !== undefined) report(sourcePath, { destinations: destinations.length, filters: filters.length }, ruleLimit);
   });
 
   for (const [registry, { path, names }] of repositoriesPerRegistry) {

@@ -51,7 +51,9 @@ export const ecrEncryptedWithCustomerManagedKey: ComplianceRule = {
       return nonCompliant(`encryption_type is ${String(encryption?.encryption_type ?? 'AES256 (default)')}, not KMS`);
     }
     if (!isCustomerManagedKeyReference(encryption.kms_key)) {
-      return nonCompliant(`kms_key ${encryption.kms_key === undefined ? 'is not set (the AWS-managed aws/ecr key)' : `"${String(encryption.kms_key)}" is not a customer-managed key`}`);
+      return nonCompliant(
+        `kms_key ${encryption.kms_key === undefined ? 'is not set (the AWS-managed aws/ecr key)' : `"${String(encryption.kms_key)}" is not a customer-managed key`}`,
+      );
     }
     return compliant('encrypted with a customer-managed KMS key');
   },
@@ -116,7 +118,10 @@ export interface Finding {
 }
 
 /** Every non-compliant finding in a synthesized stack (`cdk.tf.json` parsed). */
-export function auditSynthesizedStack(stack: { resource?: Record<string, Record<string, Record<string, unknown>>> }, rules: readonly ComplianceRule[] = COMPLIANCE_RULES): Finding[] {
+export function auditSynthesizedStack(
+  stack: { resource?: Record<string, Record<string, Record<string, unknown>>> },
+  rules: readonly ComplianceRule[] = COMPLIANCE_RULES,
+): Finding[] {
   const findings: Finding[] = [];
   for (const [type, resources] of Object.entries(stack.resource ?? {})) {
     for (const [name, attributes] of Object.entries(resources)) {
