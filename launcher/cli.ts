@@ -170,7 +170,8 @@ async function terraformCommand(
     configFile: config.file,
   };
   const status = (run.runCdktf ?? runInstalledCdktf(run.projectRoot))(cdktfArguments(command, stacks, flags, context), cdktfEnvironment(context), run.cwd);
-  if (status !== 0 && isCiMode(run.environment)) {
+  // In CI mode `cdktf diff` prints terraform's error itself; deploy and destroy print only "Invoking Terraform CLI failed".
+  if (status !== 0 && command !== 'diff' && isCiMode(run.environment)) {
     const explanation = explainFailure(command, stacks, context, (planArgs, directory) => tryTerraform(planArgs, directory));
     if (explanation !== undefined) run.stderr(`\ncdktf ${command} failed; ${explanation}`);
   }

@@ -76,8 +76,7 @@ function writeJsonAtomically(file: string, value: unknown): void {
 /** Records `file` (absolute or relative to `cwd`) for later commands; stored relative to the project when inside it. */
 export function recordConfig(context: Pick<SelectionContext, 'projectRoot' | 'cwd'>, file: string): void {
   const absolute = path.resolve(context.cwd, file);
-  const relative = path.relative(context.projectRoot, absolute);
-  const stored = relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join('/');
+  const stored = insideProject(context.projectRoot, absolute) ?? absolute;
   writeJsonAtomically(path.join(context.projectRoot, SELECTION_FILE), { config: stored });
 }
 
@@ -137,18 +136,25 @@ function synthesizedRecords(projectRoot: string): Record<string, SynthesizedFrom
   }
 }
 
-function outdirKey(projectRoot: string, outdir: string): string {
-  return path.relative(projectRoot, outdir).split(path.sep).join('/') || '.';
+/** `path` relative to the project, with forward slashes, or undefined when it lies outside. */
+function insideProject(projectRoot: string, file: string): string | undefined {
+  const relative = path.relative(projectRoot, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join('/') || '.';
 }
 
+/** What `outdir` was last synthesized from; only output folders inside the project are recorded (not scratch folders). */
 export function lastSynthesizedFrom(projectRoot: string, outdir: string): SynthesizedFrom | undefined {
-  const record = synthesizedRecords(projectRoot)[outdirKey(projectRoot, outdir)];
-  return record && typeof record.config === 'string' && typeof record.sha256 === 'string' ? record : undefined;
+  const key = insideProject(projectRoot, outdir);
+  const record = key === undefined ? undefined : synthesizedRecords(projectRoot)[key];
+  if (!record || typeof record.config !== 'string' || typeof record.sha256 !== 'string') return undefined;
+  return { config: path.resolve(projectRoot, record.config), sha256: record.sha256 };
 }
 
 export function recordSynthesizedFrom(projectRoot: string, outdir: string, from: SynthesizedFrom): void {
+  const key = insideProject(projectRoot, outdir);
+  if (key === undefined) return;
   const records = synthesizedRecords(projectRoot);
-  records[outdirKey(projectRoot, outdir)] = from;
+  records[key] = { config: insideProject(projectRoot, from.config) ?? from.config, sha256: from.sha256 };
   writeJsonAtomically(path.join(projectRoot, SYNTHESIZED_FILE), records);
 }
 
