@@ -8,6 +8,7 @@
 import { ConfigPath, ConfigProblem } from './problems';
 import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
+import { duplicateRepositoryNameRule } from '../ecr/repository-name';
 import { replicationFiltersFor, replicationRuleLimitProblem } from '../ecr/replication-rules';
 import { didYouMean } from './suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
@@ -70,7 +71,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       report(
         ['repositories', index, 'name'],
         name,
-        `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`,
+        duplicateRepositoryNameRule(first),
       );
     else repositoryIndex.set(name, index);
   });

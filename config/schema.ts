@@ -12,12 +12,13 @@ import { expects, rule } from './messages';
 import { AWS_REGIONS, isAwsRegion, partitionOf, partitionOfArn } from '../ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { didYouMean } from './suggest';
+import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../ecr/repository-name';
+
+export { REPOSITORY_NAME_PATTERN };
 import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../ecr/limits';
 
 export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PER_KEY, MAX_TAGS } from '../ecr/limits';
 
-/** ECR's repository-name pattern: lowercase segments separated by `.`, `_` or `-`, namespaces with `/`. */
-export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -33,12 +34,9 @@ const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
 
 const RepositoryName = z
   .string(expects('a repository name, e.g. team-a/api'))
-  .min(2, rule('must be 2 to 256 characters long (ECR repository name limit): use a longer name'))
-  .max(256, rule('must be 2 to 256 characters long (ECR repository name limit): use a shorter name'))
-  .regex(REPOSITORY_NAME_PATTERN, {
-    error:
-      'must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
-  });
+  .min(REPOSITORY_NAME_LENGTH.min, rule(REPOSITORY_NAME_RULES.tooShort))
+  .max(REPOSITORY_NAME_LENGTH.max, rule(REPOSITORY_NAME_RULES.tooLong))
+  .regex(REPOSITORY_NAME_PATTERN, rule(REPOSITORY_NAME_RULES.pattern));
 
 const AccountName = z.string(expects('an account name')).regex(ACCOUNT_NAME_PATTERN, {
   error:
