@@ -67,12 +67,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     const name = isObject(repository) ? asString(repository.name) : undefined;
     if (name === undefined) return;
     const first = repositoryIndex.get(name);
-    if (first !== undefined)
-      report(
-        ['repositories', index, 'name'],
-        name,
-        duplicateRepositoryNameRule(first),
-      );
+    if (first !== undefined) report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
     else repositoryIndex.set(name, index);
   });
   const repositoryNames = [...repositoryIndex.keys()];

@@ -74,7 +74,9 @@ export class EncryptedRepositories extends Construct {
     });
     const duplicate = firstDuplicate(names);
     if (duplicate !== undefined) {
-      throw new Error(`EncryptedRepositories ${id}: repositories[${duplicate.index}].name (received "${duplicate.name}"): ${duplicateRepositoryNameRule(duplicate.firstIndex)}`);
+      throw new Error(
+        `EncryptedRepositories ${id}: repositories[${duplicate.index}].name (received "${duplicate.name}"): ${duplicateRepositoryNameRule(duplicate.firstIndex)}`,
+      );
     }
     this.names = [...names].sort();
 

@@ -60,7 +60,9 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
     if (Token.isUnresolved(keyArn)) return { keyArn };
     const match = KEY_ARN_PATTERN.exec(keyArn);
     if (!match) {
-      throw new Error(`EcrEncryptionKey.fromKeyArn: "${keyArn}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted`);
+      throw new Error(
+        `EcrEncryptionKey.fromKeyArn: "${keyArn}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted`,
+      );
     }
     return { keyArn, location: { accountId: match[2], region: match[1] } };
   }

@@ -62,7 +62,9 @@ export class ReplicationConfiguration extends Construct {
     if (rules.length > REPLICATION_LIMITS.rulesPerConfiguration) {
       const destinations = new Set(rules.flatMap((rule) => rule.destinations.map((destination) => `${destination.accountId}/${destination.region}`)));
       const filters = new Set(rules.flatMap((rule) => rule.filters));
-      throw new Error(`ReplicationConfiguration ${id}: ${replicationRuleLimitProblem(destinations.size, filters.size) ?? `${rules.length} rules are above ECR's limit`}`);
+      throw new Error(
+        `ReplicationConfiguration ${id}: ${replicationRuleLimitProblem(destinations.size, filters.size) ?? `${rules.length} rules are above ECR's limit`}`,
+      );
     }
     this.filters = [...new Set(rules.flatMap((rule) => rule.filters))].sort();
     this.configuration = new EcrReplicationConfiguration(this, 'Resource', {

@@ -28,10 +28,14 @@ export class ReplicationRegistryPolicy extends Construct {
     if (props.sources.length === 0) throw new Error(`ReplicationRegistryPolicy ${id}: sources must name at least one replicating account`);
     for (const source of props.sources) {
       if (source.accountId === registry.accountId) {
-        throw new Error(`ReplicationRegistryPolicy ${id}: source account ${source.accountId} is the registry's own account; same-account replication needs no registry policy`);
+        throw new Error(
+          `ReplicationRegistryPolicy ${id}: source account ${source.accountId} is the registry's own account; same-account replication needs no registry policy`,
+        );
       }
       if (source.replicationFilters.length === 0) {
-        throw new Error(`ReplicationRegistryPolicy ${id}: source account ${source.accountId} has no replication filters; list the repository prefixes it replicates`);
+        throw new Error(
+          `ReplicationRegistryPolicy ${id}: source account ${source.accountId} has no replication filters; list the repository prefixes it replicates`,
+        );
       }
     }
     this.policy = new EcrRegistryPolicy(this, 'Resource', {

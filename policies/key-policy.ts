@@ -112,7 +112,8 @@ export function ecrKeyPolicy(props: KeyPolicyProps): PolicyDocument {
   }
   const sids = new Set(statements.map((statement) => statement.Sid));
   for (const statement of props.additionalStatements ?? []) {
-    if (sids.has(statement.Sid)) throw new Error(`key policy: an added statement uses the Sid "${statement.Sid}", which the policy already has: choose another Sid`);
+    if (sids.has(statement.Sid))
+      throw new Error(`key policy: an added statement uses the Sid "${statement.Sid}", which the policy already has: choose another Sid`);
     sids.add(statement.Sid);
     statements.push(statement);
   }

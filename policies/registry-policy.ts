@@ -43,7 +43,8 @@ export function replicationRegistryPolicy(props: RegistryPolicyProps): PolicyDoc
     }));
   const sids = new Set(statements.map((statement) => statement.Sid));
   const added = (props.additionalStatements ?? []).map((statement) => {
-    if (sids.has(statement.Sid)) throw new Error(`registry policy: an added statement uses the Sid "${statement.Sid}", which a replication statement has: choose another Sid`);
+    if (sids.has(statement.Sid))
+      throw new Error(`registry policy: an added statement uses the Sid "${statement.Sid}", which a replication statement has: choose another Sid`);
     sids.add(statement.Sid);
     return statement;
   });
