@@ -263,7 +263,9 @@ describe('ReplicationConfiguration', () => {
           registry,
           rules: [{ destinations: [{ accountId: BUILD_ACCOUNT, region: 'us-east-1' }], filters: ['web'] }],
         }),
-    ).toThrow('ReplicationConfiguration replication: rules[0] names the source registry itself (account 111111111111 in us-east-1) as a destination');
+    ).toThrow(
+      'ReplicationConfiguration replication: rules[0] names account 111111111111 in us-east-1: a destination cannot be its own source registry: change the account or the region',
+    );
   });
 });
 

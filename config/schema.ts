@@ -30,6 +30,11 @@ const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
+/** The key alias when the config names none. */
+export const DEFAULT_KEY_ALIAS = 'alias/ecr-kms-replication';
+/** HCP Terraform workspace names are `<prefix><stack name>`; the prefix when the config names none. */
+export const DEFAULT_WORKSPACE_PREFIX = 'ecr-kms-replication-';
+
 const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
 
 const RepositoryName = z
@@ -165,7 +170,7 @@ export const KeysSchema = z.strictObject(
         KMS_ALIAS_PATTERN,
         rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
       )
-      .default('alias/ecr-kms-replication'),
+      .default(DEFAULT_KEY_ALIAS),
     /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
     repositoriesPerKey: z
       .number(expects(`a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}`))
@@ -239,7 +244,7 @@ export const CloudBackendSchema = z.strictObject(
     workspacePrefix: z
       .string(expects('a workspace name prefix, e.g. workspacePrefix: ecr-kms-replication-'))
       .regex(/^[A-Za-z0-9_-]{0,60}$/, rule('must be at most 60 letters, digits, "_" or "-"'))
-      .default('ecr-kms-replication-'),
+      .default(DEFAULT_WORKSPACE_PREFIX),
     /** HCP Terraform project the workspaces belong to. @default - the organization's default project */
     project: z
       .string(expects('an HCP Terraform project name, e.g. project: platform'))
@@ -285,7 +290,7 @@ export const ConfigSchema = z.strictObject({
   sources: z
     .array(SourceSchema, expects('a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'))
     .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }')),
-  keys: KeysSchema.default({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY }),
+  keys: KeysSchema.default({ deletionWindowInDays: 30, alias: DEFAULT_KEY_ALIAS, repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY }),
   /** Tags on every resource (provider default tags). @default {} */
   tags: TagMap.default({}),
   /** Where each stack keeps its state. @default { type: local, directory: terraform-state } */

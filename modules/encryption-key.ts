@@ -13,6 +13,7 @@ import { Lazy, Token } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { deletionWindowProblem } from '../ecr/limits';
+import { parseKmsKeyArn } from '../ecr/regions';
 import { ecrKeyPolicy } from '../policies/key-policy';
 import { PolicyStatement, renderPolicy } from '../policies/policy-document';
 import { EcrRegistry, RegistryLocation } from './registry';
@@ -27,8 +28,6 @@ export interface IEcrEncryptionKey {
    */
   readonly location?: Pick<RegistryLocation, 'accountId' | 'region'>;
 }
-
-const KEY_ARN_PATTERN = /^arn:aws(?:-us-gov|-cn)?:kms:([a-z0-9-]+):(\d{12}):key\/[0-9a-fA-F-]+$/;
 
 export interface EcrEncryptionKeyProps {
   /** The registry the key serves: the key is created in its account and region. */
@@ -58,13 +57,13 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
    */
   static fromKeyArn(keyArn: string): IEcrEncryptionKey {
     if (Token.isUnresolved(keyArn)) return { keyArn };
-    const match = KEY_ARN_PATTERN.exec(keyArn);
-    if (!match) {
+    const parsed = parseKmsKeyArn(keyArn);
+    if (!parsed) {
       throw new Error(
         `EcrEncryptionKey.fromKeyArn: "${keyArn}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted`,
       );
     }
-    return { keyArn, location: { accountId: match[2], region: match[1] } };
+    return { keyArn, location: { accountId: parsed.accountId, region: parsed.region } };
   }
 
   readonly key: KmsKey;

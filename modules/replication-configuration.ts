@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { Precondition } from 'cdktf';
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { REPLICATION_LIMITS } from '../ecr/limits';
-import { ReplicationRule, replicationFiltersFor, replicationRuleLimitProblem, replicationRulesFor } from '../ecr/replication-rules';
+import { ReplicationRule, replicationFiltersFor, replicationRuleLimitProblem, replicationRulesFor, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
 import { describeRegistry, EcrRegistry, sameRegistry } from './registry';
 
 /** A registry images are replicated to. */
@@ -56,7 +56,7 @@ export class ReplicationConfiguration extends Construct {
       }
       const self = rule.destinations.find((destination) => sameRegistry(destination, registry));
       if (self !== undefined) {
-        throw new Error(`ReplicationConfiguration ${id}: rules[${index}] names the source registry itself (${describeRegistry(registry)}) as a destination`);
+        throw new Error(`ReplicationConfiguration ${id}: rules[${index}] names ${describeRegistry(registry)}: ${SELF_REPLICATION_RULE}`);
       }
     });
     if (rules.length > REPLICATION_LIMITS.rulesPerConfiguration) {
