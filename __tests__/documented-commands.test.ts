@@ -60,10 +60,9 @@ test.each(['help', 'README.md'])('GIVEN %s WHEN it names `npm run <script>` THEN
 test('GIVEN help and README.md THEN neither runs a bare `cdktf` (the CLI is a devDependency, not on PATH)', () => {
   for (const file of ['help', 'README.md']) {
     const text = readFileSync(path.join(PROJECT, file), 'utf8');
-    expect({ file, bare: text.split('\n').filter((line) => /(^|[\s`$])cdktf (synth|deploy|diff|destroy|list)\b/.test(line) && !/npx cdktf/.test(line)) }).toEqual({
-      file,
-      bare: [],
-    });
+    // A line of the cheat sheet or of a shell block that starts with the command (prose may name cdktf's commands).
+    const bare = text.split('\n').filter((line) => /^\s*(\$ )?cdktf (synth|deploy|diff|destroy|list)\b/.test(line));
+    expect({ file, bare }).toEqual({ file, bare: [] });
   }
 });
 
