@@ -118,7 +118,10 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
   test('fails WHEN the config is bad, printing its report once, AND leaves cdktf.out as it was', async () => {
     await npmRun(root, 'synth');
     const before = folderSnapshot(path.join(root, 'cdktf.out'));
-    writeFileSync(path.join(root, 'bad.yaml'), readFileSync(path.join(root, 'ecr-replication.yaml'), 'utf8').replace('region: us-west-2', 'region: us-nowhere-9'));
+    writeFileSync(
+      path.join(root, 'bad.yaml'),
+      readFileSync(path.join(root, 'ecr-replication.yaml'), 'utf8').replace('region: us-west-2', 'region: us-nowhere-9'),
+    );
 
     const run = await npmRun(root, 'synth', [], { ECR_REPLICATION_CONFIG: 'bad.yaml' });
 

@@ -117,7 +117,7 @@ describe('GIVEN an output folder from an earlier synth', () => {
     expect(seen).toEqual([{ previous: outdir, stagedStacks: ['added'], stagedManifest: true }]);
   });
 
-  test('fails WHEN a pre-swap check refuses, with every check\'s messages, AND leaves the folder as it was', () => {
+  test("fails WHEN a pre-swap check refuses, with every check's messages, AND leaves the folder as it was", () => {
     const before = folderSnapshot(outdir);
     const refuse: PreSwapCheck = () => ({ ok: false, messages: ['stack dropped would be deleted: confirm first'] });
     const pass: PreSwapCheck = () => ({ ok: true, messages: ['second check ran'] });
@@ -174,7 +174,7 @@ describe('GIVEN no output folder yet', () => {
     expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['restored']);
   });
 
-  test("WHEN another live run is staging beside the folder THEN its staging folder is left alone", () => {
+  test('WHEN another live run is staging beside the folder THEN its staging folder is left alone', () => {
     const outdir = path.join(parent, 'cdktf.out');
     writeOutput(stagingFolder(outdir, process.ppid), ['in-progress']);
 

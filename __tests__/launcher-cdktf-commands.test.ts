@@ -2,7 +2,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode, PlanRunner, stacksInApplyOrder, targetedStacks } from '../launcher/cdktf-commands';
+import {
+  cdktfArguments,
+  cdktfEnvironment,
+  CdktfContext,
+  explainFailure,
+  isCiMode,
+  PlanRunner,
+  stacksInApplyOrder,
+  targetedStacks,
+} from '../launcher/cdktf-commands';
 import { splitStacksAndFlags } from '../launcher/cli';
 
 const context = (providerMirror: string | undefined): CdktfContext => ({
@@ -15,7 +24,7 @@ const context = (providerMirror: string | undefined): CdktfContext => ({
 });
 
 describe('GIVEN a deploy, diff or destroy after the launcher synthesized', () => {
-  test('WHEN the project uses an offline provider mirror THEN cdktf skips synthesis and provider locking, and the caller\'s flags follow', () => {
+  test("WHEN the project uses an offline provider mirror THEN cdktf skips synthesis and provider locking, and the caller's flags follow", () => {
     expect(cdktfArguments('deploy', ['*'], ['--auto-approve'], context('/opt/tf-plugins'))).toEqual([
       'deploy',
       '*',
@@ -49,7 +58,11 @@ describe('GIVEN a deploy, diff or destroy after the launcher synthesized', () =>
   test.each([
     [[], [], []],
     [['*'], ['*'], []],
-    [['a', 'b', '--auto-approve', '--parallelism', '2'], ['a', 'b'], ['--auto-approve', '--parallelism', '2']],
+    [
+      ['a', 'b', '--auto-approve', '--parallelism', '2'],
+      ['a', 'b'],
+      ['--auto-approve', '--parallelism', '2'],
+    ],
     [['--auto-approve', 'a'], [], ['--auto-approve', 'a']],
   ])('WHEN the arguments are %j THEN the stacks are %j and the flags passed on %j', (args, stacks, flags) => {
     expect(splitStacksAndFlags(args)).toEqual({ stacks, flags });
@@ -76,9 +89,7 @@ describe('GIVEN a synthesized output with two destinations and a source', () => 
   };
   beforeEach(() => {
     outdir = path.join(mkdtempSync(path.join(os.tmpdir(), 'launcher-cdktf-')), 'cdktf.out');
-    const manifest = Object.fromEntries(
-      Object.entries(stacks).map(([name, dependencies]) => [name, { workingDirectory: `stacks/${name}`, dependencies }]),
-    );
+    const manifest = Object.fromEntries(Object.entries(stacks).map(([name, dependencies]) => [name, { workingDirectory: `stacks/${name}`, dependencies }]));
     for (const name of Object.keys(stacks)) mkdirSync(path.join(outdir, 'stacks', name, '.terraform'), { recursive: true });
     writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ stacks: manifest }));
   });
@@ -106,7 +117,11 @@ describe('GIVEN a synthesized output with two destinations and a source', () => 
     const runPlan: PlanRunner = (args, directory) => {
       planned.push(`${path.basename(directory)}: ${args.join(' ')}`);
       return path.basename(directory).startsWith('ecr-source')
-        ? { code: 1, stdout: 'plan output', stderr: '\nError: Resource precondition failed\n\nDestination stack ecr-destination-prod-eu-west-1 has not been applied\n' }
+        ? {
+            code: 1,
+            stdout: 'plan output',
+            stderr: '\nError: Resource precondition failed\n\nDestination stack ecr-destination-prod-eu-west-1 has not been applied\n',
+          }
         : { code: 0, stdout: 'No changes.', stderr: '' };
     };
 

@@ -79,7 +79,10 @@ export function stacksInApplyOrder(outdir: string): { name: string; directory: s
 }
 
 function globPattern(pattern: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`);
 }
 
@@ -98,7 +101,12 @@ export type PlanRunner = (args: readonly string[], stackDirectory: string) => Te
  * destroy) in each targeted, initialized stack folder, in the order the command ran them, until one fails.
  * Undefined when every plan passes (the failure came from elsewhere) or no stack folder was initialized.
  */
-export function explainFailure(command: CdktfCommand, patterns: readonly string[], context: Pick<CdktfContext, 'outdir' | 'cwd'>, runPlan: PlanRunner): string | undefined {
+export function explainFailure(
+  command: CdktfCommand,
+  patterns: readonly string[],
+  context: Pick<CdktfContext, 'outdir' | 'cwd'>,
+  runPlan: PlanRunner,
+): string | undefined {
   let stacks;
   try {
     stacks = targetedStacks(context.outdir, patterns);

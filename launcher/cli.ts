@@ -232,9 +232,11 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
       status = list(run, options);
     });
   const commands: Record<CdktfCommand, string> = {
-    deploy: "synthesize, then `cdktf deploy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
+    deploy:
+      "synthesize, then `cdktf deploy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
     diff: 'synthesize, then `cdktf diff` (terraform plan) of one stack; needs AWS credentials; flags after the stack go to cdktf (e.g. --refresh-only)',
-    destroy: "synthesize, then `cdktf destroy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
+    destroy:
+      "synthesize, then `cdktf destroy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
   };
   for (const [command, description] of Object.entries(commands) as [CdktfCommand, string][]) {
     program
