@@ -137,6 +137,8 @@ interface Measured {
   readonly seconds: number;
   /** Peak resident set size of the child (and its waited-for descendants), in MiB. */
   readonly peakRssMiB?: number;
+  /** CPU time (user + system) of the child and its descendants, in seconds: on a shared machine, steadier than wall time. */
+  readonly cpuSeconds?: number;
   readonly stderr: string;
   readonly stdout: string;
 }
@@ -149,7 +151,7 @@ function measure(command: string, env: NodeJS.ProcessEnv, scratch: string): Meas
   rmSync(report, { force: true });
   let wrapped = command;
   const childEnv: NodeJS.ProcessEnv = { ...env };
-  if (haveTime) wrapped = `${TIME} -q -f %M -o ${JSON.stringify(report)} ${command}`;
+  if (haveTime) wrapped = `${TIME} -q -f '%M %U %S' -o ${JSON.stringify(report)} ${command}`;
   else {
     const preload = path.join(scratch, 'report-rss.js');
     writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS)));\n`);
@@ -159,11 +161,13 @@ function measure(command: string, env: NodeJS.ProcessEnv, scratch: string): Meas
   const result = spawnSync(wrapped, { shell: true, cwd: PROJECT_ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let peakRssMiB: number | undefined;
+  let cpuSeconds: number | undefined;
   if (existsSync(report)) {
-    const kib = Number(readFileSync(report, 'utf8').trim().split('\n').pop());
+    const [kib, user, system] = (readFileSync(report, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
     if (Number.isFinite(kib)) peakRssMiB = kib / 1024;
+    if (Number.isFinite(user) && Number.isFinite(system)) cpuSeconds = user + system;
   }
-  return { status: result.status, seconds, peakRssMiB, stderr: result.stderr ?? '', stdout: result.stdout ?? '' };
+  return { status: result.status, seconds, peakRssMiB, cpuSeconds, stderr: result.stderr ?? '', stdout: result.stdout ?? '' };
 }
 
 /** A synth through the app command; a run that had to recompile dist/ (sources edited meanwhile) is not timed but repeated. */
@@ -311,24 +315,27 @@ function main(): void {
     const commandRows = commands.map(({ label, command }) => {
       const runs = Array.from({ length: 5 }, () => synthRun(command, baseEnv, scratch, command));
       const wall = runs.map((run) => run.seconds);
+      const cpu = runs.map((run) => run.cpuSeconds ?? Number.NaN);
       return {
         label,
         wall,
+        cpu,
         row: [
           label,
           wall.map((value) => value.toFixed(2)).join(' / '),
           seconds(median(wall)),
+          seconds(median(cpu)),
           mib(Math.max(...runs.map((run) => run.peakRssMiB ?? Number.NaN))),
         ],
       };
     });
     const commandTable = table(
-      ['command, bundled example', 'runs (s)', 'median', 'peak RSS'],
+      ['command, bundled example', 'runs (s)', 'median', 'median CPU', 'peak RSS'],
       commandRows.map((entry) => entry.row),
     );
     log(`${commandTable}\n`);
     report.push('### Daily commands on the bundled example, 5 runs each', '', commandTable, '');
-    results.commands = commandRows.map(({ label, wall }) => ({ label, seconds: wall }));
+    results.commands = commandRows.map(({ label, wall, cpu }) => ({ label, seconds: wall, cpuSeconds: cpu }));
 
     // 1. Scale.
     if (!options.skipScale) log(`Synth through the app command (run directly with CDKTF_OUTDIR, median of ${options.runs}) on ${machine}\n`);
@@ -420,9 +427,10 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
           .map((run) => run.seconds.toFixed(2))
           .join(' / '),
         seconds(medians[index]),
+        seconds(median(timings.get(variant.label)!.map((run) => run.cpuSeconds ?? Number.NaN))),
         mib(Math.max(...timings.get(variant.label)!.map((run) => run.peakRssMiB ?? Number.NaN))),
       ]);
-      const cliTable = table(['cdktf synth, bundled example', 'runs (s)', 'median', 'peak RSS'], cliRows);
+      const cliTable = table(['cdktf synth, bundled example', 'runs (s)', 'median', 'median CPU', 'peak RSS'], cliRows);
       const ratio = medians[0] / medians[1];
       const ratioText =
         `Ratio template / project app: ${ratio.toFixed(2)}x (${seconds(medians[0])} -> ${seconds(medians[1])}, target >= 2x). ` +
