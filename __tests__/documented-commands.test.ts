@@ -115,6 +115,25 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
     expect(list.stdout).toContain('ecr-destination-build-us-east-2\n');
   });
 
+  test('WHEN `npm run check -- <file>` names a file THEN it checks that file without remembering it', async () => {
+    writeFileSync(path.join(root, 'other.yaml'), readFileSync(path.join(root, 'ecr-replication.yaml')));
+
+    const run = await npmRun(root, 'check', ['other.yaml']);
+
+    expect(run.stdout).toMatch(/^other\.yaml: valid; /);
+    expect(existsSync(path.join(root, '.ecr-replication'))).toBe(false);
+  });
+
+  test('WHEN `npm run check -- --config <file>` runs THEN it checks that file and later commands use it', async () => {
+    writeFileSync(path.join(root, 'other.yaml'), readFileSync(path.join(root, 'ecr-replication.yaml')));
+
+    const check = await npmRun(root, 'check', ['--config', 'other.yaml']);
+    const later = await npmRun(root, 'check');
+
+    expect(check.stdout).toMatch(/^other\.yaml: valid; /);
+    expect(later.stdout).toMatch(/^other\.yaml: valid; /);
+  });
+
   test('fails WHEN the config is bad, printing its report once, AND leaves cdktf.out as it was', async () => {
     await npmRun(root, 'synth');
     const before = folderSnapshot(path.join(root, 'cdktf.out'));

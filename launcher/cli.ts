@@ -128,12 +128,8 @@ function list(run: CliEnvironment, options: ConfigOption): number {
 
 function check(run: CliEnvironment, args: readonly string[], options: ConfigOption): number {
   const given = [...args];
-  if (options.config !== undefined) {
-    const config = selectAndRecord(run, options);
-    if (config === undefined) return 2;
-    given.push(config.file);
-  } else if (given.every((arg) => arg.startsWith('-'))) {
-    // No file named: the selected one (ECR_REPLICATION_CONFIG, the recorded one, else the example).
+  // The file: --config, else the one named as an argument, else the selected one (ECR_REPLICATION_CONFIG, the recorded one, the example).
+  if (options.config !== undefined || given.every((arg) => arg.startsWith('-'))) {
     const config = selectAndRecord(run, options);
     if (config === undefined) return 2;
     given.push(config.file);
