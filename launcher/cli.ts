@@ -134,7 +134,7 @@ function check(run: CliEnvironment, args: readonly string[], options: ConfigOpti
     if (config === undefined) return 2;
     given.push(config.file);
   }
-  return runCheck(given, run.environment, { stdout: run.stdout, stderr: run.stderr });
+  return runCheck(given, run.environment, { stdout: run.stdout, stderr: run.stderr }, run.cwd);
 }
 
 async function terraformCommand(

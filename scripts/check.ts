@@ -35,8 +35,13 @@ const processStreams: CheckStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Runs the check; returns the exit status. */
-export function runCheck(args: readonly string[], environment: NodeJS.ProcessEnv = process.env, streams: CheckStreams = processStreams): number {
+/** Runs the check; returns the exit status. A relative file is read from `baseDirectory`. */
+export function runCheck(
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv = process.env,
+  streams: CheckStreams = processStreams,
+  baseDirectory: string = process.cwd(),
+): number {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -56,7 +61,7 @@ export function runCheck(args: readonly string[], environment: NodeJS.ProcessEnv
 
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfigFile(file);
+    loaded = loadConfigFile(file, baseDirectory);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     streams.stderr(`${error.message}\ncheck failed: fix the problems above\n`);
