@@ -12,6 +12,7 @@
  * Every command names its config the same way (launcher/config-selection.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
@@ -56,7 +57,10 @@ function runInstalledCdktf(projectRoot: string): (args: readonly string[], envir
   return (args, environment, cwd) => {
     let cli: string;
     try {
-      cli = require.resolve('cdktf-cli/bundle/bin/cdktf', { paths: [projectRoot] });
+      // The package's declared `bin`, as npm links it into node_modules/.bin.
+      const manifest = require.resolve('cdktf-cli/package.json', { paths: [projectRoot] });
+      const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { cdktf: string } };
+      cli = path.join(path.dirname(manifest), bin.cdktf);
     } catch {
       process.stderr.write('the cdktf CLI (devDependency cdktf-cli) is not installed: run `npm ci`\n');
       return 1;
