@@ -65,7 +65,7 @@ describe('GIVEN a config of two accounts and two sources', () => {
 
   test('WHEN it is drawn THEN only the destination another account replicates into has a registry policy, naming that account and its filters', () => {
     expect(diagramOf(config()).filter((line) => line.includes('_policy'))).toEqual([
-      '      ecr_destination_ops_eu_west_1_policy["registry policy<br/>account build may<br/>CreateRepository,<br/>ReplicateImage on<br/>team-a/api*, web*"]',
+      '      ecr_destination_ops_eu_west_1_policy["registry policy<br/>account build may<br/>CreateRepository,<br/>ReplicateImage on 2 prefixes<br/>team-a/api*, web*"]',
     ]);
   });
 
@@ -108,6 +108,12 @@ describe('GIVEN many repositories and destinations', () => {
   test('WHEN they are drawn THEN repositories are counted by namespace, at most 6 listed', () => {
     expect(diagramOf(large).find((line) => line.includes('ecr_source_build_us_east_1_repositories['))).toBe(
       '      ecr_source_build_us_east_1_repositories["1,000 repositories (KMS)<br/>team-0/ (125), team-1/ (125), team-2/ (125)<br/>team-3/ (125), team-4/ (125), team-5/ (125)<br/>and 2 more"]',
+    );
+  });
+
+  test('WHEN they are drawn THEN the replication filters are counted by namespace too', () => {
+    expect(diagramOf(large).find((line) => line.includes('ecr_source_build_us_east_1_replication['))).toBe(
+      '      ecr_source_build_us_east_1_replication["replication configuration<br/>8 rules, 780 PREFIX_MATCH filters<br/>team-0/ (92), team-1/ (90), team-2/ (100)<br/>team-3/ (101), team-4/ (102), team-5/ (101)<br/>and 2 more"]',
     );
   });
 

@@ -36,9 +36,9 @@ function listed(items: readonly string[]): string[] {
   return lines;
 }
 
-/** Repository names, or their namespaces with counts when there are too many names to list. */
-function repositoryLines(names: readonly string[]): string[] {
-  if (names.length <= MAX_LISTED) return listed(names);
+/** Names (repositories, filters), or their namespaces with counts when there are too many names to list. */
+function namesOrNamespaces(names: readonly string[], suffix = ''): string[] {
+  if (names.length <= MAX_LISTED) return listed(names.map((name) => `${name}${suffix}`));
   const counts = new Map<string, number>();
   for (const name of names) {
     const slash = name.lastIndexOf('/');
@@ -55,7 +55,7 @@ function keyNode(id: string, config: Config): string {
 }
 
 function repositoriesNode(id: string, names: readonly string[]): string {
-  return `${id}_repositories[${label(`${countOf(names.length, 'repository', 'repositories')} (KMS)`, ...repositoryLines(names))}]`;
+  return `${id}_repositories[${label(`${countOf(names.length, 'repository', 'repositories')} (KMS)`, ...namesOrNamespaces(names))}]`;
 }
 
 function destinationLines(destination: DestinationRegistryPlan, config: Config): string[] {
@@ -73,8 +73,8 @@ function destinationLines(destination: DestinationRegistryPlan, config: Config):
     const grants = destination.crossAccountSources.flatMap((source) => [
       `account ${source.accountName} may`,
       'CreateRepository,',
-      'ReplicateImage on',
-      ...listed(source.replicationFilters.map((filter) => `${filter}*`)),
+      `ReplicateImage on ${countOf(source.replicationFilters.length, 'prefix', 'prefixes')}`,
+      ...namesOrNamespaces(source.replicationFilters, '*'),
     ]);
     lines.push(`  ${id}_policy[${label('registry policy', ...grants)}]`);
   }
@@ -97,7 +97,11 @@ function sourceLines(source: SourceRegistryPlan, config: Config): string[] {
       id,
       source.repositories.map((repository) => repository.name),
     )}`,
-    `  ${id}_replication[${label('replication configuration', `${countOf(rules, 'rule')}, PREFIX_MATCH`, ...listed(source.replicationFilters))}]`,
+    `  ${id}_replication[${label(
+      'replication configuration',
+      `${countOf(rules, 'rule')}, ${countOf(source.replicationFilters.length, 'PREFIX_MATCH filter')}`,
+      ...namesOrNamespaces(source.replicationFilters),
+    )}]`,
     `  ${id}_key --> ${id}_repositories`,
     `  ${id}_repositories --- ${id}_replication`,
     'end',
