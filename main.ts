@@ -10,7 +10,7 @@
  */
 import { App } from 'cdktf';
 import { LoadedConfig, loadConfigFile } from './config/load';
-import { ConfigError, formatWarning } from './config/problems';
+import { ConfigError, formatWarnings } from './config/problems';
 import { Config } from './config/schema';
 import { selectConfig } from './launcher/config-selection';
 import { PROJECT_ROOT } from './scripts/terraform-cli';
@@ -24,7 +24,7 @@ export function loadConfigOrReport(
 ): LoadedConfig | undefined {
   try {
     const loaded = loadConfigFile(file, baseDirectory);
-    for (const warning of loaded.warnings) report(`${formatWarning(loaded.file, warning)}\n`);
+    for (const warning of formatWarnings(loaded.file, loaded.warnings)) report(`${warning}\n`);
     return loaded;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
-import { ConfigError, formatWarning } from '../config/problems';
+import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 import { runCheck } from '../scripts/check';
 import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } from '../scripts/terraform-cli';
@@ -122,7 +122,7 @@ function list(run: CliEnvironment, options: ConfigOption): number {
     run.stderr(`${error.message}\nlist failed: fix the problems above\n`);
     return 1;
   }
-  for (const warning of loaded.warnings) run.stderr(`${formatWarning(loaded.file, warning)}\n`);
+  for (const warning of formatWarnings(loaded.file, loaded.warnings)) run.stderr(`${warning}\n`);
   const plan = planDeployment(loaded.config);
   // Apply order: every destination before the sources that replicate into it.
   for (const destination of plan.destinations) run.stdout(`${destination.stackName}\n`);
