@@ -290,5 +290,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
   }
-  process.exitCode = await runCli(argv);
+  try {
+    process.exitCode = await runCli(argv);
+  } catch (error) {
+    // A bug or an I/O failure, not a bad config (those are reported and return 1): show where it happened.
+    process.stderr.write(`ecr-replication: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }
