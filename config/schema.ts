@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { expects, rule } from './messages';
 import { AWS_REGIONS, isAwsRegion, partitionOf, partitionOfArn } from '../ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
+import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { didYouMean } from './suggest';
 import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../ecr/limits';
 
@@ -294,6 +295,8 @@ export const ConfigSchema = z.strictObject({
   backend: BackendSchema.default({ type: 'local', directory: 'terraform-state' }),
   /** Send every AWS call (providers and the S3 backend) to an AWS-compatible endpoint. @default - the real AWS endpoints */
   endpoint: EndpointSchema.optional(),
+  scanning: ScanningField,
+  defaultLifecyclePolicy: DefaultLifecyclePolicyField,
 });
 
 export type Config = z.output<typeof ConfigSchema>;
