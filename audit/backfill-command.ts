@@ -19,10 +19,12 @@ function seconds(value: string): number {
 }
 
 function summary(outcome: BackfillOutcome): string {
-  if (outcome.status === 'NOT_READY') return `${outcome.destination}: NOT READY (${outcome.problems.length} repositories not encrypted with the destination key)`;
-  const counts = 'backfillId' in outcome && outcome.total !== undefined ? `, ${outcome.completed ?? 0}/${outcome.total} replicated` : '';
-  const failures = 'failures' in outcome && outcome.failures.length > 0 ? `, ${outcome.failures.length} images failed` : '';
-  const code = 'failureCode' in outcome && outcome.failureCode ? ` (${outcome.failureCode})` : '';
+  if (outcome.kind === 'not-ready') {
+    return `${outcome.destination}: NOT READY (${outcome.problems.length} replicated repositories missing or not encrypted with the destination key)`;
+  }
+  const counts = outcome.total !== undefined ? `, ${outcome.completed ?? 0}/${outcome.total} replicated` : '';
+  const failures = outcome.failures.length > 0 ? `, ${outcome.failures.length} images failed` : '';
+  const code = outcome.failureCode ? ` (${outcome.failureCode})` : '';
   return `${outcome.destination}: ${outcome.status}${code}${counts}${failures}`;
 }
 

@@ -29,8 +29,9 @@ export const ACTIVE_STATUSES: readonly string[] = ['PREPARING', 'IN_PROGRESS', '
 export const TERMINAL_STATUSES: readonly string[] = ['COMPLETE', 'FAILED', 'STOPPED'];
 
 export type BackfillOutcome =
-  | { readonly destination: string; readonly status: 'NOT_READY'; readonly problems: readonly CoverageProblem[] }
+  | { readonly kind: 'not-ready'; readonly destination: string; readonly status: 'NOT_READY'; readonly problems: readonly CoverageProblem[] }
   | {
+      readonly kind: 'backfill';
       readonly destination: string;
       readonly status: string;
       readonly backfillId: string;
@@ -165,7 +166,7 @@ export async function runBackfills(config: Config, options: BackfillOptions): Pr
       if (problems.length > 0) {
         options.progress(`${label}: not ready, no backfill started (apply ${destination.stackName} first):`);
         for (const problem of problems) options.progress(`  - ${problem.repository} ${problem.problem}`);
-        outcomes.push({ destination: label, status: 'NOT_READY', problems });
+        outcomes.push({ kind: 'not-ready', destination: label, status: 'NOT_READY', problems });
         continue;
       }
       let running = await activeBackfill(sourceTarget, sourceClients, destinationTarget);
@@ -191,6 +192,7 @@ export async function runBackfills(config: Config, options: BackfillOptions): Pr
         options.progress(`  - ${imageName(failure)}: ${failure.failureCode ?? 'failed'}${failure.subImageFailureCodes?.length ? ` (${failure.subImageFailureCodes.join(', ')})` : ''}`);
       }
       outcomes.push({
+        kind: 'backfill',
         destination: label,
         status: result.status,
         backfillId,
