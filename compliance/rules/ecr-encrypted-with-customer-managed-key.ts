@@ -1,11 +1,12 @@
 /** ECR-ENCRYPTED-CMK: repositories (and the templates that create them) encrypted with a customer-managed KMS key (seed 003). */
+import { KMS_KEY_ARN_PATTERN } from '../../ecr/regions';
 import { ComplianceRule, compliant, firstBlock, nonCompliant, notApplicable } from '../rule';
 
 /** A key reference is customer-managed when it points at an aws_kms_key of the configuration or at a key ARN that is not an alias. */
 export function isCustomerManagedKeyReference(kmsKey: unknown): boolean {
   if (typeof kmsKey !== 'string' || kmsKey === '') return false;
   if (kmsKey.includes('alias/aws/')) return false;
-  return /\$\{aws_kms_key\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.arn\}/.test(kmsKey) || /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-fA-F-]+$/.test(kmsKey);
+  return /\$\{aws_kms_key\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.arn\}/.test(kmsKey) || KMS_KEY_ARN_PATTERN.test(kmsKey);
 }
 
 export const ecrEncryptedWithCustomerManagedKey: ComplianceRule = {
