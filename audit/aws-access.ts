@@ -104,7 +104,10 @@ export function classifyAwsError(error: unknown, target: RegistryTarget, action:
     );
   }
   if (THROTTLING_ERRORS.includes(name)) {
-    return new AwsAccessError(`${where}: still throttled after the SDK's retries with backoff (${detail}): run again later, or audit fewer registries at a time`, EXIT.throttled);
+    return new AwsAccessError(
+      `${where}: still throttled after the SDK's retries with backoff (${detail}): run again later, or audit fewer registries at a time`,
+      EXIT.throttled,
+    );
   }
   if (REGION_ERRORS.includes(name)) {
     return new AwsAccessError(

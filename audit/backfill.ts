@@ -68,7 +68,8 @@ export function selectSources(sources: readonly SourceRegistryPlan[], names: rea
 async function destinationRepositories(target: RegistryTarget, clients: RegistryClients): Promise<Repository[]> {
   const repositories: Repository[] = [];
   await call(target, 'ecr:DescribeRepositories', async () => {
-    for await (const page of paginateDescribeRepositories({ client: clients.ecr }, { registryId: target.accountId })) repositories.push(...(page.repositories ?? []));
+    for await (const page of paginateDescribeRepositories({ client: clients.ecr }, { registryId: target.accountId }))
+      repositories.push(...(page.repositories ?? []));
   });
   return repositories;
 }
@@ -82,7 +83,9 @@ export async function destinationReadiness(
 ): Promise<CoverageProblem[]> {
   const target = targetOf(destination.registry);
   const repositories = await destinationRepositories(target, clients);
-  const key = await callOrNone(target, `kms:DescribeKey ${keyAlias}`, ['NotFoundException'], () => clients.kms.send(new DescribeKeyCommand({ KeyId: keyAlias })));
+  const key = await callOrNone(target, `kms:DescribeKey ${keyAlias}`, ['NotFoundException'], () =>
+    clients.kms.send(new DescribeKeyCommand({ KeyId: keyAlias })),
+  );
   const names = matchingRepositories(
     [...source.repositories.map((repository) => repository.name), ...repositories.map((repository) => repository.repositoryName ?? '')],
     source.replicationFilters,
@@ -124,7 +127,9 @@ async function follow(
   let last = '';
   for (;;) {
     const response = await call(source, `ecr:DescribeReplicationBackfillResults ${backfillId}`, () =>
-      clients.ecr.send(new DescribeReplicationBackfillResultsCommand({ registryId: source.accountId, replicationBackfillId: backfillId, resultStatusFilter: 'FAILED' })),
+      clients.ecr.send(
+        new DescribeReplicationBackfillResultsCommand({ registryId: source.accountId, replicationBackfillId: backfillId, resultStatusFilter: 'FAILED' }),
+      ),
     );
     const line = describeProgress(response);
     if (line !== last) options.progress(`${label}: ${line}`);
@@ -135,7 +140,12 @@ async function follow(
       while (nextToken) {
         const page = await call(source, `ecr:DescribeReplicationBackfillResults ${backfillId}`, () =>
           clients.ecr.send(
-            new DescribeReplicationBackfillResultsCommand({ registryId: source.accountId, replicationBackfillId: backfillId, resultStatusFilter: 'FAILED', nextToken }),
+            new DescribeReplicationBackfillResultsCommand({
+              registryId: source.accountId,
+              replicationBackfillId: backfillId,
+              resultStatusFilter: 'FAILED',
+              nextToken,
+            }),
           ),
         );
         failures.push(...(page.results ?? []));
@@ -185,11 +195,14 @@ export async function runBackfills(config: Config, options: BackfillOptions): Pr
       }
       const followed = started === undefined;
       const backfillId = started?.replicationBackfillId ?? running?.replicationBackfillId ?? '';
-      if (followed) options.progress(`${label}: backfill ${backfillId} is already ${running?.status ?? 'in progress'}; following it instead of starting another`);
+      if (followed)
+        options.progress(`${label}: backfill ${backfillId} is already ${running?.status ?? 'in progress'}; following it instead of starting another`);
       else options.progress(`${label}: started backfill ${backfillId}`);
       const result = await follow(sourceTarget, sourceClients, backfillId, label, options);
       for (const failure of result.failures) {
-        options.progress(`  - ${imageName(failure)}: ${failure.failureCode ?? 'failed'}${failure.subImageFailureCodes?.length ? ` (${failure.subImageFailureCodes.join(', ')})` : ''}`);
+        options.progress(
+          `  - ${imageName(failure)}: ${failure.failureCode ?? 'failed'}${failure.subImageFailureCodes?.length ? ` (${failure.subImageFailureCodes.join(', ')})` : ''}`,
+        );
       }
       outcomes.push({
         kind: 'backfill',

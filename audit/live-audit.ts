@@ -72,13 +72,19 @@ export function liveInstances(snapshot: RegistrySnapshot): ResourceInstance[] {
       },
     });
     const lifecycle = snapshot.lifecyclePolicies.get(name);
-    if (lifecycle) instances.push({ type: 'aws_ecr_lifecycle_policy', name, address: `${arn} (lifecycle policy)`, attributes: { repository: name, policy: lifecycle } });
+    if (lifecycle)
+      instances.push({ type: 'aws_ecr_lifecycle_policy', name, address: `${arn} (lifecycle policy)`, attributes: { repository: name, policy: lifecycle } });
     const policy = snapshot.repositoryPolicies.get(name);
     if (policy) instances.push({ type: 'aws_ecr_repository_policy', name, address: `${arn} (repository policy)`, attributes: { repository: name, policy } });
   }
   const registryArn = `arn:${partitionOf(snapshot.target.region)}:ecr:${snapshot.target.region}:${snapshot.target.accountId}:registry`;
   if (snapshot.registryPolicy) {
-    instances.push({ type: 'aws_ecr_registry_policy', name: 'registry', address: `${registryArn} (registry policy)`, attributes: { policy: snapshot.registryPolicy } });
+    instances.push({
+      type: 'aws_ecr_registry_policy',
+      name: 'registry',
+      address: `${registryArn} (registry policy)`,
+      attributes: { policy: snapshot.registryPolicy },
+    });
   }
   if (snapshot.scanning) {
     instances.push({
@@ -115,7 +121,13 @@ export function migrationSteps(snapshot: RegistrySnapshot, name: string): string
   ].join('\n');
 }
 
-function finding(snapshot: RegistrySnapshot, rule: { id: string; severity: 'error' | 'warning'; description: string; remediation: string }, address: string, message: string, fix?: string): AuditFinding {
+function finding(
+  snapshot: RegistrySnapshot,
+  rule: { id: string; severity: 'error' | 'warning'; description: string; remediation: string },
+  address: string,
+  message: string,
+  fix?: string,
+): AuditFinding {
   return { ruleId: rule.id, severity: rule.severity, scope: snapshot.scope, address, message, why: rule.description, fix: fix ?? rule.remediation };
 }
 
@@ -144,7 +156,9 @@ export function evaluateRegistry(
     if (keyInRegion === false) {
       findings.push(finding(snapshot, keyInRepositoryRegion, arn, `key ${kmsKey} is in ${regionOfArn(kmsKey ?? '')}, not ${snapshot.target.region}`));
     }
-    const registryScan = snapshot.scanning?.rules.find((rule) => rule.frequency !== 'MANUAL' && rule.filters.some((filter) => scanningFilterMatches(filter, name)));
+    const registryScan = snapshot.scanning?.rules.find(
+      (rule) => rule.frequency !== 'MANUAL' && rule.filters.some((filter) => scanningFilterMatches(filter, name)),
+    );
     return {
       scope: snapshot.scope,
       repository: name,
@@ -187,7 +201,12 @@ export function evaluateRegistry(
     }
     if (repositoryArns.size > repositoriesPerKey) {
       findings.push(
-        finding(snapshot, grantsPerKey, key.arn, `${repositoryArns.size} repositories hold grants on the key (${key.grants.length} grants), above keys.repositoriesPerKey = ${repositoriesPerKey}`),
+        finding(
+          snapshot,
+          grantsPerKey,
+          key.arn,
+          `${repositoryArns.size} repositories hold grants on the key (${key.grants.length} grants), above keys.repositoriesPerKey = ${repositoriesPerKey}`,
+        ),
       );
     }
   }

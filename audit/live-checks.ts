@@ -8,7 +8,8 @@ import { RuleInfo } from './findings';
 export const keyInRepositoryRegion: RuleInfo = {
   id: 'KMS-KEY-IN-REGION',
   title: "A repository's KMS key is in the repository's region",
-  description: 'ECR can only use a KMS key of the repository\'s own region (seed 001); a key elsewhere means the repository was described inconsistently or its key was replaced.',
+  description:
+    "ECR can only use a KMS key of the repository's own region (seed 001); a key elsewhere means the repository was described inconsistently or its key was replaced.",
   remediation: "Encrypt the repository with the registry's key of the same region (a new repository: encryption cannot change).",
   severity: 'error',
   references: [],

@@ -99,7 +99,10 @@ export async function readRegistry(target: RegistryTarget, clients: RegistryClie
   }
   const keys = new Map<string, KeySnapshot>();
   for (const arn of [...keyArns].sort()) {
-    const described = registryKey?.KeyMetadata?.Arn === arn ? registryKey : await call(target, `kms:DescribeKey ${arn}`, () => kms.send(new DescribeKeyCommand({ KeyId: arn })));
+    const described =
+      registryKey?.KeyMetadata?.Arn === arn
+        ? registryKey
+        : await call(target, `kms:DescribeKey ${arn}`, () => kms.send(new DescribeKeyCommand({ KeyId: arn })));
     const manager = described?.KeyMetadata?.KeyManager ?? 'UNKNOWN';
     if (manager !== 'CUSTOMER') {
       keys.set(arn, { arn, manager, region: regionOfArn(arn) ?? '', grants: [] });

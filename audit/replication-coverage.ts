@@ -17,7 +17,12 @@ export function matchingRepositories(names: Iterable<string>, filters: readonly 
 }
 
 /** Problems of one destination for `names`; `keyArn` is the destination's key (undefined: its alias does not exist). */
-export function coverageProblems(names: readonly string[], destinationRepositories: readonly Repository[], keyArn: string | undefined, keyAlias: string): CoverageProblem[] {
+export function coverageProblems(
+  names: readonly string[],
+  destinationRepositories: readonly Repository[],
+  keyArn: string | undefined,
+  keyAlias: string,
+): CoverageProblem[] {
   const byName = new Map(destinationRepositories.map((repository) => [repository.repositoryName, repository]));
   return [...names].sort().flatMap((name): CoverageProblem[] => {
     const repository = byName.get(name);
@@ -27,7 +32,8 @@ export function coverageProblems(names: readonly string[], destinationRepositori
       return [{ repository: name, problem: `is encrypted with ${encryption?.encryptionType ?? 'AES256'}, not with the destination's KMS key` }];
     }
     if (!keyArn) return [{ repository: name, problem: `cannot be checked: the destination has no key ${keyAlias}` }];
-    if (encryption.kmsKey !== keyArn) return [{ repository: name, problem: `is encrypted with key ${encryption.kmsKey ?? 'aws/ecr'}, not the destination's key ${keyArn}` }];
+    if (encryption.kmsKey !== keyArn)
+      return [{ repository: name, problem: `is encrypted with key ${encryption.kmsKey ?? 'aws/ecr'}, not the destination's key ${keyArn}` }];
     return [];
   });
 }

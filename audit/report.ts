@@ -82,7 +82,9 @@ export function renderTable(report: AuditReport): string {
     return `${lines.join('\n')}\n`;
   }
   const errors = findings.filter((finding) => finding.severity === 'error').length;
-  lines.push(`${findings.length} finding${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}) in ${audited}:`);
+  lines.push(
+    `${findings.length} finding${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}) in ${audited}:`,
+  );
   lines.push(
     ...table(
       ['level', 'rule', where, 'address', 'finding'],

@@ -6,14 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  checkInstances,
-  COMPLIANCE_RULES,
-  ComplianceRule,
-  instanceAddress,
-  ResourceInstance,
-  resourceInstances,
-} from '../compliance/compliance-rules';
+import { checkInstances, COMPLIANCE_RULES, ComplianceRule, instanceAddress, ResourceInstance, resourceInstances } from '../compliance/compliance-rules';
 import { AuditFinding, sortFindings } from './findings';
 
 /** A problem with the input itself (missing folder, unreadable JSON): a usage error. */
@@ -140,7 +133,9 @@ function stackFromFile(file: string, baseDirectory: string, stackName: string): 
 export function readAuditInput(input: string, baseDirectory: string = process.cwd()): StackInput[] {
   const resolved = path.resolve(baseDirectory, input);
   if (!existsSync(resolved)) {
-    throw new AuditInputError(`${input}: not found: run npm run synth first, or name a cdktf output folder, a stack's cdk.tf.json or a terraform show -json plan`);
+    throw new AuditInputError(
+      `${input}: not found: run npm run synth first, or name a cdktf output folder, a stack's cdk.tf.json or a terraform show -json plan`,
+    );
   }
   if (statSync(resolved).isFile()) {
     const stackName = path.basename(resolved) === 'cdk.tf.json' ? path.basename(path.dirname(resolved)) : path.basename(resolved).replace(/\.json$/, '');
@@ -161,18 +156,16 @@ export function readAuditInput(input: string, baseDirectory: string = process.cw
 /** Every finding of the rules over the stacks, sorted. */
 export function auditStacks(stacks: readonly StackInput[], rules: readonly ComplianceRule[] = COMPLIANCE_RULES): AuditFinding[] {
   const findings = stacks.flatMap((stack) =>
-    checkInstances(stack.resources, { origin: 'terraform', resources: stack.resources }, rules).map(
-      (finding): AuditFinding => ({
-        ruleId: finding.rule.id,
-        severity: finding.rule.severity,
-        scope: stack.stack,
-        address: finding.address,
-        message: finding.result.reason,
-        why: finding.rule.description,
-        fix: finding.rule.remediation,
-        file: stack.file,
-      }),
-    ),
+    checkInstances(stack.resources, { origin: 'terraform', resources: stack.resources }, rules).map((finding): AuditFinding => ({
+      ruleId: finding.rule.id,
+      severity: finding.rule.severity,
+      scope: stack.stack,
+      address: finding.address,
+      message: finding.result.reason,
+      why: finding.rule.description,
+      fix: finding.rule.remediation,
+      file: stack.file,
+    })),
   );
   return sortFindings(findings);
 }

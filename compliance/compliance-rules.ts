@@ -46,11 +46,7 @@ export interface Finding {
 }
 
 /** Every non-compliant finding among resource instances that share a context (a stack, a registry). */
-export function checkInstances(
-  instances: readonly ResourceInstance[],
-  context: RuleContext,
-  rules: readonly ComplianceRule[] = COMPLIANCE_RULES,
-): Finding[] {
+export function checkInstances(instances: readonly ResourceInstance[], context: RuleContext, rules: readonly ComplianceRule[] = COMPLIANCE_RULES): Finding[] {
   const findings: Finding[] = [];
   for (const instance of instances) {
     for (const rule of rules) {

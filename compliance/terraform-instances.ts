@@ -7,11 +7,30 @@ import { ResourceInstance } from './rule';
 
 export type TerraformResources = Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 
+/**
+ * A set written as `${toset(["a", "b"])}` (cdktf's TerraformIterator.fromList)
+ * or a list, as the map Terraform iterates: each element is key and value.
+ */
+function forEachMap(forEach: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(forEach)) return Object.fromEntries(forEach.map((item) => [String(item), item]));
+  if (typeof forEach === 'string') {
+    const set = /^\$\{toset\((\[.*\])\)\}$/s.exec(forEach);
+    if (!set) return undefined;
+    try {
+      const items = JSON.parse(set[1]) as unknown;
+      return Array.isArray(items) ? forEachMap(items) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof forEach === 'object' && forEach !== null ? (forEach as Record<string, unknown>) : undefined;
+}
+
 export function expandInstances(attributes: Readonly<Record<string, unknown>>): { key?: string; attributes: Record<string, unknown> }[] {
-  const forEach = attributes.for_each;
+  const forEach = forEachMap(attributes.for_each);
   const { for_each: _forEach, ...rest } = attributes;
-  if (typeof forEach !== 'object' || forEach === null) return [{ attributes: { ...rest } }];
-  return Object.entries(forEach as Record<string, unknown>).map(([key, value]) => ({
+  if (forEach === undefined) return [{ attributes: { ...rest } }];
+  return Object.entries(forEach).map(([key, value]) => ({
     key,
     attributes: substituteEach(rest, key, value) as Record<string, unknown>,
   }));

@@ -6,8 +6,8 @@
  * from a creation template (templates have no scan setting).
  */
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
 import { EcrRegistryScanningConfiguration } from '@cdktf/provider-aws/lib/ecr-registry-scanning-configuration';
+import { EcrRegistry } from './registry';
 
 export type ScanType = 'BASIC' | 'ENHANCED';
 export type ScanFrequency = 'SCAN_ON_PUSH' | 'CONTINUOUS_SCAN';
@@ -19,7 +19,8 @@ export interface RegistryScanningRule {
 }
 
 export interface RegistryScanningConfigurationProps {
-  readonly provider: TerraformProvider;
+  /** The registry whose scanning configuration this is (one per registry). */
+  readonly registry: EcrRegistry;
   /** @default BASIC */
   readonly scanType?: ScanType;
   /** @default - scan every repository on push: [{ frequency: SCAN_ON_PUSH, filters: ['*'] }] */
@@ -33,7 +34,8 @@ export class RegistryScanningConfiguration extends Construct {
     super(scope, id);
     const scanType = props.scanType ?? 'BASIC';
     const rules = props.rules ?? [{ frequency: 'SCAN_ON_PUSH', filters: ['*'] }];
-    if (rules.length === 0) throw new Error(`RegistryScanningConfiguration ${id}: rules must hold at least one rule, e.g. { frequency: 'SCAN_ON_PUSH', filters: ['*'] }`);
+    if (rules.length === 0)
+      throw new Error(`RegistryScanningConfiguration ${id}: rules must hold at least one rule, e.g. { frequency: 'SCAN_ON_PUSH', filters: ['*'] }`);
     for (const rule of rules) {
       if (rule.filters.length === 0) throw new Error(`RegistryScanningConfiguration ${id}: the ${rule.frequency} rule must hold at least one filter, e.g. '*'`);
       if (scanType === 'BASIC' && rule.frequency === 'CONTINUOUS_SCAN') {
@@ -41,7 +43,7 @@ export class RegistryScanningConfiguration extends Construct {
       }
     }
     this.configuration = new EcrRegistryScanningConfiguration(this, 'Resource', {
-      provider: props.provider,
+      provider: props.registry.provider,
       scanType,
       rule: rules.map((rule) => ({
         scanFrequency: rule.frequency,

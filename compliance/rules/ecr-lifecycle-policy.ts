@@ -23,7 +23,7 @@ export const ecrLifecyclePolicy: ComplianceRule = {
   description:
     'Without a lifecycle policy old and untagged images accumulate: they keep costing storage and keep old vulnerabilities pullable (Security Hub ECR.3, seed 004).',
   remediation:
-    'Give the repository an aws_ecr_lifecycle_policy (lifecyclePolicy: in the config, or the default lifecycle policy of compliance.defaultLifecyclePolicy), and set lifecycle_policy on every creation template.',
+    'Give the repository an aws_ecr_lifecycle_policy (lifecyclePolicy: in the config, or defaultLifecyclePolicy: for every repository without one), and set lifecycle_policy on every creation template.',
   severity: 'warning',
   references: [{ source: 'security-hub', id: 'ECR.3' }],
   check(resourceType, attributes, context) {

@@ -24,6 +24,8 @@ export const ecrNoPublicPolicy: ComplianceRule = {
     const statements = policyStatements(attributes[attribute]);
     if (!statements) return notApplicable('the policy is not literal JSON (a Terraform expression): check it after plan');
     const wildcards = wildcardPrincipalStatements(statements);
-    return wildcards.length === 0 ? compliant('every statement names its principals') : nonCompliant(`policy statement ${wildcards.join(', ')} allows Principal "*"`);
+    return wildcards.length === 0
+      ? compliant('every statement names its principals')
+      : nonCompliant(`policy statement ${wildcards.join(', ')} allows Principal "*"`);
   },
 };

@@ -17,6 +17,8 @@ export const ecrRegistryPolicyScoped: ComplianceRule = {
       .filter((statement) => statement.Effect === 'Allow')
       .flatMap((statement) => asList(statement.Resource))
       .filter((resource) => resource === '*' || /:repository\/\*$/.test(resource));
-    return broad.length === 0 ? compliant('every statement names repository prefixes') : nonCompliant(`the registry policy grants ${[...new Set(broad)].join(', ')}`);
+    return broad.length === 0
+      ? compliant('every statement names repository prefixes')
+      : nonCompliant(`the registry policy grants ${[...new Set(broad)].join(', ')}`);
   },
 };

@@ -9,7 +9,12 @@ const SCANNING_CONFIGURATION = 'aws_ecr_registry_scanning_configuration';
 
 /** A scanning filter (WILDCARD, `*` anywhere) matches a repository name. */
 export function scanningFilterMatches(filter: string, repositoryName: string): boolean {
-  const pattern = new RegExp(`^${filter.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const pattern = new RegExp(
+    `^${filter
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return pattern.test(repositoryName);
 }
 

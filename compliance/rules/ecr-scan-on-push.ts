@@ -5,7 +5,8 @@ import { registryScanningCovers } from './ecr-registry-scanning';
 export const ecrScanOnPushEnabled: ComplianceRule = {
   id: 'ECR-SCAN-ON-PUSH',
   title: 'ECR repositories scan images on push',
-  description: 'Images should be scanned for vulnerabilities when pushed (financial-services guidance, seed 004), so a vulnerable image is known before it runs.',
+  description:
+    'Images should be scanned for vulnerabilities when pushed (financial-services guidance, seed 004), so a vulnerable image is known before it runs.',
   remediation:
     'Set image_scanning_configuration { scan_on_push = true } on the repository (scanOnPush: true in the config), and keep the registry scanning configuration (scanning: in the config) on.',
   severity: 'warning',
