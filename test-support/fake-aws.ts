@@ -14,7 +14,7 @@ import {
   Repository,
 } from '@aws-sdk/client-ecr';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, GrantListEntry, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
-import { AwsStub, mockClient } from 'aws-sdk-client-mock';
+import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { ClientFactory, RegistryClients, RegistryTarget } from '../audit/aws-access';
 
 export const KEY_ALIAS = 'alias/ecr-kms-replication';
@@ -105,8 +105,8 @@ export function ecrGrant(accountId: string, region: string, name: string, grantI
 
 export interface MockedRegistry {
   readonly clients: RegistryClients;
-  readonly ecr: AwsStub<object, object, object>;
-  readonly kms: AwsStub<object, object, object>;
+  readonly ecr: AwsClientStub<ECRClient>;
+  readonly kms: AwsClientStub<KMSClient>;
 }
 
 /** Stubs the ECR and KMS calls the audit makes, from a fake registry. */
@@ -144,11 +144,7 @@ export function mockRegistry(fake: FakeRegistry): MockedRegistry {
   kms.on(GetKeyRotationStatusCommand).callsFake(async (input: { KeyId: string }) => ({ KeyRotationEnabled: fake.keys[input.KeyId]?.rotation === true }));
   kms.on(GetKeyPolicyCommand).callsFake(async (input: { KeyId: string }) => ({ Policy: fake.keys[input.KeyId]?.policy ?? KEY_POLICY, PolicyName: 'default' }));
   kms.on(ListGrantsCommand).callsFake(async (input: { KeyId: string }) => ({ Grants: [...(fake.keys[input.KeyId]?.grants ?? [])], Truncated: false }));
-  return {
-    clients: { ecr: ecrClient, kms: kmsClient },
-    ecr: ecr as unknown as AwsStub<object, object, object>,
-    kms: kms as unknown as AwsStub<object, object, object>,
-  };
+  return { clients: { ecr: ecrClient, kms: kmsClient }, ecr, kms };
 }
 
 /** A client factory over mocked registries keyed `<account id>/<region>`; records the targets asked for. */
