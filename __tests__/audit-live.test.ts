@@ -1,7 +1,9 @@
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { validateConfig } from '../config/load';
 import { Config } from '../config/schema';
-import { AwsAccessError, classifyAwsError, EXIT, RegistryTarget } from '../audit/aws-access';
+import { AwsAccessError, classifyAwsError, emulatorCredentials, EXIT, RegistryTarget } from '../audit/aws-access';
 import { liveAudit } from '../audit/live-audit';
 import { runAudit } from '../audit/audit-command';
 import { AuditReport, sarifLog } from '../audit/report';
@@ -210,6 +212,38 @@ describe('the live audit', () => {
     expect((failure as AwsAccessError).message).toMatch(
       /^ecr:DescribeRepositories in account prod \(222222222222\), eu-west-1: access denied \(assuming arn:aws:iam::222222222222:role\/ecr-replication-deployer\)/,
     );
+  });
+});
+
+describe('whose credentials', () => {
+  const withCaller = (account: string) => {
+    const mocked = registries();
+    const source = mocked.get(`${BUILD}/us-east-1`)!;
+    const sts = new STSClient({ region: 'us-east-1' });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: account, Arn: `arn:aws:iam::${account}:user/someone` });
+    mocked.set(`${BUILD}/us-east-1`, { ...source, clients: { ...source.clients, sts } });
+    return mocked;
+  };
+
+  test("GIVEN credentials of the registry's account THEN the audit goes on", async () => {
+    expect((await audit(withCaller(BUILD))).findings).toEqual([]);
+  });
+
+  test('fails when the credentials belong to another account, before reading its registry', async () => {
+    const failure = (await audit(withCaller('999999999999')).catch((error: unknown) => error)) as AwsAccessError;
+    expect(failure.exitCode).toBe(EXIT.accessDenied);
+    expect(failure.message).toContain('the credentials belong to account 999999999999 (arn:aws:iam::999999999999:user/someone), not 111111111111');
+  });
+
+  test.each([
+    ['an endpoint and no credentials in the environment', 'http://localhost:4566', {}, { accessKeyId: 'test', secretAccessKey: 'test' }],
+    ['an endpoint and AWS_ACCESS_KEY_ID', 'http://localhost:4566', { AWS_ACCESS_KEY_ID: 'AKIA' }, undefined],
+    ['an endpoint and AWS_PROFILE', 'http://localhost:4566', { AWS_PROFILE: 'dev' }, undefined],
+    ['no endpoint', undefined, {}, undefined],
+  ])('GIVEN %s THEN the base credentials are %j', (_what, endpoint, environment, expected) => {
+    expect(emulatorCredentials(endpoint, environment)).toEqual(expected);
   });
 });
 

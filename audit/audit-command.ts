@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { AuditReport, REPORT_FORMATS, ReportFormat, renderReport } from './report';
 import { COMPLIANCE_RULES } from '../compliance/compliance-rules';
-import { ClientFactory, EXIT, sdkClientFactory } from './aws-access';
+import { ClientFactory, emulatorCredentials, EXIT, sdkClientFactory } from './aws-access';
 import { CommandStreams, EXIT_STATUS_HELP, exitStatusOf, loadCommandConfig, processStreams } from './cli-support';
 import { hasFindingsAtOrAbove, ruleInfo, Severity } from './findings';
 import { liveAudit } from './live-audit';
@@ -53,7 +53,9 @@ export async function runAudit(args: readonly string[], options: AuditCommandOpt
         return EXIT.usage;
       }
       const { config } = loadCommandConfig(parsed.config, environment);
-      const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint })))(config.endpoint?.url);
+      const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint, baseCredentials: emulatorCredentials(endpoint, environment) })))(
+        config.endpoint?.url,
+      );
       report = await liveAudit(config, { clients: factory, progress: (line) => streams.stderr(`${line}\n`) });
     } else {
       if (parsed.config) {

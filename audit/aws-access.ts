@@ -5,7 +5,7 @@
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
 /** Exit codes of the audit and backfill commands. */
 export const EXIT = {
@@ -31,6 +31,8 @@ export interface RegistryTarget {
 export interface RegistryClients {
   readonly ecr: ECRClient;
   readonly kms: KMSClient;
+  /** Confirms whose credentials these are. @default - not checked */
+  readonly sts?: STSClient;
 }
 
 export type ClientFactory = (target: RegistryTarget) => Promise<RegistryClients>;
@@ -40,18 +42,29 @@ export interface SdkClientOptions {
   readonly endpoint?: string;
   /** Attempts per call, retries included (throttling backs off adaptively). @default 8 */
   readonly maxAttempts?: number;
+  /** Credentials to start from (emulators accept any). @default - the SDK's default chain (environment, profile, SSO, instance role) */
+  readonly baseCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** Emulators accept any credentials: with an endpoint and nothing in the environment, test/test (as npm run test:e2e). */
+export function emulatorCredentials(endpoint: string | undefined, environment: NodeJS.ProcessEnv): SdkClientOptions['baseCredentials'] {
+  if (!endpoint || environment.AWS_ACCESS_KEY_ID || environment.AWS_PROFILE) return undefined;
+  return { accessKeyId: 'test', secretAccessKey: 'test' };
 }
 
 /** Clients of the AWS SDK for JavaScript v3; one role session per role and region. */
 export function sdkClientFactory(options: SdkClientOptions = {}): ClientFactory {
   const endpoint = options.endpoint?.replace(/\/$/, '');
   const common = { maxAttempts: options.maxAttempts ?? 8, retryMode: 'adaptive', ...(endpoint ? { endpoint } : {}) };
-  const sessions = new Map<string, Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>>();
+  const base = options.baseCredentials ? { credentials: { ...options.baseCredentials } } : {};
+  const sessions = new Map<string, Promise<Credentials>>();
   const assume = (roleArn: string, region: string) => {
     const key = `${roleArn} ${region}`;
     let session = sessions.get(key);
     if (!session) {
-      session = new STSClient({ ...common, region })
+      session = new STSClient({ ...common, ...base, region })
         .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ecr-kms-replication-audit', DurationSeconds: 3600 }))
         .then((response) => {
           const credentials = response.Credentials;
@@ -63,9 +76,9 @@ export function sdkClientFactory(options: SdkClientOptions = {}): ClientFactory 
     return session;
   };
   return async (target) => {
-    const credentials = target.roleArn ? await assume(target.roleArn, target.region) : undefined;
-    const settings = { ...common, region: target.region, ...(credentials ? { credentials } : {}) };
-    return { ecr: new ECRClient(settings), kms: new KMSClient(settings) };
+    const credentials = target.roleArn ? { credentials: await assume(target.roleArn, target.region) } : base;
+    const settings = { ...common, region: target.region, ...credentials };
+    return { ecr: new ECRClient(settings), kms: new KMSClient(settings), sts: new STSClient(settings) };
   };
 }
 
@@ -119,6 +132,19 @@ export function classifyAwsError(error: unknown, target: RegistryTarget, action:
     return new AwsAccessError(`${where}: the endpoint cannot be reached (${detail}): check the region and the config's endpoint.url`, EXIT.awsError);
   }
   return new AwsAccessError(`${where}: ${name ? `${name}: ` : ''}${detail}`, EXIT.awsError);
+}
+
+/** Fails unless the clients' credentials belong to the registry's account (without a deployRoleArn, the caller's own are used). */
+export async function confirmAccount(target: RegistryTarget, clients: RegistryClients): Promise<void> {
+  if (!clients.sts) return;
+  const sts = clients.sts;
+  const identity = await call(target, 'sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+  if (identity.Account !== target.accountId) {
+    throw new AwsAccessError(
+      `sts:GetCallerIdentity in account ${target.accountName} (${target.accountId}), ${target.region}: the credentials belong to account ${identity.Account ?? 'unknown'} (${identity.Arn ?? ''}), not ${target.accountId}: set deployRoleArn for the account in the config, or use credentials of that account`,
+      EXIT.accessDenied,
+    );
+  }
 }
 
 /** Runs one AWS call; failures become an AwsAccessError naming the registry and the action. */

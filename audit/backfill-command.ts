@@ -1,6 +1,6 @@
 /** `npm run backfill`: replicate images pushed before replication existed (audit/backfill.ts). */
 import { Command, InvalidArgumentError } from 'commander';
-import { ClientFactory, EXIT, sdkClientFactory } from './aws-access';
+import { ClientFactory, emulatorCredentials, EXIT, sdkClientFactory } from './aws-access';
 import { BackfillOutcome, BackfillUsageError, runBackfills } from './backfill';
 import { CommandStreams, EXIT_STATUS_HELP, exitStatusOf, loadCommandConfig, processStreams } from './cli-support';
 
@@ -46,7 +46,9 @@ export async function runBackfillCommand(args: readonly string[], options: Backf
     const parsed = program.opts<{ config?: string; interval: number }>();
     const { config } = loadCommandConfig(parsed.config, environment);
     const sleep = options.sleep ?? ((wait: number) => new Promise<void>((resolve) => setTimeout(resolve, wait * 1000)));
-    const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint })))(config.endpoint?.url);
+    const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint, baseCredentials: emulatorCredentials(endpoint, environment) })))(
+      config.endpoint?.url,
+    );
     const outcomes = await runBackfills(config, {
       clients: factory,
       sources: program.args,

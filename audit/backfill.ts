@@ -20,7 +20,7 @@ import {
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { Config } from '../config/schema';
 import { DestinationRegistryPlan, planDeployment, SourceRegistryPlan } from '../config/deployment-plan';
-import { call, callOrNone, ClientFactory, RegistryClients, RegistryTarget } from './aws-access';
+import { call, callOrNone, ClientFactory, confirmAccount, RegistryClients, RegistryTarget } from './aws-access';
 import { targetOf } from './live-audit';
 import { scopeOf } from './registry-snapshot';
 import { coverageProblems, CoverageProblem, matchingRepositories } from './replication-coverage';
@@ -82,6 +82,7 @@ export async function destinationReadiness(
   keyAlias: string,
 ): Promise<CoverageProblem[]> {
   const target = targetOf(destination.registry);
+  await confirmAccount(target, clients);
   const repositories = await destinationRepositories(target, clients);
   const key = await callOrNone(target, `kms:DescribeKey ${keyAlias}`, ['NotFoundException'], () =>
     clients.kms.send(new DescribeKeyCommand({ KeyId: keyAlias })),
@@ -169,6 +170,7 @@ export async function runBackfills(config: Config, options: BackfillOptions): Pr
   for (const source of selectSources(plan.sources, options.sources)) {
     const sourceTarget = targetOf(source.registry);
     const sourceClients = await options.clients(sourceTarget);
+    await confirmAccount(sourceTarget, sourceClients);
     for (const destination of source.destinations) {
       const destinationTarget = targetOf(destination.registry);
       const label = `${scopeOf(sourceTarget)} -> ${scopeOf(destinationTarget)}`;

@@ -15,7 +15,7 @@ import {
   Repository,
 } from '@aws-sdk/client-ecr';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, GrantListEntry, paginateListGrants } from '@aws-sdk/client-kms';
-import { call, callOrNone, RegistryClients, RegistryTarget } from './aws-access';
+import { call, callOrNone, confirmAccount, RegistryClients, RegistryTarget } from './aws-access';
 
 export interface KeySnapshot {
   readonly arn: string;
@@ -59,6 +59,8 @@ export function regionOfArn(arn: string): string | undefined {
 /** Reads a registry. `keyAlias` is the config's keys.alias. */
 export async function readRegistry(target: RegistryTarget, clients: RegistryClients, keyAlias: string): Promise<RegistrySnapshot> {
   const { ecr, kms } = clients;
+  // Registry-level calls read the caller's own registry: it must be the registry of the config.
+  await confirmAccount(target, clients);
   const registryId = target.accountId;
   const repositories: Repository[] = [];
   await call(target, 'ecr:DescribeRepositories', async () => {
