@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { validateConfig } from '../config/load';
-import { ConfigError, formatProblem } from '../config/problems';
+import { ConfigError, formatProblem, formatWarning } from '../config/problems';
 import { ConfigInput } from '../config/schema';
 import { buildReplicationStacks } from '../stacks/build-stacks';
 import { auditStacks, AuditInputError, readAuditInput } from '../audit/static-audit';
@@ -303,6 +303,13 @@ describe('scanning settings in the config', () => {
       return error.problems.map(formatProblem);
     }
   };
+
+  test('GIVEN scanning switched off THEN the config check warns that replicated repositories may go unscanned', () => {
+    const { warnings } = validateConfig(exampleConfigWith({ scanning: { enabled: false } }), 'test.yaml');
+    expect(warnings.map((warning) => formatWarning('test.yaml', warning))).toEqual([
+      expect.stringContaining('warning: test.yaml: scanning.enabled (received false): the registries keep whatever scanning configuration they have'),
+    ]);
+  });
 
   test.each([
     [
