@@ -148,6 +148,22 @@ describe('the live audit', () => {
     expect(report.inventory?.find((repository) => repository.arn === web)?.encryption).toBe('AWS-MANAGED');
   });
 
+  test('GIVEN a repository whose key is in another region THEN it reports KMS-KEY-IN-REGION', async () => {
+    const elsewhere = keyArnOf(PROD, 'eu-central-1');
+    const mocked = registries({
+      prod: (fake) => ({
+        ...fake,
+        repositoryPages: [[fake.repositoryPages[0][0], kmsRepository(PROD, 'eu-west-1', 'web', elsewhere)]],
+        keys: { ...fake.keys, [elsewhere]: { manager: 'CUSTOMER', rotation: true } },
+      }),
+    });
+    const web = repositoryArnOf(PROD, 'eu-west-1', 'web');
+    expect(summary(await audit(mocked))).toEqual([
+      `KMS-KEY-IN-REGION ${web}: key ${elsewhere} is in eu-central-1, not eu-west-1`,
+      `REPLICATION-COVERAGE ${web}: repository web of source build 111111111111/us-east-1 is encrypted with key ${elsewhere}, not the destination's key ${keyArnOf(PROD, 'eu-west-1')}`,
+    ]);
+  });
+
   test('GIVEN a grant that names a deleted repository THEN it reports the exact retire-grant command', async () => {
     const keyArn = keyArnOf(PROD, 'eu-west-1');
     const mocked = registries({

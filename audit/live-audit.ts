@@ -153,9 +153,6 @@ export function evaluateRegistry(
     const key = kmsKey ? snapshot.keys.get(kmsKey) : undefined;
     const encrypted = repository.encryptionConfiguration?.encryptionType?.startsWith('KMS') === true;
     const keyInRegion = encrypted && kmsKey ? regionOfArn(kmsKey) === snapshot.target.region : undefined;
-    if (keyInRegion === false) {
-      findings.push(finding(snapshot, keyInRepositoryRegion, arn, `key ${kmsKey} is in ${regionOfArn(kmsKey ?? '')}, not ${snapshot.target.region}`));
-    }
     const registryScan = snapshot.scanning?.rules.find(
       (rule) => rule.frequency !== 'MANUAL' && rule.filters.some((filter) => scanningFilterMatches(filter, name)),
     );
@@ -174,6 +171,19 @@ export function evaluateRegistry(
       declared: declared.includes(name),
     };
   });
+
+  for (const repository of inventory) {
+    if (repository.keyInRegion === false) {
+      findings.push(
+        finding(
+          snapshot,
+          keyInRepositoryRegion,
+          repository.arn,
+          `key ${repository.kmsKey} is in ${regionOfArn(repository.kmsKey ?? '')}, not ${snapshot.target.region}`,
+        ),
+      );
+    }
+  }
 
   const existing = new Set(snapshot.repositories.map((repository) => repositoryArn(snapshot, repository)));
   for (const key of snapshot.keys.values()) {
