@@ -163,18 +163,21 @@ function imageName(result: ReplicationBackfillResult): string {
   return `${result.repositoryName ?? '?'}${id?.imageTag ? `:${id.imageTag}` : ''}${id?.imageDigest ? `@${id.imageDigest}` : ''}`;
 }
 
+const clientsFor = (target: RegistryTarget, clients: ClientFactory): Promise<RegistryClients> =>
+  call(target, `sts:AssumeRole ${target.roleArn ?? '(caller credentials)'}`, () => clients(target));
+
 /** Runs the backfills; the outcome of each destination, in order. */
 export async function runBackfills(config: Config, options: BackfillOptions): Promise<BackfillOutcome[]> {
   const plan = planDeployment(config);
   const outcomes: BackfillOutcome[] = [];
   for (const source of selectSources(plan.sources, options.sources)) {
     const sourceTarget = targetOf(source.registry);
-    const sourceClients = await options.clients(sourceTarget);
+    const sourceClients = await clientsFor(sourceTarget, options.clients);
     await confirmAccount(sourceTarget, sourceClients);
     for (const destination of source.destinations) {
       const destinationTarget = targetOf(destination.registry);
       const label = `${scopeOf(sourceTarget)} -> ${scopeOf(destinationTarget)}`;
-      const problems = await destinationReadiness(source, destination, await options.clients(destinationTarget), config.keys.alias);
+      const problems = await destinationReadiness(source, destination, await clientsFor(destinationTarget, options.clients), config.keys.alias);
       if (problems.length > 0) {
         options.progress(`${label}: not ready, no backfill started (apply ${destination.stackName} first):`);
         for (const problem of problems) options.progress(`  - ${problem.repository} ${problem.problem}`);

@@ -8,7 +8,7 @@ import { Config } from '../config/schema';
 import { planDeployment, Registry } from '../config/deployment-plan';
 import { ecrRepositoryArn, Partition, partitionOf } from '../ecr/regions';
 import { checkInstances, COMPLIANCE_RULES, ComplianceRule, ResourceInstance, scanningFilterMatches } from '../compliance/compliance-rules';
-import { ClientFactory, RegistryTarget } from './aws-access';
+import { call, ClientFactory, RegistryTarget } from './aws-access';
 import { AuditFinding, ruleInfo, sortFindings } from './findings';
 import { grantsPerKey, keyInRepositoryRegion, LIVE_CHECKS, orphanedGrant, replicationCoverage } from './live-checks';
 import { readRegistry, RegistrySnapshot, regionOfArn } from './registry-snapshot';
@@ -261,7 +261,7 @@ export async function liveAudit(config: Config, options: LiveAuditOptions): Prom
   const inventory: RepositoryInventory[] = [];
   for (const registry of registries) {
     options.progress?.(`reading ${registry.target.accountName} ${registry.target.accountId}/${registry.target.region}`);
-    const clients = await options.clients(registry.target);
+    const clients = await call(registry.target, `sts:AssumeRole ${registry.target.roleArn ?? '(caller credentials)'}`, () => options.clients(registry.target));
     const snapshot = await readRegistry(registry.target, clients, config.keys.alias);
     snapshots.set(`${registry.target.accountId}/${registry.target.region}`, snapshot);
     const evaluated = evaluateRegistry(snapshot, registry.declared, config.keys.repositoriesPerKey, rules);
