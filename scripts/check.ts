@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../config/load';
-import { ConfigError, formatWarning } from '../config/problems';
+import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 
 const USAGE = `Usage: npm run check -- [options] [file]
@@ -62,7 +62,7 @@ export function runCheck(args: readonly string[], environment: NodeJS.ProcessEnv
     streams.stderr(`${error.message}\ncheck failed: fix the problems above\n`);
     return 1;
   }
-  for (const warning of loaded.warnings) streams.stderr(`${formatWarning(loaded.file, warning)}\n`);
+  for (const warning of formatWarnings(loaded.file, loaded.warnings)) streams.stderr(`${warning}\n`);
   const plan = planDeployment(loaded.config);
   const stacks = [...plan.destinations, ...plan.sources].map((registry) => registry.stackName);
   const warnings = loaded.warnings.length;
