@@ -16,7 +16,9 @@ export const SCANNING_LIMITS = { rules: 2, filtersPerRule: 100 } as const;
 const ScanningRuleSchema = z.strictObject(
   {
     /** SCAN_ON_PUSH (BASIC or ENHANCED) or CONTINUOUS_SCAN (ENHANCED only). */
-    frequency: z.enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'], expects('SCAN_ON_PUSH or CONTINUOUS_SCAN (CONTINUOUS_SCAN needs scanType ENHANCED)')),
+    frequency: z
+      .enum(['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'], expects('SCAN_ON_PUSH or CONTINUOUS_SCAN (CONTINUOUS_SCAN needs scanType ENHANCED)'))
+      .meta({ description: 'When matching repositories are scanned: SCAN_ON_PUSH, or CONTINUOUS_SCAN (scanType ENHANCED only)' }),
     /** Repository name filters, `*` as wildcard; `"*"` is every repository. */
     filters: z
       .array(
@@ -27,7 +29,8 @@ const ScanningRuleSchema = z.strictObject(
         expects('a list of repository filters, e.g. filters: ["*"]'),
       )
       .min(1, rule('must hold at least one filter, e.g. ["*"] for every repository'))
-      .max(SCANNING_LIMITS.filtersPerRule, rule(`must hold at most ${SCANNING_LIMITS.filtersPerRule} filters (ECR limit per scanning rule)`)),
+      .max(SCANNING_LIMITS.filtersPerRule, rule(`must hold at most ${SCANNING_LIMITS.filtersPerRule} filters (ECR limit per scanning rule)`))
+      .meta({ description: 'Repository name filters with * wildcards, at most 100; "*" is every repository' }),
   },
   expects('a scanning rule: a mapping with frequency and filters, e.g. { frequency: SCAN_ON_PUSH, filters: ["*"] }'),
 );
@@ -42,14 +45,21 @@ export const ScanningSchema = z
   .strictObject(
     {
       /** Set each registry's scanning configuration (it replaces the registry's existing one). @default true */
-      enabled: z.boolean(expects('true or false (manage the registry scanning configuration of every registry)')).default(true),
+      enabled: z
+        .boolean(expects('true or false (manage the registry scanning configuration of every registry)'))
+        .meta({ description: "true or false: set every registry's scanning configuration (false leaves the registries' own, with a warning). Default: true" })
+        .default(true),
       /** BASIC (free, on push) or ENHANCED (Amazon Inspector, continuous scanning possible). @default BASIC */
-      scanType: z.enum(['BASIC', 'ENHANCED'], expects('BASIC or ENHANCED (upper case)')).default('BASIC'),
+      scanType: z
+        .enum(['BASIC', 'ENHANCED'], expects('BASIC or ENHANCED (upper case)'))
+        .meta({ description: 'BASIC (on push, free) or ENHANCED (Amazon Inspector, continuous scanning possible). Default: BASIC' })
+        .default('BASIC'),
       /** @default [{ frequency: SCAN_ON_PUSH, filters: ["*"] }] */
       rules: z
         .array(ScanningRuleSchema, expects('a list of scanning rules, e.g. rules: [{ frequency: SCAN_ON_PUSH, filters: ["*"] }]'))
         .min(1, rule('must hold at least one rule, e.g. { frequency: SCAN_ON_PUSH, filters: ["*"] }; set enabled: false to leave scanning out'))
         .max(SCANNING_LIMITS.rules, rule(`must hold at most ${SCANNING_LIMITS.rules} rules (ECR limit): one per frequency`))
+        .meta({ description: 'Scanning rules, at most 2 (one per frequency). Default: scan every repository on push' })
         .default(DEFAULT_SCANNING.rules),
     },
     expects('a mapping with optional enabled, scanType and rules, e.g. scanning: { scanType: ENHANCED }'),
