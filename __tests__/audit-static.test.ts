@@ -7,6 +7,7 @@ import { ConfigError, formatProblem, formatWarning } from '../config/problems';
 import { ConfigInput } from '../config/schema';
 import { buildReplicationStacks } from '../stacks/build-stacks';
 import { auditStacks, AuditInputError, readAuditInput } from '../audit/static-audit';
+import { runAudit } from '../audit/audit-command';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
 import { SynthesizedStack } from '../test-support/fixtures';
@@ -136,6 +137,41 @@ describe('the static audit of mutated output', () => {
       why: expect.stringContaining('customer-managed KMS key'),
       fix: expect.stringContaining('create a KMS-encrypted repository, copy the images'),
       file: `${path.relative(process.cwd(), outdir).split(path.sep).join('/')}/stacks/${SOURCE}/cdk.tf.json`,
+    });
+  });
+});
+
+describe('npm run audit (static)', () => {
+  const run = async (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const status = await runAudit(args, { environment: {}, streams: { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) } });
+    return { status, stdout, stderr };
+  };
+
+  test('GIVEN the example output THEN it exits 0 and says so', async () => {
+    expect(await run([example.outdir])).toEqual({ status: 0, stdout: 'No findings: 3 stacks comply with 9 rules.\n', stderr: '' });
+  });
+
+  test('GIVEN an output mutated to AES256 THEN it exits 1 and the table names the rule and the address', async () => {
+    const { status, stdout } = await run([mutatedOutput(SOURCE, repositoryEncryption([{ encryption_type: 'AES256' }]))]);
+    expect(status).toBe(1);
+    expect(stdout).toContain(`error  ECR-ENCRYPTED-CMK  ${SOURCE}  aws_ecr_repository.repositories["web"]`);
+  });
+
+  test('GIVEN only warnings THEN --fail-on warning makes them fail', async () => {
+    const outdir = mutatedOutput(PROD, (json) => {
+      delete json.resource.aws_ecr_registry_scanning_configuration;
+    });
+    expect((await run([outdir])).status).toBe(0);
+    expect((await run([outdir, '--fail-on', 'warning'])).status).toBe(1);
+  });
+
+  test('fails --config without --live as a usage error', async () => {
+    expect(await run([example.outdir, '--config', 'ecr-replication.yaml'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'error: --config applies to --live only; the static audit reads synthesized output\n',
     });
   });
 });
