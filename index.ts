@@ -37,6 +37,7 @@ export {
   RepositoryCreationTemplates,
   type RepositoryCreationTemplatesProps,
 } from './modules/repository-creation-templates';
+export { RegistryScanningConfiguration, type RegistryScanningConfigurationProps, type RegistryScanningRule } from './modules/registry-scanning-configuration';
 
 // Compliance rules, applied at synth by the aspect.
 export * from './compliance/compliance-rules';

@@ -609,7 +609,7 @@ describe('GIVEN a config with an unknown field', () => {
     [
       'a misspelt top-level field',
       (c) => (c.repositorys = []),
-      'repositorys (received []): unknown field (did you mean "repositories"?): remove it or fix its spelling; allowed here: accounts, repositories, sources, keys, tags, backend, endpoint',
+      'repositorys (received []): unknown field (did you mean "repositories"?): remove it or fix its spelling; allowed here: accounts, repositories, sources, keys, tags, backend, endpoint, scanning, defaultLifecyclePolicy',
     ],
     [
       'a misspelt account field',

@@ -73,6 +73,7 @@ describe('the example configuration', () => {
     expect(addresses(destinationProd)).toEqual([
       'aws_ecr_lifecycle_policy.repositories_lifecycle_policy',
       'aws_ecr_registry_policy.registry_policy',
+      'aws_ecr_registry_scanning_configuration.registry_scanning',
       'aws_ecr_repository.repositories',
       'aws_ecr_repository_creation_template.creation_templates',
       'aws_ecr_repository_policy.repositories_policy',
@@ -84,6 +85,7 @@ describe('the example configuration', () => {
     expect(addresses(destinationBuild)).not.toContain('aws_ecr_registry_policy.registry_policy');
     expect(addresses(source)).toEqual([
       'aws_ecr_lifecycle_policy.repositories_lifecycle_policy',
+      'aws_ecr_registry_scanning_configuration.registry_scanning',
       'aws_ecr_replication_configuration.replication',
       'aws_ecr_repository.repositories',
       'aws_ecr_repository_policy.repositories_policy',

@@ -1,37 +1,54 @@
 /**
  * Applies the compliance rules to every resource at synth time: an error
  * annotation for a broken error-level rule (the CLI then fails the synth), a
- * warning otherwise.
+ * warning otherwise. Rules that look across resources (a lifecycle policy for
+ * a repository, a scanning configuration for a template) see every resource
+ * of the stack, resolved once per stack.
  */
 import { IConstruct } from 'constructs';
-import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, Tokenization } from 'cdktf';
-import { COMPLIANCE_RULES, ComplianceRule, expandInstances } from './compliance-rules';
+import { Annotations, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
+import { COMPLIANCE_RULES, ComplianceRule, ResourceInstance, RuleContext } from './compliance-rules';
+import { resourceInstances, TerraformResources } from './terraform-instances';
+
+function synthesizedInstances(node: TerraformResource): ResourceInstance[] {
+  const synthesized = Tokenization.resolve(node.toTerraform(), {
+    scope: node,
+    preparing: false,
+    resolver: new DefaultTokenResolver(new StringConcat()),
+  }) as { resource?: TerraformResources };
+  return resourceInstances(synthesized.resource);
+}
 
 export class ComplianceAspect implements IAspect {
+  private readonly contexts = new WeakMap<TerraformStack, RuleContext>();
+
   constructor(private readonly rules: readonly ComplianceRule[] = COMPLIANCE_RULES) {}
 
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource)) return;
-    const synthesized = Tokenization.resolve(node.toTerraform(), {
-      scope: node,
-      preparing: false,
-      resolver: new DefaultTokenResolver(new StringConcat()),
-    }) as {
-      resource?: Record<string, Record<string, Record<string, unknown>>>;
-    };
-    for (const [type, resources] of Object.entries(synthesized.resource ?? {})) {
-      for (const attributes of Object.values(resources)) {
-        for (const instance of expandInstances(attributes)) {
-          for (const rule of this.rules) {
-            const result = rule.check(type, instance.attributes);
-            if (result.status !== 'non-compliant') continue;
-            const where = instance.key === undefined ? '' : ` [${instance.key}]`;
-            const message = `${rule.id}${where}: ${result.reason}. ${rule.description}`;
-            if (rule.severity === 'error') Annotations.of(node).addError(message);
-            else Annotations.of(node).addWarning(message);
-          }
-        }
+    const context = this.contextOf(TerraformStack.of(node));
+    for (const instance of synthesizedInstances(node)) {
+      for (const rule of this.rules) {
+        const result = rule.check(instance.type, instance.attributes, context);
+        if (result.status !== 'non-compliant') continue;
+        const where = instance.key === undefined ? '' : ` [${instance.key}]`;
+        const message = `${rule.id}${where}: ${result.reason}. ${rule.description}`;
+        if (rule.severity === 'error') Annotations.of(node).addError(message);
+        else Annotations.of(node).addWarning(message);
       }
     }
+  }
+
+  private contextOf(stack: TerraformStack): RuleContext {
+    let context = this.contexts.get(stack);
+    if (!context) {
+      const resources = stack.node
+        .findAll()
+        .filter((child): child is TerraformResource => child instanceof TerraformResource)
+        .flatMap(synthesizedInstances);
+      context = { origin: 'terraform', resources };
+      this.contexts.set(stack, context);
+    }
+    return context;
   }
 }

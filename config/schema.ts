@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { expects, rule } from './messages';
 import { AWS_REGIONS, partitionOf, partitionOfArn } from '../ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
+import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { didYouMean } from './suggest';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../ecr/repository-name';
 
@@ -380,6 +381,8 @@ export const ConfigSchema = z.strictObject({
   backend: BackendSchema.default({ type: 'local', directory: 'terraform-state' }),
   /** Send every AWS call (providers and the S3 backend) to an AWS-compatible endpoint. @default - the real AWS endpoints */
   endpoint: EndpointSchema.optional(),
+  scanning: ScanningField,
+  defaultLifecyclePolicy: DefaultLifecyclePolicyField,
 });
 
 // Help texts of whole sections, for the JSON Schema (editors show them); registered here so the definitions above keep their shape.

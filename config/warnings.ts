@@ -32,6 +32,14 @@ export function configWarnings(config: Config): ConfigProblem[] {
       }
     }),
   );
+  if (!config.scanning.enabled) {
+    warnings.push({
+      path: ['scanning', 'enabled'],
+      received: false,
+      message:
+        'the registries keep whatever scanning configuration they have: repositories that replication creates from a creation template are scanned only by it (Security Hub ECR.1): prefer true, or audit with npm run audit -- --live',
+    });
+  }
   if (config.keys.deletionWindowInDays < 30) {
     warnings.push({
       path: ['keys', 'deletionWindowInDays'],

@@ -12,6 +12,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { creationTemplateRolePolicy, ecrTrustPolicy } from '../policies/creation-template-role';
 import { renderPolicy } from '../policies/policy-document';
+import { LifecyclePolicy } from '../ecr/lifecycle-policy';
 import { EcrEncryptionKey, IEcrEncryptionKey } from './encryption-key';
 import { describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
 
@@ -68,6 +69,8 @@ export interface RepositoryCreationTemplatesProps {
   readonly description: string;
   /** Tags for the repositories the templates create. @default {} */
   readonly resourceTags?: Readonly<Record<string, string>>;
+  /** Lifecycle policy of the repositories the templates create (Security Hub ECR.3). @default - none */
+  readonly lifecyclePolicy?: LifecyclePolicy;
 }
 
 export class RepositoryCreationTemplates extends Construct {
@@ -115,6 +118,7 @@ export class RepositoryCreationTemplates extends Construct {
       customRoleArn: role.role.arn,
       encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
       imageTagMutability: 'IMMUTABLE',
+      lifecyclePolicy: props.lifecyclePolicy ? JSON.stringify(props.lifecyclePolicy) : undefined,
       resourceTags: tags,
       dependsOn: [rolePolicy],
     });

@@ -14,7 +14,14 @@ export interface ReplicationStacks {
 
 export function buildReplicationStacks(scope: Construct, config: Config): ReplicationStacks {
   const plan = planDeployment(config);
-  const shared = { keys: config.keys, tags: config.tags, backend: config.backend, endpoint: config.endpoint };
+  const shared = {
+    keys: config.keys,
+    tags: config.tags,
+    backend: config.backend,
+    endpoint: config.endpoint,
+    scanning: config.scanning,
+    defaultLifecyclePolicy: config.defaultLifecyclePolicy,
+  };
   const destinations = plan.destinations.map((destination) => new DestinationStack(scope, { ...shared, plan: destination }));
   const sources = plan.sources.map(
     (source) =>

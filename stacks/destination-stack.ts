@@ -54,6 +54,7 @@ export class DestinationStack extends RegistryStack {
         replicationFilters: props.plan.replicationFilters,
         description: CREATION_TEMPLATE_DESCRIPTION,
         resourceTags: props.tags,
+        lifecyclePolicy: props.defaultLifecyclePolicy,
       });
     }
 

@@ -12,6 +12,9 @@ import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { EcrRegistry, ecrRegistry } from '../modules/registry';
+import { RegistryScanningConfiguration } from '../modules/registry-scanning-configuration';
+import { ScanningConfig } from '../config/compliance-schema';
+import { LifecyclePolicy } from '../ecr/lifecycle-policy';
 import { DEPLOY_SESSION_NAME, keyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { useStateBackend } from './state-backend';
@@ -25,6 +28,10 @@ export interface RegistryStackProps {
   readonly backend: BackendConfig;
   /** @default - real AWS endpoints */
   readonly endpoint?: EndpointConfig;
+  /** The registry scanning configuration. @default - none: the registry keeps its own */
+  readonly scanning?: ScanningConfig;
+  /** Lifecycle policy of repositories that set none (and of creation templates). @default - none */
+  readonly defaultLifecyclePolicy?: LifecyclePolicy;
 }
 
 export abstract class RegistryStack extends ReadableAddressStack {
@@ -51,6 +58,13 @@ export abstract class RegistryStack extends ReadableAddressStack {
       endpoint: props.endpoint,
     });
     this.ecrRegistry = ecrRegistry({ provider: this.provider, accountId: props.registry.account.id, region: props.registry.region });
+    if (props.scanning?.enabled) {
+      new RegistryScanningConfiguration(this, 'registry_scanning', {
+        registry: this.ecrRegistry,
+        scanType: props.scanning.scanType,
+        rules: props.scanning.rules,
+      });
+    }
   }
 
   /** The registry's key, administered and used by the account's principals from the config. */
@@ -69,7 +83,10 @@ export abstract class RegistryStack extends ReadableAddressStack {
     return new EncryptedRepositories(this, 'repositories', {
       registry: this.ecrRegistry,
       key,
-      repositories: this.props.repositories,
+      repositories: this.props.repositories.map((repository) => ({
+        ...repository,
+        lifecyclePolicy: repository.lifecyclePolicy ?? this.props.defaultLifecyclePolicy,
+      })),
     });
   }
 
