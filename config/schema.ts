@@ -119,6 +119,14 @@ export const RepositorySchema = z.strictObject(
     pullPrincipals: PrincipalList('allowed to pull images').default([]),
     /** Principals allowed to push images (repository policy). @default [] */
     pushPrincipals: PrincipalList('allowed to push images').default([]),
+    /**
+     * Takes the repository out of the config: `retain` stops managing it in every registry that holds it and keeps it
+     * and its images in AWS; `destroy` deletes it there (ECR refuses while it holds images). See "Changing and retiring".
+     * @default - the repository is managed
+     */
+    removal: z
+      .enum(['retain', 'destroy'], expects('retain or destroy (retain: stop managing it and keep its images; destroy: delete it)'))
+      .optional(),
   },
   expects('a repository: a mapping with name and optional imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals and pushPrincipals'),
 );
@@ -175,6 +183,11 @@ export const KeysSchema = z.strictObject(
       .min(1, rule(`must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}`))
       .max(KMS_GRANTS_PER_KEY_CEILING, rule(`must be a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING} (KMS grants per key)`))
       .default(DEFAULT_REPOSITORIES_PER_KEY),
+    /**
+     * Terraform `prevent_destroy` on every key: a plan that would delete a key fails. Set false only to tear down on
+     * purpose: deleting a key makes every image it encrypts unreadable once the deletion window ends. @default true
+     */
+    preventDestroy: Flag('refuse any plan that would delete a key; false only for a deliberate teardown').default(true),
   },
   expects('a mapping with optional deletionWindowInDays, alias and repositoriesPerKey'),
 );
@@ -287,7 +300,7 @@ export const ConfigSchema = z.strictObject({
   sources: z
     .array(SourceSchema, expects('a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'))
     .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }')),
-  keys: KeysSchema.default({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY }),
+  keys: KeysSchema.default({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY, preventDestroy: true }),
   /** Tags on every resource (provider default tags). @default {} */
   tags: TagMap.default({}),
   /** Where each stack keeps its state. @default { type: local, directory: terraform-state } */
