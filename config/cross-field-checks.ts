@@ -111,7 +111,16 @@ function factsOf(document: Raw): ConfigFacts {
 function destinationsOf(source: SourceFacts): { index: number; path: ConfigPath; entry: Raw; account?: string; region?: string; key?: string }[] {
   return source.destinations.flatMap((entry, index) =>
     isObject(entry)
-      ? [{ index, path: [...source.path, 'destinations', index], entry, account: asString(entry.account), region: asString(entry.region), key: registryOf(entry) }]
+      ? [
+          {
+            index,
+            path: [...source.path, 'destinations', index],
+            entry,
+            account: asString(entry.account),
+            region: asString(entry.region),
+            key: registryOf(entry),
+          },
+        ]
       : [],
   );
 }
@@ -125,7 +134,11 @@ export const accountIdsAreUnique: CrossFieldCheck = ({ accounts }, report) => {
     if (id === undefined) continue;
     const other = accountIds.get(id);
     if (other !== undefined)
-      report(['accounts', name, 'id'], id, `account id is also used by account "${other}": each account must have its own id, and each AWS account is described once`);
+      report(
+        ['accounts', name, 'id'],
+        id,
+        `account id is also used by account "${other}": each account must have its own id, and each AWS account is described once`,
+      );
     else accountIds.set(id, name);
   }
 };
@@ -171,7 +184,11 @@ export const repositoryNamesAreUnique: CrossFieldCheck = ({ repositories, reposi
     const name = isObject(repository) ? asString(repository.name) : undefined;
     const first = name === undefined ? undefined : repositoryIndex.get(name);
     if (first !== undefined && first !== index)
-      report(['repositories', index, 'name'], name, `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`);
+      report(
+        ['repositories', index, 'name'],
+        name,
+        `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`,
+      );
   });
 };
 

@@ -124,9 +124,7 @@ export const RepositorySchema = z.strictObject(
      * and its images in AWS; `destroy` deletes it there (ECR refuses while it holds images). See "Changing and retiring".
      * @default - the repository is managed
      */
-    removal: z
-      .enum(['retain', 'destroy'], expects('retain or destroy (retain: stop managing it and keep its images; destroy: delete it)'))
-      .optional(),
+    removal: z.enum(['retain', 'destroy'], expects('retain or destroy (retain: stop managing it and keep its images; destroy: delete it)')).optional(),
   },
   expects('a repository: a mapping with name and optional imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals and pushPrincipals'),
 );
@@ -300,7 +298,12 @@ export const ConfigSchema = z.strictObject({
   sources: z
     .array(SourceSchema, expects('a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'))
     .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }')),
-  keys: KeysSchema.default({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY, preventDestroy: true }),
+  keys: KeysSchema.default({
+    deletionWindowInDays: 30,
+    alias: 'alias/ecr-kms-replication',
+    repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY,
+    preventDestroy: true,
+  }),
   /** Tags on every resource (provider default tags). @default {} */
   tags: TagMap.default({}),
   /** Where each stack keeps its state. @default { type: local, directory: terraform-state } */
