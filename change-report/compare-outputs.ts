@@ -121,7 +121,9 @@ const registryOf = (stack: StackSummary): string => `${stack.accountId ?? '?'}/$
 const identity = (stack: StackSummary): string => `${stack.role} ${registryOf(stack)}`;
 
 /** Where the state of a stack lives, from its backend block, relative to the project. */
-function stateLocation(stack: StackSummary): { kind: 'local'; file: string } | { kind: 's3'; url: string; region?: string; endpoint?: string } | { kind: 'other'; what: string } {
+function stateLocation(
+  stack: StackSummary,
+): { kind: 'local'; file: string } | { kind: 's3'; url: string; region?: string; endpoint?: string } | { kind: 'other'; what: string } {
   const backend = stack.backend ?? {};
   if (backend.local && typeof backend.local.path === 'string') return { kind: 'local', file: backend.local.path.replace(/^(\.\.\/){3}/, '') };
   if (backend.s3 && typeof backend.s3.bucket === 'string' && typeof backend.s3.key === 'string') {
@@ -143,7 +145,8 @@ export function stateMigration(from: StackSummary, to: StackSummary): string[] {
     const endpoint = source.endpoint ? ` --endpoint-url ${source.endpoint}` : '';
     return [`aws s3 mv ${source.url} ${target.url}${region}${endpoint}`];
   }
-  if (source.kind === 'other' && target.kind === 'other') return [`rename ${source.what} to ${target.what.replace(/^HCP Terraform workspace /, '')} (Settings > General)`];
+  if (source.kind === 'other' && target.kind === 'other')
+    return [`rename ${source.what} to ${target.what.replace(/^HCP Terraform workspace /, '')} (Settings > General)`];
   return [
     `(cd cdktf.out/stacks/${from.name} && terraform init -input=false && terraform state pull > ../../../${from.name}.tfstate)`,
     `after the synthesis: (cd cdktf.out/stacks/${to.name} && terraform init -input=false && terraform state push ../../../${from.name}.tfstate)`,
@@ -156,7 +159,12 @@ function attributesOf(block: ResourceBlock): Record<string, string> {
   return attributes;
 }
 
-function compareStack(previous: StackSummary, staged: StackSummary, findings: ChangeFinding[], repositoryChanges: Map<string, Map<string, RegistryRef[]>>): void {
+function compareStack(
+  previous: StackSummary,
+  staged: StackSummary,
+  findings: ChangeFinding[],
+  repositoryChanges: Map<string, Map<string, RegistryRef[]>>,
+): void {
   for (const [address, block] of previous.resources) {
     const next = staged.resources.get(address);
     const type = address.split('.')[0];
@@ -171,7 +179,8 @@ function compareStack(previous: StackSummary, staged: StackSummary, findings: Ch
     if (changed.length > 0) {
       const keys = previous.instanceKeys.get(address) ?? [];
       if (keys.length === 0) findings.push({ kind: 'resource-replaced', stack: staged.name, address, attributes: changed });
-      else for (const key of keys) findings.push({ kind: 'resource-replaced', stack: staged.name, address: instanceAddress(address, key), attributes: changed });
+      else
+        for (const key of keys) findings.push({ kind: 'resource-replaced', stack: staged.name, address: instanceAddress(address, key), attributes: changed });
     }
   }
   // Repositories: gone from the for_each, retained or destroyed through `removed`, or replaced.
@@ -180,7 +189,9 @@ function compareStack(previous: StackSummary, staged: StackSummary, findings: Ch
   for (const [address, block] of previous.resources) {
     if (!address.startsWith('aws_ecr_repository.')) continue;
     const next = staged.resources.get(address);
-    const replaced = next ? REPLACING_ATTRIBUTES.aws_ecr_repository.filter((attribute) => attributesOf(block)[attribute] !== attributesOf(next)[attribute]) : [];
+    const replaced = next
+      ? REPLACING_ATTRIBUTES.aws_ecr_repository.filter((attribute) => attributesOf(block)[attribute] !== attributesOf(next)[attribute])
+      : [];
     for (const key of previous.instanceKeys.get(address) ?? []) {
       const instance = instanceAddress(address, key);
       if (stagedNames.has(key)) {
@@ -223,7 +234,14 @@ export function compareOutputs(previous: SynthesizedOutput | undefined, staged: 
   for (const stack of dropped) {
     const renamed = added.find((candidate) => identity(candidate) === identity(stack) && stack.accountId !== undefined);
     if (renamed) {
-      findings.push({ kind: 'stack-renamed', from: stack.name, to: renamed.name, role: stack.role, registry: registryOf(stack), migration: stateMigration(stack, renamed) });
+      findings.push({
+        kind: 'stack-renamed',
+        from: stack.name,
+        to: renamed.name,
+        role: stack.role,
+        registry: registryOf(stack),
+        migration: stateMigration(stack, renamed),
+      });
     } else {
       retired.push(stack);
       findings.push({

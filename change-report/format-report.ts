@@ -32,7 +32,10 @@ export function describeFinding(finding: ChangeFinding): string {
     case 'replication-narrowed':
       return (
         `the replication configuration of ${finding.stack} will stop replicating` +
-        [finding.destinations.length > 0 ? ` to ${finding.destinations.join(', ')}` : '', finding.filters.length > 0 ? ` the filters ${finding.filters.join(', ')}` : '']
+        [
+          finding.destinations.length > 0 ? ` to ${finding.destinations.join(', ')}` : '',
+          finding.filters.length > 0 ? ` the filters ${finding.filters.join(', ')}` : '',
+        ]
           .filter(Boolean)
           .join(' and')
       );
@@ -45,7 +48,8 @@ export function describeFinding(finding: ChangeFinding): string {
 export function formatChangeReport(report: ChangeReport): string[] {
   if (report.findings.length === 0) return [];
   const lines = ['change report (compared with the previous synthesis):'];
-  for (const finding of report.findings) lines.push(`  - ${refuses(finding) ? 'REFUSED: ' : ''}${describeFinding(finding)}`);
+  const ordered = [...report.findings.filter(refuses), ...report.findings.filter((finding) => !refuses(finding))];
+  for (const finding of ordered) lines.push(`  - ${refuses(finding) ? 'REFUSED: ' : ''}${describeFinding(finding)}`);
   if (report.refused) {
     lines.push(
       'nothing was written: fix the config as said above, or accept exactly these changes with:',
