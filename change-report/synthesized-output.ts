@@ -66,11 +66,19 @@ export function parseInstanceAddress(address: string): { resource: string; key?:
   return { resource: match[1], key: match[2] === undefined ? undefined : (JSON.parse(match[2]) as string) };
 }
 
-function forEachKeys(block: ResourceBlock): string[] {
-  const forEach = block.for_each;
+/** Instance keys of a `for_each` value: a map literal, a list, or cdktf's `${toset([...])}` of a list iterator. */
+export function forEachKeys(forEach: unknown): string[] {
   if (isObject(forEach)) return Object.keys(forEach).sort();
-  if (Array.isArray(forEach)) return forEach.filter((key): key is string => typeof key === 'string').sort();
-  return [];
+  let list: unknown = forEach;
+  const toset = typeof forEach === 'string' ? /^\$\{toset\((\[.*\])\)\}$/s.exec(forEach) : null;
+  if (toset) {
+    try {
+      list = JSON.parse(toset[1]);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(list) ? list.filter((key): key is string => typeof key === 'string').sort() : [];
 }
 
 /** Summarizes one stack's parsed cdk.tf.json. */
@@ -83,7 +91,7 @@ export function summarizeStack(name: string, json: Json): StackSummary {
       if (!isObject(block)) continue;
       const address = `${type}.${resourceName}`;
       resources.set(address, block as ResourceBlock);
-      instanceKeys.set(address, forEachKeys(block as ResourceBlock));
+      instanceKeys.set(address, forEachKeys((block as ResourceBlock).for_each));
     }
   }
   const repositories = [...resources.entries()]
