@@ -11,7 +11,9 @@
 import { ConfigPath, ConfigProblem } from './problems';
 import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
-import { replicationFiltersFor, replicationRuleLimitProblem } from '../ecr/replication-rules';
+import { duplicateRepositoryNameRule } from '../ecr/repository-name';
+import { replicationFiltersFor, replicationRuleLimitProblem, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
 
@@ -184,11 +186,7 @@ export const repositoryNamesAreUnique: CrossFieldCheck = ({ repositories, reposi
     const name = isObject(repository) ? asString(repository.name) : undefined;
     const first = name === undefined ? undefined : repositoryIndex.get(name);
     if (first !== undefined && first !== index)
-      report(
-        ['repositories', index, 'name'],
-        name,
-        `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`,
-      );
+      report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
   });
 };
 
@@ -275,7 +273,7 @@ export const destinationsAreDistinctRegistries: CrossFieldCheck = ({ sources, so
     const seen = new Map<string, number>();
     for (const { index, path, account, region, key } of destinationsOf(source)) {
       if (key === undefined) continue;
-      if (key === source.key) report(path, { account, region }, 'a destination cannot be its own source registry: change the account or the region');
+      if (key === source.key) report(path, { account, region }, SELF_REPLICATION_RULE);
       const first = seen.get(key);
       if (first !== undefined) report(path, { account, region }, `destination listed twice in this source (also destinations[${first}]): remove the duplicate`);
       else seen.set(key, index);
@@ -387,7 +385,7 @@ export const workspaceNamesFitHcpTerraform: CrossFieldCheck = ({ document, sourc
       if (key !== undefined && validRegion(region) !== undefined) stackNames.add(destinationStackName(account!, region!));
     }
   }
-  const prefix = typeof backend.workspacePrefix === 'string' ? backend.workspacePrefix : 'ecr-kms-replication-';
+  const prefix = typeof backend.workspacePrefix === 'string' ? backend.workspacePrefix : DEFAULT_WORKSPACE_PREFIX;
   let longest = '';
   for (const name of stackNames) if (name.length > longest.length) longest = name;
   if (longest !== '' && prefix.length + longest.length > MAX_WORKSPACE_NAME_LENGTH) {

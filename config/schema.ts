@@ -12,12 +12,13 @@ import { expects, rule } from './messages';
 import { AWS_REGIONS, isAwsRegion, partitionOf, partitionOfArn } from '../ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { didYouMean } from './suggest';
+import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../ecr/repository-name';
+
+export { REPOSITORY_NAME_PATTERN };
 import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../ecr/limits';
 
 export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PER_KEY, MAX_TAGS } from '../ecr/limits';
 
-/** ECR's repository-name pattern: lowercase segments separated by `.`, `_` or `-`, namespaces with `/`. */
-export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 const ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -29,16 +30,18 @@ const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
+/** The key alias when the config names none. */
+export const DEFAULT_KEY_ALIAS = 'alias/ecr-kms-replication';
+/** HCP Terraform workspace names are `<prefix><stack name>`; the prefix when the config names none. */
+export const DEFAULT_WORKSPACE_PREFIX = 'ecr-kms-replication-';
+
 const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
 
 const RepositoryName = z
   .string(expects('a repository name, e.g. team-a/api'))
-  .min(2, rule('must be 2 to 256 characters long (ECR repository name limit): use a longer name'))
-  .max(256, rule('must be 2 to 256 characters long (ECR repository name limit): use a shorter name'))
-  .regex(REPOSITORY_NAME_PATTERN, {
-    error:
-      'must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
-  });
+  .min(REPOSITORY_NAME_LENGTH.min, rule(REPOSITORY_NAME_RULES.tooShort))
+  .max(REPOSITORY_NAME_LENGTH.max, rule(REPOSITORY_NAME_RULES.tooLong))
+  .regex(REPOSITORY_NAME_PATTERN, rule(REPOSITORY_NAME_RULES.pattern));
 
 const AccountName = z.string(expects('an account name')).regex(ACCOUNT_NAME_PATTERN, {
   error:
@@ -173,7 +176,7 @@ export const KeysSchema = z.strictObject(
         KMS_ALIAS_PATTERN,
         rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
       )
-      .default('alias/ecr-kms-replication'),
+      .default(DEFAULT_KEY_ALIAS),
     /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
     repositoriesPerKey: z
       .number(expects(`a whole number from 1 to ${KMS_GRANTS_PER_KEY_CEILING}`))
@@ -252,7 +255,7 @@ export const CloudBackendSchema = z.strictObject(
     workspacePrefix: z
       .string(expects('a workspace name prefix, e.g. workspacePrefix: ecr-kms-replication-'))
       .regex(/^[A-Za-z0-9_-]{0,60}$/, rule('must be at most 60 letters, digits, "_" or "-"'))
-      .default('ecr-kms-replication-'),
+      .default(DEFAULT_WORKSPACE_PREFIX),
     /** HCP Terraform project the workspaces belong to. @default - the organization's default project */
     project: z
       .string(expects('an HCP Terraform project name, e.g. project: platform'))
@@ -300,7 +303,7 @@ export const ConfigSchema = z.strictObject({
     .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }')),
   keys: KeysSchema.default({
     deletionWindowInDays: 30,
-    alias: 'alias/ecr-kms-replication',
+    alias: DEFAULT_KEY_ALIAS,
     repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY,
     preventDestroy: true,
   }),
