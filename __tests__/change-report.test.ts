@@ -123,3 +123,37 @@ describe('GIVEN an account renamed with the same id', () => {
     ]);
   });
 });
+
+describe('GIVEN a repository taken out with removal', () => {
+  test('WHEN it is retained THEN the report says it leaves management in every registry, and nothing refuses', () => {
+    const report = compare(synth((config) => (config.repositories.find((repository) => repository.name === 'web')!.removal = 'retain')));
+    expect({ refused: report.refused, lines: formatChangeReport(report) }).toEqual({
+      refused: false,
+      lines: [
+        'change report (compared with the previous synthesis):',
+        "  - repository web leaves Terraform's management in ecr-destination-build-us-west-2 (111111111111/us-west-2), ecr-destination-prod-eu-west-1 (222222222222/eu-west-1), ecr-source-build-us-east-1 (111111111111/us-east-1) (removal: retain): it and its images stay in AWS",
+        '  - the replication configuration of ecr-source-build-us-east-1 will stop replicating the filters web',
+      ],
+    });
+  });
+
+  test('WHEN it is destroyed through removal: destroy THEN the deletion is reported as confirmed and nothing refuses', () => {
+    const report = compare(synth((config) => (config.repositories.find((repository) => repository.name === 'web')!.removal = 'destroy')));
+    expect(report.refused).toBe(false);
+    expect(report.findings).toContainEqual(expect.objectContaining({ kind: 'repository-deleted', repository: 'web', confirmed: true }));
+  });
+});
+
+describe('GIVEN the key teardown switch turned on', () => {
+  test('WHEN the outputs are compared THEN every stack whose key loses prevent_destroy is named, without refusing', () => {
+    const report = compare(synth((config) => (config.keys = { preventDestroy: false })));
+    expect({ refused: report.refused, findings: report.findings }).toEqual({
+      refused: false,
+      findings: [
+        { kind: 'key-protection-off', stack: 'ecr-destination-build-us-west-2' },
+        { kind: 'key-protection-off', stack: 'ecr-destination-prod-eu-west-1' },
+        { kind: 'key-protection-off', stack: 'ecr-source-build-us-east-1' },
+      ],
+    });
+  });
+});

@@ -33,7 +33,11 @@ beforeAll(async () => {
   prepareStack(testDirectory);
   prepareStack(validateDirectory);
   // Only the key (and what its policy names) is applied: the teardown is what is tested.
-  const keyTest = [mockProvider(destination.registry), 'run "apply_the_key" {\n  command = apply\n  plan_options {\n    target = [aws_kms_key.kms_key]\n  }\n}', ''].join('\n\n');
+  const keyTest = [
+    mockProvider(destination.registry),
+    'run "apply_the_key" {\n  command = apply\n  plan_options {\n    target = [aws_kms_key.kms_key]\n  }\n}',
+    '',
+  ].join('\n\n');
   writeTestFiles(testDirectory, { [KEY_TEST_FILE]: keyTest });
   [teardown, validate] = await mapLimit(
     [

@@ -224,9 +224,11 @@ export function compareOutputs(previous: SynthesizedOutput | undefined, staged: 
 
   const repositoryChanges = new Map<string, Map<string, RegistryRef[]>>();
   const dropped: StackSummary[] = [];
+  // Order of the report: whole stacks, then repositories, then what changes inside a stack.
+  const stackFindings: ChangeFinding[] = [];
   for (const [name, before] of previous.stacks) {
     const after = staged.stacks.get(name);
-    if (after) compareStack(before, after, findings, repositoryChanges);
+    if (after) compareStack(before, after, stackFindings, repositoryChanges);
     else dropped.push(before);
   }
   const added = [...staged.stacks.values()].filter((stack) => !previous.stacks.has(stack.name));
@@ -262,6 +264,7 @@ export function compareOutputs(previous: SynthesizedOutput | undefined, staged: 
     if (destroyed) findings.push({ kind: 'repository-deleted', repository, registries: destroyed, confirmed: true });
     if (kept) findings.push({ kind: 'repository-retained', repository, registries: kept });
   }
+  findings.push(...stackFindings);
 
   const refusing = findings.filter(refuses);
   const token = acceptToken(refusing);

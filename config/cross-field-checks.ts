@@ -185,8 +185,7 @@ export const repositoryNamesAreUnique: CrossFieldCheck = ({ repositories, reposi
   repositories.forEach((repository, index) => {
     const name = isObject(repository) ? asString(repository.name) : undefined;
     const first = name === undefined ? undefined : repositoryIndex.get(name);
-    if (first !== undefined && first !== index)
-      report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
+    if (first !== undefined && first !== index) report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
   });
 };
 
