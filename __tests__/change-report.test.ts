@@ -157,3 +157,17 @@ describe('GIVEN the key teardown switch turned on', () => {
     });
   });
 });
+
+describe('GIVEN an accepted change set', () => {
+  test('WHEN the report is printed THEN the refusing findings are marked accepted and no acceptance command is printed', () => {
+    const next = synth((config) => (config.repositories = config.repositories.filter((repository) => repository.name !== 'web')));
+    const lines = formatChangeReport(compare(next, compare(next).acceptToken));
+    expect({
+      marked: lines[1].startsWith('  - accepted (ECR_REPLICATION_ACCEPT): repository web would be destroyed'),
+      command: lines.some((line) => line.includes('npm run synth')),
+    }).toEqual({
+      marked: true,
+      command: false,
+    });
+  });
+});

@@ -291,6 +291,12 @@ async function run() {
   const problems = stagedProblems(staging);
   if (problems.length > 0) fail([...problems, 'bin/app.js: synthesis failed; the output folder was not changed'].join('\n'));
 
+  // The change report (change-report/pre-swap-hook.ts): what this synthesis deletes or replaces; refused changes write nothing.
+  const { changeReportHook } = require(path.join(DIST, 'change-report', 'pre-swap-hook.js'));
+  const report = changeReportHook(fs.existsSync(outdir) ? outdir : undefined, staging);
+  for (const message of report.messages) process.stderr.write(`${message}\n`);
+  if (!report.ok) fail('bin/app.js: the change was refused; the output folder was not changed');
+
   swapIntoPlace(staging, outdir, underCli);
   committed = true;
 }

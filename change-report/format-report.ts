@@ -49,7 +49,8 @@ export function formatChangeReport(report: ChangeReport): string[] {
   if (report.findings.length === 0) return [];
   const lines = ['change report (compared with the previous synthesis):'];
   const ordered = [...report.findings.filter(refuses), ...report.findings.filter((finding) => !refuses(finding))];
-  for (const finding of ordered) lines.push(`  - ${refuses(finding) ? 'REFUSED: ' : ''}${describeFinding(finding)}`);
+  const mark = report.refused ? 'REFUSED: ' : `accepted (${ACCEPT_VARIABLE}): `;
+  for (const finding of ordered) lines.push(`  - ${refuses(finding) ? mark : ''}${describeFinding(finding)}`);
   if (report.refused) {
     lines.push(
       'nothing was written: fix the config as said above, or accept exactly these changes with:',
