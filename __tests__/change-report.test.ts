@@ -171,3 +171,44 @@ describe('GIVEN an accepted change set', () => {
     });
   });
 });
+
+describe('GIVEN two sources sharing a destination', () => {
+  const twoSources = (config: ConfigInput) => {
+    config.accounts.dev = { id: '333333333333' };
+    config.sources[0].repositories = ['team-a/api'];
+    config.sources.push({ account: 'dev', region: 'us-east-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-west-1' }] });
+  };
+
+  test('WHEN one source stops replicating into it THEN the replicas only that source placed there are refused as destroyed in that registry', () => {
+    const before = synth(twoSources);
+    const after = synth((config) => {
+      twoSources(config);
+      config.sources[1].destinations = [{ account: 'build', region: 'us-west-2' }];
+    });
+    const report = compareOutputs(readSynthesizedOutput(before.outdir), readSynthesizedOutput(after.outdir));
+    expect(report.refusing).toEqual([
+      {
+        kind: 'repository-deleted',
+        repository: 'web',
+        registries: [{ stack: 'ecr-destination-prod-eu-west-1', registry: '222222222222/eu-west-1' }],
+        confirmed: false,
+      },
+    ]);
+  });
+
+  test('WHEN a source is removed THEN its stack is retired before the destinations only it fed', () => {
+    const before = synth((config) => {
+      twoSources(config);
+      config.sources[1].destinations = [{ account: 'dev', region: 'eu-central-1' }];
+    });
+    const after = synth((config) => {
+      config.sources[0].repositories = ['team-a/api'];
+      config.repositories = config.repositories.filter((repository) => repository.name !== 'web');
+    });
+    const report = compareOutputs(readSynthesizedOutput(before.outdir), readSynthesizedOutput(after.outdir));
+    expect(report.retirementSteps).toEqual([
+      '(cd cdktf.out/retired/ecr-source-dev-us-east-1 && terraform init -input=false && terraform destroy)',
+      '(cd cdktf.out/retired/ecr-destination-dev-eu-central-1 && terraform init -input=false && terraform destroy)',
+    ]);
+  });
+});
