@@ -6,14 +6,14 @@
  */
 import { App } from 'cdktf';
 import { configFileFromEnvironment, LoadedConfig, loadConfigFile } from './config/load';
-import { ConfigError, formatWarning } from './config/problems';
+import { ConfigError, formatWarnings } from './config/problems';
 import { buildReplicationStacks } from './stacks/build-stacks';
 
 /** Loads and validates the config; on failure prints the report and returns undefined. */
 export function loadConfigOrReport(file: string = configFileFromEnvironment()): LoadedConfig | undefined {
   try {
     const loaded = loadConfigFile(file);
-    for (const warning of loaded.warnings) process.stderr.write(`${formatWarning(loaded.file, warning)}\n`);
+    for (const warning of formatWarnings(loaded.file, loaded.warnings)) process.stderr.write(`${warning}\n`);
     return loaded;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../config/load';
-import { ConfigError, formatWarning } from '../config/problems';
+import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 import { livePrincipalProblems, LiveCheckResult } from './live-principals';
 
@@ -76,10 +76,10 @@ export async function runCheck(
     streams.stderr(`${error.message}\ncheck failed: fix the problems above\n`);
     return 1;
   }
-  for (const warning of loaded.warnings) streams.stderr(`${formatWarning(loaded.file, warning)}\n`);
+  for (const warning of formatWarnings(loaded.file, loaded.warnings)) streams.stderr(`${warning}\n`);
   if (parsed.values.live) {
     const { errors, warnings } = await live(loaded.config);
-    for (const warning of warnings) streams.stderr(`${formatWarning(loaded.file, warning)}\n`);
+    for (const warning of formatWarnings(loaded.file, warnings)) streams.stderr(`${warning}\n`);
     if (errors.length > 0) {
       streams.stderr(`${new ConfigError(loaded.file, errors).message}\ncheck --live failed: create the principals above or fix their ARNs\n`);
       return 1;
