@@ -212,3 +212,11 @@ describe('GIVEN two sources sharing a destination', () => {
     ]);
   });
 });
+
+describe('GIVEN the only repository with a lifecycle policy retained', () => {
+  test('WHEN the outputs are compared THEN its policies are not reported as deleted, only the repository as leaving management', () => {
+    const report = compare(synth((config) => (config.repositories.find((repository) => repository.name === 'team-a/api')!.removal = 'retain')));
+    expect(report.findings.filter((finding) => finding.kind === 'resource-deleted')).toEqual([]);
+    expect(report.findings.filter((finding) => finding.kind === 'repository-retained').map((finding) => finding.kind)).toEqual(['repository-retained']);
+  });
+});

@@ -170,7 +170,10 @@ function compareStack(
     const type = address.split('.')[0];
     if (type === 'aws_ecr_repository') continue; // repositories are reported per name, across registries
     if (!next) {
-      findings.push({ kind: 'resource-deleted', stack: staged.name, address });
+      // A for_each resource left with only retained instances (e.g. the lifecycle policy of a retained repository) is kept in AWS.
+      const keys = previous.instanceKeys.get(address) ?? [];
+      const retained = keys.length > 0 && keys.every((key) => staged.removals.get(instanceAddress(address, key)) === 'retain');
+      if (!retained) findings.push({ kind: 'resource-deleted', stack: staged.name, address });
       continue;
     }
     const before = attributesOf(block);
