@@ -11,21 +11,22 @@ const PROJECT = path.resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = Record<string, any>;
 
-/** Two sources in two accounts: build/us-east-1 to build/us-west-2 and ops/eu-west-1; ops/us-east-2 to ops/eu-west-1. */
+/** Two sources in two accounts: build/us-east-1 (team-a/api, web) to build/us-west-2 and ops/eu-west-1; ops/us-east-2 (tools) to ops/eu-west-1. */
 function config(change: (document: Doc) => void = () => undefined): Doc {
   const document: Doc = {
     accounts: { ops: { id: '333333333333' }, build: { id: '111111111111' } },
-    repositories: [{ name: 'team-a/api' }, { name: 'web' }],
+    repositories: [{ name: 'team-a/api' }, { name: 'web' }, { name: 'tools' }],
     sources: [
       {
         account: 'build',
         region: 'us-east-1',
+        repositories: ['team-a/api', 'web'],
         destinations: [
           { account: 'build', region: 'us-west-2', repositoryCreationTemplates: false },
           { account: 'ops', region: 'eu-west-1' },
         ],
       },
-      { account: 'ops', region: 'us-east-2', repositories: ['web'], destinations: [{ account: 'ops', region: 'eu-west-1' }] },
+      { account: 'ops', region: 'us-east-2', repositories: ['tools'], destinations: [{ account: 'ops', region: 'eu-west-1' }] },
     ],
   };
   change(document);
@@ -120,7 +121,7 @@ describe('GIVEN many repositories and destinations', () => {
   // 1,000 names reduce to 780 PREFIX_MATCH filters (team-0/service-8 covers team-0/service-80, ...), so 8 rules of at most 100.
   test('WHEN the replication needs several rules THEN each arrow names the rules that carry it', () => {
     expect(diagramOf(large).filter((line) => line.includes('-- "replicates'))[0]).toBe(
-      '  ecr_source_build_us_east_1_replication -- "replicates, cross-region, rules 1, 2, 3, 4, 5, 6, 7, 8" --> ecr_destination_build_us_east_2_repositories',
+      '  ecr_source_build_us_east_1_replication -- "replicates, cross-region, rules 1, 2, 3, 4, 5, 6, 7, 8" --> ecr_destination_build_eu_central_1_repositories',
     );
   });
 });

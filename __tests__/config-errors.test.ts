@@ -103,7 +103,7 @@ describe('GIVEN the base config', () => {
   test('WHEN it is validated THEN it passes without warnings', () => {
     const loaded = validateConfig(base(), 'test.yaml');
     expect(loaded.warnings).toEqual([]);
-    expect(loaded.config.keys).toEqual({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: 500 });
+    expect(loaded.config.keys).toEqual({ deletionWindowInDays: 30, alias: 'alias/ecr-kms-replication', repositoriesPerKey: 500, preventDestroy: true });
   });
 });
 
@@ -634,12 +634,12 @@ describe('GIVEN a config with an unknown field', () => {
     [
       'a field with no close match',
       (c) => (c.repositories[1].owner = 'team-a'),
-      'repositories[1].owner (received "team-a"): unknown field: remove it or fix its spelling; allowed here: name, imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals, pushPrincipals',
+      'repositories[1].owner (received "team-a"): unknown field: remove it or fix its spelling; allowed here: name, imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals, pushPrincipals, removal',
     ],
     [
       'an encryption field (AES256 is not offered)',
       (c) => (c.repositories[1].encryptionType = 'AES256'),
-      'repositories[1].encryptionType (received "AES256"): unknown field: remove it or fix its spelling; allowed here: name, imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals, pushPrincipals',
+      'repositories[1].encryptionType (received "AES256"): unknown field: remove it or fix its spelling; allowed here: name, imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals, pushPrincipals, removal',
     ],
   ])('WHEN it has %s THEN it is rejected with the allowed names', (_name, mutate, expected) => {
     expect(problemLines(mutated(mutate))).toEqual([expected]);
@@ -661,7 +661,7 @@ describe('GIVEN a config with mistakes in several places', () => {
       'accounts.prod.id (received nothing): is required: add the 12-digit AWS account id in quotes, e.g. id: "111111111111"',
       'backend.bucket (received nothing): is required for the s3 backend: add the name of the S3 bucket that holds the state files, e.g. bucket: my-terraform-state',
       'backend.region (received nothing): is required for the s3 backend: add the AWS region of the state bucket, e.g. region: us-east-1',
-      'keys.alais (received "alias/x"): unknown field (did you mean "alias"?): remove it or fix its spelling; allowed here: deletionWindowInDays, alias, repositoriesPerKey',
+      'keys.alais (received "alias/x"): unknown field (did you mean "alias"?): remove it or fix its spelling; allowed here: deletionWindowInDays, alias, repositoriesPerKey, preventDestroy',
       'keys.deletionWindowInDays (received 31): must be a whole number of days from 7 to 30 (KMS deletion window)',
       'repositories[1].name (received "Web"): must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
       'sources[0].destinations[0].account (received "biuld"): unknown account (did you mean "build"?): define it under accounts or use one of build, prod',

@@ -62,6 +62,7 @@ describe('e2eConfig', () => {
     expect(deployed.endpoint).toEqual({ url: 'http://localhost:4566' });
     expect(deployed.backend).toEqual({ type: 'local', directory: 'terraform-state' });
     expect(deployed.sources.flatMap((source) => source.destinations.map((destination) => destination.repositoryCreationTemplates))).toEqual([false, false]);
+    expect(deployed.keys?.preventDestroy).toBe(false); // the run destroys its keys at the end
     expect(withS3.endpoint).toBeUndefined(); // the input is not modified
     const validated = validateConfig(deployed, 'e2e').config;
     expect(planDeployment(validated).destinations.every((destination) => !destination.repositoryCreationTemplates)).toBe(true);

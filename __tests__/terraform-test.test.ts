@@ -14,7 +14,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
 import { destinationNotReadyMessage } from '../stacks/replication-guard';
-import { exampleConfig } from '../test-support/example-config';
+import { exampleConfigWith } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
 import { mapLimit, parseTestReport, prepareStack, terraformAsync, terraformParallelism, TerraformResult, TerraformTestReport } from '../test-support/terraform';
 import {
@@ -71,7 +71,8 @@ function readJson(file: string): any {
 }
 
 beforeAll(async () => {
-  synthesized = synthesizeConfig(exampleConfig());
+  // terraform test destroys what each file applied: the stacks are synthesized with the key teardown switch.
+  synthesized = synthesizeConfig(exampleConfigWith({ keys: { preventDestroy: false } }));
   plan = planDeployment(synthesized.config);
   const app = synthesized;
   for (const stack of app.stacks) prepareStack(stack.directory);

@@ -4,6 +4,9 @@
  * run even when some fields are malformed and all problems are reported at once.
  * Every loop is linear in the size of the config (maps and sets, no pairwise
  * comparisons), so a config of thousands of repositories validates in milliseconds.
+ *
+ * Each rule is a small named function over a shared, read-once view of the
+ * document (`ConfigFacts`); `CROSS_FIELD_CHECKS` lists them all.
  */
 import { ConfigPath, ConfigProblem } from './problems';
 import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
@@ -18,6 +21,7 @@ import { destinationStackName, registryKey, sourceStackName } from './deployment
 export const MAX_WORKSPACE_NAME_LENGTH = 90;
 
 type Raw = Record<string, unknown>;
+type Report = (path: ConfigPath, received: unknown, message: string) => void;
 
 const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -26,33 +30,128 @@ const validRegion = (value: unknown): string | undefined => {
   const region = asString(value);
   return region !== undefined && isAwsRegion(region) ? region : undefined;
 };
+const isAccountId = (value: string | undefined): value is string => value !== undefined && /^\d{12}$/.test(value);
+/** The account field of an ARN (`arn:aws:iam::111111111111:role/x` -> 111111111111). */
+const arnAccount = (arn: string | undefined): string | undefined => arn?.split(':')[4];
 
-/** Cross-field problems of a config document (which may be partly malformed). */
-export function crossFieldProblems(document: unknown): ConfigProblem[] {
-  if (!isObject(document)) return [];
-  const problems: ConfigProblem[] = [];
-  const report = (path: ConfigPath, received: unknown, message: string) => problems.push({ path, received, message });
+/** One source entry as the checks see it. */
+interface SourceFacts {
+  readonly index: number;
+  readonly path: ConfigPath;
+  readonly entry: Raw;
+  readonly account?: string;
+  readonly region?: string;
+  /** `account/region`, when both are strings. */
+  readonly key?: string;
+  /** Known repositories it places in its registry and its destinations (retired ones included). */
+  readonly names: readonly string[];
+  /** The same without repositories that carry `removal`: what it replicates. */
+  readonly replicatedNames: readonly string[];
+  readonly destinations: readonly unknown[];
+}
 
-  // Accounts: unique ids, deploy role in the account itself.
+/** What every check reads, computed once. */
+interface ConfigFacts {
+  readonly document: Raw;
+  readonly accounts: Raw;
+  readonly accountNames: readonly string[];
+  readonly repositories: readonly unknown[];
+  /** First index of each repository name. */
+  readonly repositoryIndex: ReadonlyMap<string, number>;
+  readonly repositoryNames: readonly string[];
+  /** Names of repositories that carry `removal` (retain or destroy). */
+  readonly retiredNames: ReadonlySet<string>;
+  readonly sources: readonly SourceFacts[];
+  /** First source index of each source registry key. */
+  readonly sourceRegistries: ReadonlyMap<string, number>;
+}
+
+export type CrossFieldCheck = (facts: ConfigFacts, report: Report) => void;
+
+const registryOf = (entry: Raw): string | undefined => {
+  const account = asString(entry.account);
+  const region = asString(entry.region);
+  return account !== undefined && region !== undefined ? registryKey(account, region) : undefined;
+};
+
+function factsOf(document: Raw): ConfigFacts {
   const accounts = isObject(document.accounts) ? document.accounts : {};
-  const accountNames = Object.keys(accounts);
+  const repositories = asArray(document.repositories);
+  const repositoryIndex = new Map<string, number>();
+  const retiredNames = new Set<string>();
+  repositories.forEach((repository, index) => {
+    const name = isObject(repository) ? asString(repository.name) : undefined;
+    if (name === undefined) return;
+    if (!repositoryIndex.has(name)) repositoryIndex.set(name, index);
+    if (isObject(repository) && repository.removal !== undefined) retiredNames.add(name);
+  });
+  const repositoryNames = [...repositoryIndex.keys()];
+  const sourceRegistries = new Map<string, number>();
+  const sources: SourceFacts[] = [];
+  asArray(document.sources).forEach((entry, index) => {
+    if (!isObject(entry)) return;
+    const key = registryOf(entry);
+    if (key !== undefined && !sourceRegistries.has(key)) sourceRegistries.set(key, index);
+    const listed = [...new Set(asArray(entry.repositories).filter((name): name is string => typeof name === 'string'))];
+    const names = entry.repositories === undefined ? repositoryNames : listed.filter((name) => repositoryIndex.has(name));
+    sources.push({
+      index,
+      path: ['sources', index],
+      entry,
+      account: asString(entry.account),
+      region: asString(entry.region),
+      key,
+      names,
+      replicatedNames: names.filter((name) => !retiredNames.has(name)),
+      destinations: asArray(entry.destinations),
+    });
+  });
+  return { document, accounts, accountNames: Object.keys(accounts), repositories, repositoryIndex, repositoryNames, retiredNames, sources, sourceRegistries };
+}
+
+/** Each destination entry that is a mapping, with its path and registry key. */
+function destinationsOf(source: SourceFacts): { index: number; path: ConfigPath; entry: Raw; account?: string; region?: string; key?: string }[] {
+  return source.destinations.flatMap((entry, index) =>
+    isObject(entry)
+      ? [
+          {
+            index,
+            path: [...source.path, 'destinations', index],
+            entry,
+            account: asString(entry.account),
+            region: asString(entry.region),
+            key: registryOf(entry),
+          },
+        ]
+      : [],
+  );
+}
+
+// ---------------------------------------------------------------- accounts
+
+export const accountIdsAreUnique: CrossFieldCheck = ({ accounts }, report) => {
   const accountIds = new Map<string, string>();
+  for (const [name, account] of Object.entries(accounts)) {
+    const id = isObject(account) ? asString(account.id) : undefined;
+    if (id === undefined) continue;
+    const other = accountIds.get(id);
+    if (other !== undefined)
+      report(
+        ['accounts', name, 'id'],
+        id,
+        `account id is also used by account "${other}": each account must have its own id, and each AWS account is described once`,
+      );
+    else accountIds.set(id, name);
+  }
+};
+
+export const deployRolesAreInTheirAccount: CrossFieldCheck = ({ accounts }, report) => {
   for (const [name, account] of Object.entries(accounts)) {
     if (!isObject(account)) continue;
     const id = asString(account.id);
-    if (id !== undefined) {
-      const other = accountIds.get(id);
-      if (other !== undefined)
-        report(
-          ['accounts', name, 'id'],
-          id,
-          `account id is also used by account "${other}": each account must have its own id, and each AWS account is described once`,
-        );
-      else accountIds.set(id, name);
-    }
     const roleArn = asString(account.deployRoleArn);
-    const roleAccount = roleArn?.split(':')[4];
-    if (roleArn !== undefined && id !== undefined && /^\d{12}$/.test(id) && roleAccount !== undefined && /^\d{12}$/.test(roleAccount) && roleAccount !== id) {
+    const roleAccount = arnAccount(roleArn);
+    if (roleArn !== undefined && isAccountId(id) && isAccountId(roleAccount) && roleAccount !== id) {
       report(
         ['accounts', name, 'deployRoleArn'],
         roleArn,
@@ -60,143 +159,205 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       );
     }
   }
+};
 
-  // Repositories: unique names.
-  const repositories = asArray(document.repositories);
-  const repositoryIndex = new Map<string, number>();
+/** Key users act through ECR only, with `kms:CallerAccount` = the key's account: another account's principal could never use the key. */
+export const keyUsersAreInTheirAccount: CrossFieldCheck = ({ accounts }, report) => {
+  for (const [name, account] of Object.entries(accounts)) {
+    if (!isObject(account)) continue;
+    const id = asString(account.id);
+    if (!isAccountId(id)) continue;
+    asArray(account.keyUsers).forEach((arn, index) => {
+      const other = arnAccount(asString(arn));
+      if (!isAccountId(other) || other === id) return;
+      report(
+        ['accounts', name, 'keyUsers', index],
+        arn,
+        `is a principal of account ${other}, but the keys of account "${name}" are in ${id}: the key policy lets key users act only through ECR with kms:CallerAccount = ${id}, so this grant could never work; list the principal under the account it belongs to, or name a principal of ${id}`,
+      );
+    });
+  }
+};
+
+// ---------------------------------------------------------------- repositories
+
+export const repositoryNamesAreUnique: CrossFieldCheck = ({ repositories, repositoryIndex }, report) => {
   repositories.forEach((repository, index) => {
     const name = isObject(repository) ? asString(repository.name) : undefined;
-    if (name === undefined) return;
-    const first = repositoryIndex.get(name);
-    if (first !== undefined) report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
-    else repositoryIndex.set(name, index);
+    const first = name === undefined ? undefined : repositoryIndex.get(name);
+    if (first !== undefined && first !== index) report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
   });
-  const repositoryNames = [...repositoryIndex.keys()];
+};
 
-  // Without any account defined, the accounts field itself is reported; references would only repeat it.
-  const checkAccountReference = (path: ConfigPath, value: unknown) => {
+// ---------------------------------------------------------------- sources
+
+export const sourceRegistriesAreUnique: CrossFieldCheck = ({ sources, sourceRegistries }, report) => {
+  for (const source of sources) {
+    const first = source.key === undefined ? undefined : sourceRegistries.get(source.key);
+    if (first !== undefined && first !== source.index) {
+      report(
+        source.path,
+        { account: source.entry.account, region: source.entry.region },
+        `registry ${source.key} is already sources[${first}]: list each source registry once and merge their destinations`,
+      );
+    }
+  }
+};
+
+export const sourcesShareOnePartition: CrossFieldCheck = ({ sources }, report) => {
+  const first = configPartition(sources);
+  if (first === undefined) return;
+  for (const source of sources) {
+    const region = validRegion(source.region);
+    if (region === undefined || partitionOf(region) === first.partition) continue;
+    report(
+      [...source.path, 'region'],
+      region,
+      `is in partition ${partitionOf(region)}, but sources[${first.index}] is in ${first.partition}: the registries of one config share a partition (accounts, ARNs and replication do not cross partitions); use a separate config file per partition`,
+    );
+  }
+};
+
+/** The partition of the first source with a valid region: it decides the partition of the whole config. */
+function configPartition(sources: readonly SourceFacts[]): { partition: Partition; index: number } | undefined {
+  for (const source of sources) {
+    const region = validRegion(source.region);
+    if (region !== undefined) return { partition: partitionOf(region), index: source.index };
+  }
+  return undefined;
+}
+
+/** Without any account defined, the accounts field itself is reported; references would only repeat it. */
+export const accountReferencesAreDefined: CrossFieldCheck = ({ accounts, accountNames, sources }, report) => {
+  const check = (path: ConfigPath, value: unknown) => {
     const name = asString(value);
     if (name !== undefined && accountNames.length > 0 && !Object.prototype.hasOwnProperty.call(accounts, name)) {
       report(path, name, `unknown account${didYouMean(name, accountNames)}: define it under accounts or use one of ${accountNames.join(', ')}`);
     }
   };
+  for (const source of sources) {
+    check([...source.path, 'account'], source.entry.account);
+    for (const destination of destinationsOf(source)) check([...destination.path, 'account'], destination.entry.account);
+  }
+};
 
-  // Registries: each source once; its partition decides the partition of the whole config.
-  const sources = asArray(document.sources);
-  const registryOf = (entry: Raw): string | undefined => {
-    const account = asString(entry.account);
-    const region = asString(entry.region);
-    return account !== undefined && region !== undefined ? registryKey(account, region) : undefined;
-  };
-  const sourceRegistries = new Map<string, number>();
-  sources.forEach((source, index) => {
-    if (!isObject(source)) return;
-    const key = registryOf(source);
-    if (key === undefined) return;
-    const first = sourceRegistries.get(key);
-    if (first !== undefined) {
-      report(
-        ['sources', index],
-        { account: source.account, region: source.region },
-        `registry ${key} is already sources[${first}]: list each source registry once and merge their destinations`,
-      );
-    } else sourceRegistries.set(key, index);
-  });
-
-  let configPartition: { partition: Partition; index: number } | undefined;
-  sources.forEach((source, index) => {
-    const region = isObject(source) ? validRegion(source.region) : undefined;
-    if (region === undefined) return;
-    if (configPartition === undefined) configPartition = { partition: partitionOf(region), index };
-    else if (partitionOf(region) !== configPartition.partition) {
-      report(
-        ['sources', index, 'region'],
-        region,
-        `is in partition ${partitionOf(region)}, but sources[${configPartition.index}] is in ${configPartition.partition}: the registries of one config share a partition (accounts, ARNs and replication do not cross partitions); use a separate config file per partition`,
-      );
-    }
-  });
-
-  // Repositories per key: each registry has one key that encrypts all its repositories.
-  const keys = isObject(document.keys) ? document.keys : {};
-  const repositoriesPerKey = typeof keys.repositoriesPerKey === 'number' ? keys.repositoriesPerKey : DEFAULT_REPOSITORIES_PER_KEY;
-  const repositoriesPerRegistry = new Map<string, { path: ConfigPath; names: Set<string> }>();
-  const countRepositories = (registry: string | undefined, path: ConfigPath, names: readonly string[]) => {
-    if (registry === undefined) return;
-    const entry = repositoriesPerRegistry.get(registry) ?? { path, names: new Set<string>() };
-    names.forEach((name) => entry.names.add(name));
-    repositoriesPerRegistry.set(registry, entry);
-  };
-  const stackNames = new Set<string>();
-
-  sources.forEach((source, sourceIndex) => {
-    if (!isObject(source)) return;
-    const sourcePath: ConfigPath = ['sources', sourceIndex];
-    checkAccountReference([...sourcePath, 'account'], source.account);
-    const sourceAccount = asString(source.account);
-    const sourceRegion = asString(source.region);
-    const sourceKey = registryOf(source);
-    if (sourceAccount !== undefined && validRegion(sourceRegion) !== undefined) stackNames.add(sourceStackName(sourceAccount, sourceRegion!));
-
+export const sourceRepositoriesAreDefinedOnce: CrossFieldCheck = ({ sources, repositoryIndex, repositoryNames }, report) => {
+  for (const source of sources) {
     const listed = new Set<string>();
-    asArray(source.repositories).forEach((name, index) => {
+    asArray(source.entry.repositories).forEach((name, index) => {
       if (typeof name !== 'string') return;
-      if (!repositoryIndex.has(name)) {
-        report(
-          [...sourcePath, 'repositories', index],
-          name,
-          `unknown repository${didYouMean(name, repositoryNames)}: add it under repositories or remove it from this list`,
-        );
-      }
-      if (listed.has(name)) report([...sourcePath, 'repositories', index], name, 'repository listed twice in this source: remove the duplicate');
+      const path: ConfigPath = [...source.path, 'repositories', index];
+      if (!repositoryIndex.has(name))
+        report(path, name, `unknown repository${didYouMean(name, repositoryNames)}: add it under repositories or remove it from this list`);
+      if (listed.has(name)) report(path, name, 'repository listed twice in this source: remove the duplicate');
       listed.add(name);
     });
-    const names = source.repositories === undefined ? repositoryNames : [...listed].filter((name) => repositoryIndex.has(name));
-    countRepositories(sourceKey, sourcePath, names);
+  }
+};
 
-    const destinations = asArray(source.destinations);
+/** A replication configuration needs at least one repository: a source whose every repository is being removed must go. */
+export const sourcesReplicateARepository: CrossFieldCheck = ({ sources, retiredNames }, report) => {
+  for (const source of sources) {
+    if (source.names.length === 0 || source.replicatedNames.length > 0) continue;
+    report(
+      source.path,
+      { account: source.entry.account, region: source.entry.region },
+      `every repository this source replicates has removal set (${source.names.filter((name) => retiredNames.has(name)).join(', ')}), and a replication configuration needs at least one: remove this source instead (README, "Changing and retiring")`,
+    );
+  }
+};
+
+export const destinationsAreDistinctRegistries: CrossFieldCheck = ({ sources, sourceRegistries }, report) => {
+  for (const source of sources) {
     const seen = new Map<string, number>();
-    destinations.forEach((destination, destinationIndex) => {
-      if (!isObject(destination)) return;
-      const path: ConfigPath = [...sourcePath, 'destinations', destinationIndex];
-      checkAccountReference([...path, 'account'], destination.account);
-      const account = asString(destination.account);
-      const region = asString(destination.region);
-      const key = registryOf(destination);
-      if (key === undefined) return;
-      if (validRegion(region) !== undefined) stackNames.add(destinationStackName(account!, region!));
-      if (key === sourceKey) {
-        report(path, { account, region }, SELF_REPLICATION_RULE);
-      }
+    for (const { index, path, account, region, key } of destinationsOf(source)) {
+      if (key === undefined) continue;
+      if (key === source.key) report(path, { account, region }, SELF_REPLICATION_RULE);
       const first = seen.get(key);
       if (first !== undefined) report(path, { account, region }, `destination listed twice in this source (also destinations[${first}]): remove the duplicate`);
-      else seen.set(key, destinationIndex);
+      else seen.set(key, index);
       const sourceOfKey = sourceRegistries.get(key);
-      if (sourceOfKey !== undefined && key !== sourceKey) {
+      if (sourceOfKey !== undefined && key !== source.key) {
         report(
           path,
           { account, region },
           `registry ${key} is also a source (sources[${sourceOfKey}]): a registry is either a source or a destination, never both (replication does not chain); replicate from sources[${sourceOfKey}] to the other registries directly`,
         );
       }
+    }
+  }
+};
+
+export const replicationStaysInItsPartition: CrossFieldCheck = ({ sources }, report) => {
+  for (const source of sources) {
+    const originRegion = validRegion(source.region);
+    if (originRegion === undefined) continue;
+    for (const { path, key, region } of destinationsOf(source)) {
       const destinationRegion = validRegion(region);
-      const originRegion = validRegion(sourceRegion);
-      if (destinationRegion !== undefined && originRegion !== undefined && partitionOf(destinationRegion) !== partitionOf(originRegion)) {
+      if (key === undefined || destinationRegion === undefined || partitionOf(destinationRegion) === partitionOf(originRegion)) continue;
+      report(
+        [...path, 'region'],
+        region,
+        `replication cannot cross partitions: the source is in ${partitionOf(originRegion)}, this region in ${partitionOf(destinationRegion)}; choose a region of ${partitionOf(originRegion)}`,
+      );
+    }
+  }
+};
+
+/** Two sources writing the same repository of one registry: immutable tags collide, and neither owns the images. */
+export const eachRepositoryReachesARegistryFromOneSource: CrossFieldCheck = ({ sources }, report) => {
+  const writers = new Map<string, Map<string, number>>();
+  for (const source of sources) {
+    for (const { path, account, region, key } of destinationsOf(source)) {
+      if (key === undefined || key === source.key) continue;
+      const byName = writers.get(key) ?? new Map<string, number>();
+      writers.set(key, byName);
+      const clashes = new Map<number, string[]>();
+      for (const name of source.replicatedNames) {
+        const first = byName.get(name);
+        if (first === undefined) byName.set(name, source.index);
+        else if (first !== source.index) clashes.set(first, [...(clashes.get(first) ?? []), name]);
+      }
+      for (const [first, names] of clashes) {
+        const firstKey = sources.find((candidate) => candidate.index === first)?.key;
         report(
-          [...path, 'region'],
-          region,
-          `replication cannot cross partitions: the source is in ${partitionOf(originRegion)}, this region in ${partitionOf(destinationRegion)}; choose a region of ${partitionOf(originRegion)}`,
+          path,
+          { account, region },
+          `sources[${first}] (${firstKey}) and sources[${source.index}] (${source.key}) both replicate ${listed(names)} into ${key}: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides); remove ${names.length === 1 ? 'it' : 'them'} from the repositories of one of the two sources`,
         );
       }
-      countRepositories(key, path, names);
-    });
+    }
+  }
+};
 
-    // Replication rules: split by 25 destinations x 100 filters; ECR allows 10 rules.
-    const filters = replicationFiltersFor(names);
-    const ruleLimit = replicationRuleLimitProblem(destinations.length, filters.length);
-    if (ruleLimit !== undefined) report(sourcePath, { destinations: destinations.length, filters: filters.length }, ruleLimit);
-  });
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, 5).join(', ');
+  return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
+}
 
+export const replicationRulesFitEcrLimits: CrossFieldCheck = ({ sources }, report) => {
+  for (const source of sources) {
+    const filters = replicationFiltersFor(source.replicatedNames);
+    const ruleLimit = replicationRuleLimitProblem(source.destinations.length, filters.length);
+    if (ruleLimit !== undefined) report(source.path, { destinations: source.destinations.length, filters: filters.length }, ruleLimit);
+  }
+};
+
+/** Each registry has one key that encrypts all its repositories. */
+export const repositoriesPerKeyStayWithinTheLimit: CrossFieldCheck = ({ document, sources }, report) => {
+  const keys = isObject(document.keys) ? document.keys : {};
+  const repositoriesPerKey = typeof keys.repositoriesPerKey === 'number' ? keys.repositoriesPerKey : DEFAULT_REPOSITORIES_PER_KEY;
+  const repositoriesPerRegistry = new Map<string, { path: ConfigPath; names: Set<string> }>();
+  const count = (registry: string | undefined, path: ConfigPath, names: readonly string[]) => {
+    if (registry === undefined) return;
+    const entry = repositoriesPerRegistry.get(registry) ?? { path, names: new Set<string>() };
+    names.forEach((name) => entry.names.add(name));
+    repositoriesPerRegistry.set(registry, entry);
+  };
+  for (const source of sources) {
+    count(source.key, source.path, source.names);
+    for (const destination of destinationsOf(source)) count(destination.key, destination.path, source.names);
+  }
   for (const [registry, { path, names }] of repositoriesPerRegistry) {
     if (names.size > repositoriesPerKey) {
       report(
@@ -208,54 +369,93 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       );
     }
   }
+};
 
-  // Backend: HCP Terraform workspace names; state role in the partition of the state bucket.
+// ---------------------------------------------------------------- backend and ARNs
+
+/** HCP Terraform workspace names are `<workspacePrefix><stack name>`. */
+export const workspaceNamesFitHcpTerraform: CrossFieldCheck = ({ document, sources }, report) => {
   const backend = isObject(document.backend) ? document.backend : {};
-  if (backend.type === 'cloud') {
-    const prefix = typeof backend.workspacePrefix === 'string' ? backend.workspacePrefix : DEFAULT_WORKSPACE_PREFIX;
-    let longest = '';
-    for (const name of stackNames) if (name.length > longest.length) longest = name;
-    if (longest !== '' && prefix.length + longest.length > MAX_WORKSPACE_NAME_LENGTH) {
-      report(
-        ['backend', 'workspacePrefix'],
-        prefix,
-        `workspace names are <workspacePrefix><stack name>, and "${prefix}${longest}" has ${prefix.length + longest.length} characters, above HCP Terraform's limit of ${MAX_WORKSPACE_NAME_LENGTH}: shorten workspacePrefix to at most ${Math.max(0, MAX_WORKSPACE_NAME_LENGTH - longest.length)} characters`,
-      );
+  if (backend.type !== 'cloud') return;
+  const stackNames = new Set<string>();
+  for (const source of sources) {
+    if (source.account !== undefined && validRegion(source.region) !== undefined) stackNames.add(sourceStackName(source.account, source.region!));
+    for (const { key, account, region } of destinationsOf(source)) {
+      if (key !== undefined && validRegion(region) !== undefined) stackNames.add(destinationStackName(account!, region!));
     }
   }
+  const prefix = typeof backend.workspacePrefix === 'string' ? backend.workspacePrefix : DEFAULT_WORKSPACE_PREFIX;
+  let longest = '';
+  for (const name of stackNames) if (name.length > longest.length) longest = name;
+  if (longest !== '' && prefix.length + longest.length > MAX_WORKSPACE_NAME_LENGTH) {
+    report(
+      ['backend', 'workspacePrefix'],
+      prefix,
+      `workspace names are <workspacePrefix><stack name>, and "${prefix}${longest}" has ${prefix.length + longest.length} characters, above HCP Terraform's limit of ${MAX_WORKSPACE_NAME_LENGTH}: shorten workspacePrefix to at most ${Math.max(0, MAX_WORKSPACE_NAME_LENGTH - longest.length)} characters`,
+    );
+  }
+};
+
+export const stateRoleIsInTheBucketPartition: CrossFieldCheck = ({ document }, report) => {
+  const backend = isObject(document.backend) ? document.backend : {};
   const backendRegion = backend.type === 's3' ? validRegion(backend.region) : undefined;
   if (backendRegion !== undefined) checkArnPartition(report, ['backend', 'roleArn'], backend.roleArn, partitionOf(backendRegion), 'the state bucket is');
+};
 
-  // ARNs in the config belong to the partition of the registries.
-  if (configPartition !== undefined) {
-    const partition = configPartition.partition;
-    const check = (path: ConfigPath, value: unknown) => checkArnPartition(report, path, value, partition, 'the registries are');
-    for (const [name, account] of Object.entries(accounts)) {
-      if (!isObject(account)) continue;
-      check(['accounts', name, 'deployRoleArn'], account.deployRoleArn);
-      asArray(account.keyAdministrators).forEach((arn, index) => check(['accounts', name, 'keyAdministrators', index], arn));
-      asArray(account.keyUsers).forEach((arn, index) => check(['accounts', name, 'keyUsers', index], arn));
-    }
-    repositories.forEach((repository, index) => {
-      if (!isObject(repository)) return;
-      for (const field of ['pullPrincipals', 'pushPrincipals']) {
-        asArray(repository[field]).forEach((arn, arnIndex) => check(['repositories', index, field, arnIndex], arn));
-      }
-    });
+/** ARNs in the config belong to the partition of the registries. */
+export const arnsAreInTheRegistriesPartition: CrossFieldCheck = ({ accounts, repositories, sources }, report) => {
+  const partition = configPartition(sources)?.partition;
+  if (partition === undefined) return;
+  const check = (path: ConfigPath, value: unknown) => checkArnPartition(report, path, value, partition, 'the registries are');
+  for (const [name, account] of Object.entries(accounts)) {
+    if (!isObject(account)) continue;
+    check(['accounts', name, 'deployRoleArn'], account.deployRoleArn);
+    asArray(account.keyAdministrators).forEach((arn, index) => check(['accounts', name, 'keyAdministrators', index], arn));
+    asArray(account.keyUsers).forEach((arn, index) => check(['accounts', name, 'keyUsers', index], arn));
   }
-  return problems;
-}
+  repositories.forEach((repository, index) => {
+    if (!isObject(repository)) return;
+    for (const field of ['pullPrincipals', 'pushPrincipals']) {
+      asArray(repository[field]).forEach((arn, arnIndex) => check(['repositories', index, field, arnIndex], arn));
+    }
+  });
+};
 
-function checkArnPartition(
-  report: (path: ConfigPath, received: unknown, message: string) => void,
-  path: ConfigPath,
-  value: unknown,
-  expected: Partition,
-  subject: string,
-): void {
+function checkArnPartition(report: Report, path: ConfigPath, value: unknown, expected: Partition, subject: string): void {
   const arn = asString(value);
   const partition = arn === undefined ? undefined : partitionOfArn(arn);
   if (partition !== undefined && partition !== expected) {
     report(path, arn, `ARN is in partition ${partition} but ${subject} in ${expected}: use arn:${expected}:${arn!.slice(`arn:${partition}:`.length)}`);
   }
+}
+
+/** Every cross-field rule, in no particular order (problems are sorted before printing). */
+export const CROSS_FIELD_CHECKS: readonly CrossFieldCheck[] = [
+  accountIdsAreUnique,
+  deployRolesAreInTheirAccount,
+  keyUsersAreInTheirAccount,
+  repositoryNamesAreUnique,
+  sourceRegistriesAreUnique,
+  sourcesShareOnePartition,
+  accountReferencesAreDefined,
+  sourceRepositoriesAreDefinedOnce,
+  sourcesReplicateARepository,
+  destinationsAreDistinctRegistries,
+  replicationStaysInItsPartition,
+  eachRepositoryReachesARegistryFromOneSource,
+  replicationRulesFitEcrLimits,
+  repositoriesPerKeyStayWithinTheLimit,
+  workspaceNamesFitHcpTerraform,
+  stateRoleIsInTheBucketPartition,
+  arnsAreInTheRegistriesPartition,
+];
+
+/** Cross-field problems of a config document (which may be partly malformed). */
+export function crossFieldProblems(document: unknown): ConfigProblem[] {
+  if (!isObject(document)) return [];
+  const facts = factsOf(document);
+  const problems: ConfigProblem[] = [];
+  const report: Report = (path, received, message) => problems.push({ path, received, message });
+  for (const check of CROSS_FIELD_CHECKS) check(facts, report);
+  return problems;
 }

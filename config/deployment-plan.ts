@@ -15,12 +15,20 @@ export interface Registry {
   readonly partition: Partition;
 }
 
+/** A repository taken out of the config (`removal`): kept in AWS but no longer managed, or destroyed. */
+export interface RetiredRepository {
+  readonly name: string;
+  readonly removal: 'retain' | 'destroy';
+}
+
 /** A registry that receives replicated images. */
 export interface DestinationRegistryPlan {
   readonly stackName: string;
   readonly registry: Registry;
   /** The repositories pre-created here, with the same names as in the sources. Sorted by name. */
   readonly repositories: readonly RepositoryConfig[];
+  /** Repositories with `removal` that this registry holds. Sorted by name. */
+  readonly retiredRepositories: readonly RetiredRepository[];
   /** Every replication filter (repository name prefix) that lands here. Sorted. */
   readonly replicationFilters: readonly string[];
   /** Other accounts that replicate into this registry, with the filters each uses. Sorted by account name. */
@@ -41,7 +49,12 @@ export interface SourceRegistryPlan {
   readonly stackName: string;
   readonly registry: Registry;
   readonly repositories: readonly RepositoryConfig[];
-  /** Destinations in config order. */
+  /** Repositories with `removal` that this registry holds. Sorted by name. */
+  readonly retiredRepositories: readonly RetiredRepository[];
+  /**
+   * Destinations sorted by account id, then region: the replication rules follow this order, so reordering the
+   * destinations of the config changes no byte of output (ECR keeps rules and destinations in order).
+   */
   readonly destinations: readonly DestinationRegistryPlan[];
   readonly replicationFilters: readonly string[];
   readonly replicationRules: readonly ReplicationRulePlan[];
@@ -77,6 +90,16 @@ function byName(left: { name: string }, right: { name: string }): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
 }
 
+/** Account id, then region: a canonical order that does not depend on the config's order or account names. */
+function byAccountIdAndRegion(left: DestinationRegistryPlan, right: DestinationRegistryPlan): number {
+  const a = `${left.registry.account.id}/${left.registry.region}`;
+  const b = `${right.registry.account.id}/${right.registry.region}`;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const retiredOf = (repositories: readonly RepositoryConfig[]): RetiredRepository[] =>
+  repositories.flatMap((repository) => (repository.removal ? [{ name: repository.name, removal: repository.removal }] : [])).sort(byName);
+
 /** Derives the plan. The config must have passed validation. */
 export function planDeployment(config: Config): DeploymentPlan {
   const repositoriesByName = new Map(config.repositories.map((repository) => [repository.name, repository]));
@@ -96,7 +119,9 @@ export function planDeployment(config: Config): DeploymentPlan {
   const drafts = new Map<string, DestinationDraft>();
 
   const sourceDrafts = config.sources.map((source) => {
-    const names = sourceRepositoryNames(config, source);
+    // Retired repositories stay placed (their registries carry the removal) but are no longer replicated.
+    const placed = sourceRepositoryNames(config, source);
+    const names = placed.filter((name) => !repositoriesByName.get(name)!.removal);
     const filters = replicationFiltersFor(names);
     const destinationKeys = source.destinations.map((destination) => {
       const key = registryKey(destination.account, destination.region);
@@ -110,14 +135,14 @@ export function planDeployment(config: Config): DeploymentPlan {
         };
         drafts.set(key, draft);
       }
-      names.forEach((name) => draft!.repositoryNames.add(name));
+      placed.forEach((name) => draft!.repositoryNames.add(name));
       const accountFilters = draft.filtersByAccount.get(source.account) ?? new Set<string>();
       filters.forEach((filter) => accountFilters.add(filter));
       draft.filtersByAccount.set(source.account, accountFilters);
       draft.templates = draft.templates && destination.repositoryCreationTemplates;
       return key;
     });
-    return { source, names, filters, destinationKeys };
+    return { source, placed, filters, destinationKeys };
   });
 
   const destinationPlans = new Map<string, DestinationRegistryPlan>();
@@ -131,22 +156,26 @@ export function planDeployment(config: Config): DeploymentPlan {
         account: config.accounts[accountName],
         replicationFilters: replicationFiltersFor([...filters]),
       }));
+    const placed = [...draft.repositoryNames].map((name) => repositoriesByName.get(name)!);
     destinationPlans.set(key, {
       stackName: destinationStackName(draft.registry.accountName, draft.registry.region),
       registry: draft.registry,
-      repositories: [...draft.repositoryNames].map((name) => repositoriesByName.get(name)!).sort(byName),
+      repositories: placed.filter((repository) => !repository.removal).sort(byName),
+      retiredRepositories: retiredOf(placed),
       replicationFilters: allFilters,
       crossAccountSources,
       repositoryCreationTemplates: draft.templates,
     });
   }
 
-  const sources = sourceDrafts.map(({ source, names, filters, destinationKeys }) => {
-    const destinations = destinationKeys.map((key) => destinationPlans.get(key)!);
+  const sources = sourceDrafts.map(({ source, placed, filters, destinationKeys }) => {
+    const destinations = destinationKeys.map((key) => destinationPlans.get(key)!).sort(byAccountIdAndRegion);
+    const repositories = placed.map((name) => repositoriesByName.get(name)!);
     return {
       stackName: sourceStackName(source.account, source.region),
       registry: registryOf(source.account, source.region),
-      repositories: names.map((name) => repositoriesByName.get(name)!).sort(byName),
+      repositories: repositories.filter((repository) => !repository.removal).sort(byName),
+      retiredRepositories: retiredOf(repositories),
       destinations,
       replicationFilters: filters,
       replicationRules: replicationRulesFor(

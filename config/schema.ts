@@ -167,6 +167,18 @@ export const RepositorySchema = z.strictObject(
     pushPrincipals: PrincipalList('allowed to push images')
       .meta({ description: 'IAM principals allowed to push images (repository policy). Default: []' })
       .default([]),
+    /**
+     * Takes the repository out of the config: `retain` stops managing it in every registry that holds it and keeps it
+     * and its images in AWS; `destroy` deletes it there (ECR refuses while it holds images). See "Changing and retiring".
+     * @default - the repository is managed
+     */
+    removal: z
+      .enum(['retain', 'destroy'], expects('retain or destroy (retain: stop managing it and keep its images; destroy: delete it)'))
+      .meta({
+        description:
+          'Take the repository out: retain (stop managing it, keep it and its images) or destroy (delete it; ECR refuses while it holds images). Default: managed',
+      })
+      .optional(),
   },
   expects('a repository: a mapping with name and optional imageTagMutability, scanOnPush, lifecyclePolicy, pullPrincipals and pushPrincipals'),
 );
@@ -238,6 +250,16 @@ export const KeysSchema = z.strictObject(
         description: `Most repositories one registry key may encrypt (each holds KMS grants on it), 1 to ${KMS_GRANTS_PER_KEY_CEILING}. Default: ${DEFAULT_REPOSITORIES_PER_KEY}`,
       })
       .default(DEFAULT_REPOSITORIES_PER_KEY),
+    /**
+     * Terraform `prevent_destroy` on every key: a plan that would delete a key fails. Set false only to tear down on
+     * purpose: deleting a key makes every image it encrypts unreadable once the deletion window ends. @default true
+     */
+    preventDestroy: Flag('refuse any plan that would delete a key; false only for a deliberate teardown')
+      .meta({
+        description:
+          'Terraform prevent_destroy on every key (deleting a key makes every image it encrypts unreadable); false only for a deliberate teardown. Default: true',
+      })
+      .default(true),
   },
   expects('a mapping with optional deletionWindowInDays, alias and repositoriesPerKey'),
 );
@@ -374,7 +396,12 @@ export const ConfigSchema = z.strictObject({
     .array(SourceSchema, expects('a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'))
     .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }'))
     .meta({ description: 'Source registries, each once, with the registries each replicates to; all in one partition' }),
-  keys: KeysSchema.default({ deletionWindowInDays: 30, alias: DEFAULT_KEY_ALIAS, repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY }),
+  keys: KeysSchema.default({
+    deletionWindowInDays: 30,
+    alias: DEFAULT_KEY_ALIAS,
+    repositoriesPerKey: DEFAULT_REPOSITORIES_PER_KEY,
+    preventDestroy: true,
+  }),
   /** Tags on every resource (provider default tags). @default {} */
   tags: TagMap.meta({ description: `Tags on every resource (provider default tags), at most ${MAX_TAGS}. Default: {}` }).default({}),
   /** Where each stack keeps its state. @default { type: local, directory: terraform-state } */

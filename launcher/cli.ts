@@ -130,7 +130,7 @@ function list(run: CliEnvironment, options: ConfigOption): number {
   return 0;
 }
 
-function check(run: CliEnvironment, args: readonly string[], options: ConfigOption): number {
+async function check(run: CliEnvironment, args: readonly string[], options: ConfigOption): Promise<number> {
   const given = [...args];
   // The file: --config, else the one named as an argument, else the selected one (ECR_REPLICATION_CONFIG, the recorded one, the example).
   if (options.config !== undefined || given.every((arg) => arg.startsWith('-'))) {
@@ -221,8 +221,8 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
     .option('--config <file>', CONFIG_HELP)
     .helpOption(false)
     .allowUnknownOption()
-    .action((args: string[], options: ConfigOption) => {
-      status = check(run, args, options);
+    .action(async (args: string[], options: ConfigOption) => {
+      status = await check(run, args, options);
     });
   program
     .command('list')

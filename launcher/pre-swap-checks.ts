@@ -4,10 +4,11 @@
  * previous output in place (the staged one is deleted) and fails the command;
  * its messages are printed either way.
  *
- * The project runs none by default. A check is plugged in by adding it to
- * `PROJECT_PRE_SWAP_CHECKS` below (e.g. a change report that refuses a config
- * change deleting or replacing resources unless it was confirmed).
+ * The project runs the change report (change-report/): it prints what the new
+ * output deletes or replaces and refuses deletions and replacements that were
+ * not accepted (`ECR_REPLICATION_ACCEPT=<token>`).
  */
+import { changeReportHook } from '../change-report/pre-swap-hook';
 
 /** What a check answers. */
 export interface PreSwapCheckResult {
@@ -24,7 +25,7 @@ export interface PreSwapCheckResult {
 export type PreSwapCheck = (previousOutDir: string | undefined, stagedOutDir: string) => PreSwapCheckResult;
 
 /** The checks every synth of this project runs (`npm run synth|deploy|diff|destroy` and the cdktf app command). */
-export const PROJECT_PRE_SWAP_CHECKS: readonly PreSwapCheck[] = [];
+export const PROJECT_PRE_SWAP_CHECKS: readonly PreSwapCheck[] = [(previousOutDir, stagedOutDir) => changeReportHook(previousOutDir, stagedOutDir)];
 
 /** Runs the checks in order, all of them (every message is shown), and combines their answers. */
 export function runPreSwapChecks(checks: readonly PreSwapCheck[], previousOutDir: string | undefined, stagedOutDir: string): PreSwapCheckResult {

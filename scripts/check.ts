@@ -3,6 +3,7 @@
  * `npm run synth`, then a one-line summary of the stacks it would synthesize.
  *
  *   npm run check -- [file]     (default: $ECR_REPLICATION_CONFIG, else ecr-replication.yaml)
+ *   npm run check -- --live [file]   also ask IAM (AWS SDK) that every principal exists
  *
  * Exit status: 0 when the config is valid (warnings allowed), 1 when it is not,
  * 2 on a usage error.
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../config/load';
 import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
+import type { LiveCheckResult } from './live-principals';
 
 const USAGE = `Usage: npm run check -- [options] [file]
 
@@ -20,6 +22,8 @@ Arguments:
   file          the config file (default: $${CONFIG_FILE_VARIABLE}, else ${DEFAULT_CONFIG_FILE})
 
 Options:
+  --live        also ask IAM, through each account's deployRoleArn (and the config's
+                endpoint), that every principal the config names exists (needs AWS credentials)
   -h, --help    show this help and exit
 
 Exit status: 0 valid (warnings may be printed), 1 invalid, 2 usage error.
@@ -35,16 +39,25 @@ const processStreams: CheckStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Runs the check; returns the exit status. A relative file is read from `baseDirectory`. */
-export function runCheck(
+/**
+ * Runs the check; returns the exit status. A relative file is read from `baseDirectory`;
+ * `live` answers --live (the AWS SDK, loaded only then, by default).
+ */
+export async function runCheck(
   args: readonly string[],
   environment: NodeJS.ProcessEnv = process.env,
   streams: CheckStreams = processStreams,
   baseDirectory: string = process.cwd(),
-): number {
+  live: (config: LoadedConfig['config']) => Promise<LiveCheckResult> = async (config) => (await import('./live-principals')).livePrincipalProblems(config),
+): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...args],
+      options: { help: { type: 'boolean', short: 'h' }, live: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     streams.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
@@ -68,6 +81,14 @@ export function runCheck(
     return 1;
   }
   for (const warning of formatWarnings(loaded.file, loaded.warnings)) streams.stderr(`${warning}\n`);
+  if (parsed.values.live) {
+    const { errors, warnings } = await live(loaded.config);
+    for (const warning of formatWarnings(loaded.file, warnings)) streams.stderr(`${warning}\n`);
+    if (errors.length > 0) {
+      streams.stderr(`${new ConfigError(loaded.file, errors).message}\ncheck --live failed: create the principals above or fix their ARNs\n`);
+      return 1;
+    }
+  }
   const plan = planDeployment(loaded.config);
   const stacks = [...plan.destinations, ...plan.sources].map((registry) => registry.stackName);
   const warnings = loaded.warnings.length;
@@ -78,4 +99,12 @@ export function runCheck(
   return 0;
 }
 
-if (require.main === module) process.exitCode = runCheck(process.argv.slice(2));
+if (require.main === module) {
+  runCheck(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -81,6 +81,8 @@ export function e2eConfig(raw: ConfigInput, settings: E2eSettings): ConfigInput 
     ...copy,
     endpoint: { url: settings.endpoint },
     backend: { type: 'local', directory: 'terraform-state' },
+    // The run ends by destroying everything it applied: the deliberate teardown switch.
+    keys: { ...copy.keys, preventDestroy: false },
     sources: copy.sources.map((source) => ({
       ...source,
       destinations: source.destinations.map((destination) =>

@@ -25,7 +25,12 @@ export class DestinationStack extends RegistryStack {
   readonly creationTemplates?: RepositoryCreationTemplates;
 
   constructor(scope: Construct, props: DestinationStackProps) {
-    super(scope, props.plan.stackName, { ...props, registry: props.plan.registry, repositories: props.plan.repositories });
+    super(scope, props.plan.stackName, {
+      ...props,
+      registry: props.plan.registry,
+      repositories: props.plan.repositories,
+      retiredRepositories: props.plan.retiredRepositories,
+    });
     this.plan = props.plan;
 
     this.key = this.createKey();

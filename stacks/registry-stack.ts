@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
-import { Registry } from '../config/deployment-plan';
+import { Registry, RetiredRepository } from '../config/deployment-plan';
 import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
@@ -17,11 +17,14 @@ import { ScanningConfig } from '../config/compliance-schema';
 import { LifecyclePolicy } from '../ecr/lifecycle-policy';
 import { DEPLOY_SESSION_NAME, keyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
+import { retireRepositories } from './retired-repositories';
 import { useStateBackend } from './state-backend';
 
 export interface RegistryStackProps {
   readonly registry: Registry;
   readonly repositories: readonly RepositoryConfig[];
+  /** Repositories taken out of the config with `removal` (moved out and removed, see retired-repositories.ts). @default [] */
+  readonly retiredRepositories?: readonly RetiredRepository[];
   readonly keys: KeysConfig;
   /** Default tags of the provider. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
@@ -76,11 +79,12 @@ export abstract class RegistryStack extends ReadableAddressStack {
       administrators: this.registry.account.keyAdministrators,
       users: this.registry.account.keyUsers,
       deletionWindowInDays: this.props.keys.deletionWindowInDays,
+      preventDestroy: this.props.keys.preventDestroy,
     });
   }
 
   protected createRepositories(key: EcrEncryptionKey): EncryptedRepositories {
-    return new EncryptedRepositories(this, 'repositories', {
+    const repositories = new EncryptedRepositories(this, 'repositories', {
       registry: this.ecrRegistry,
       key,
       repositories: this.props.repositories.map((repository) => ({
@@ -88,6 +92,17 @@ export abstract class RegistryStack extends ReadableAddressStack {
         lifecyclePolicy: repository.lifecyclePolicy ?? this.props.defaultLifecyclePolicy,
       })),
     });
+    // Addresses follow ReadableAddressStack: the construct id, then its children's ids.
+    retireRepositories(
+      this,
+      {
+        repository: 'aws_ecr_repository.repositories',
+        lifecyclePolicy: 'aws_ecr_lifecycle_policy.repositories_lifecycle_policy',
+        repositoryPolicy: 'aws_ecr_repository_policy.repositories_policy',
+      },
+      this.props.retiredRepositories ?? [],
+    );
+    return repositories;
   }
 
   /** Outputs both stack roles share; the source stack's guard reads them from destinations. */

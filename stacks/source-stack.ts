@@ -26,7 +26,12 @@ export class SourceStack extends RegistryStack {
   readonly replication: ReplicationConfiguration;
 
   constructor(scope: Construct, props: SourceStackProps) {
-    super(scope, props.plan.stackName, { ...props, registry: props.plan.registry, repositories: props.plan.repositories });
+    super(scope, props.plan.stackName, {
+      ...props,
+      registry: props.plan.registry,
+      repositories: props.plan.repositories,
+      retiredRepositories: props.plan.retiredRepositories,
+    });
     this.plan = props.plan;
     this.key = this.createKey();
     this.repositories = this.createRepositories(this.key);
