@@ -14,14 +14,14 @@ import {
 } from '../compliance/compliance-rules';
 import { stackWithProvider } from '../test-support/fixtures';
 
-describe('ECR-ENCRYPTED-CMK', () => {
+describe('GIVEN the ECR-ENCRYPTED-CMK rule', () => {
   test.each([
     ['a key of the configuration', { encryption_configuration: [{ encryption_type: 'KMS', kms_key: '${aws_kms_key.kms_key.arn}' }] }],
     [
       'a key ARN',
       { encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'arn:aws:kms:us-east-1:111111111111:key/0d1e2f3a-1111-2222-3333-444455556666' }] },
     ],
-  ])('is compliant with %s', (_what, attributes) => {
+  ])('WHEN a repository is encrypted with %s THEN it is compliant', (_what, attributes) => {
     expect(ecrEncryptedWithCustomerManagedKey.check('aws_ecr_repository', attributes).status).toBe('compliant');
   });
 
@@ -34,29 +34,36 @@ describe('ECR-ENCRYPTED-CMK', () => {
       { encryption_configuration: [{ encryption_type: 'KMS', kms_key: 'alias/aws/ecr' }] },
       'kms_key "alias/aws/ecr" is not a customer-managed key',
     ],
-  ])('is non-compliant with %s', (_what, attributes, reason) => {
+  ])('WHEN a repository has %s THEN it is non-compliant, with the reason', (_what, attributes, reason) => {
     expect(ecrEncryptedWithCustomerManagedKey.check('aws_ecr_repository', attributes)).toEqual({ status: 'non-compliant', reason });
   });
 
-  test('does not apply to other resources', () => {
+  test('WHEN it meets another resource type THEN it does not apply', () => {
     expect(ecrEncryptedWithCustomerManagedKey.check('aws_kms_key', {}).status).toBe('not-applicable');
   });
 });
 
-describe('KMS-ROTATION and ECR-SCAN-ON-PUSH', () => {
-  test('rotation must be on', () => {
-    expect(kmsKeyRotationEnabled.check('aws_kms_key', { enable_key_rotation: true }).status).toBe('compliant');
-    expect(kmsKeyRotationEnabled.check('aws_kms_key', {}).status).toBe('non-compliant');
-  });
-
-  test('scan on push should be on', () => {
-    expect(ecrScanOnPushEnabled.check('aws_ecr_repository', { image_scanning_configuration: { scan_on_push: true } }).status).toBe('compliant');
-    expect(ecrScanOnPushEnabled.check('aws_ecr_repository', { image_scanning_configuration: { scan_on_push: false } }).status).toBe('non-compliant');
+describe('GIVEN the KMS-ROTATION rule', () => {
+  test.each([
+    [{ enable_key_rotation: true }, 'compliant'],
+    [{ enable_key_rotation: false }, 'non-compliant'],
+    [{}, 'non-compliant'],
+  ])('WHEN a key has %p THEN it is %s', (attributes, status) => {
+    expect(kmsKeyRotationEnabled.check('aws_kms_key', attributes).status).toBe(status);
   });
 });
 
-describe('auditing synthesized output', () => {
-  test('expands for_each instances before checking them', () => {
+describe('GIVEN the ECR-SCAN-ON-PUSH rule', () => {
+  test.each([
+    [{ image_scanning_configuration: { scan_on_push: true } }, 'compliant'],
+    [{ image_scanning_configuration: { scan_on_push: false } }, 'non-compliant'],
+  ])('WHEN a repository has %p THEN it is %s', (attributes, status) => {
+    expect(ecrScanOnPushEnabled.check('aws_ecr_repository', attributes).status).toBe(status);
+  });
+});
+
+describe('GIVEN synthesized Terraform JSON', () => {
+  test('WHEN a resource has for_each THEN its instances are expanded before they are checked', () => {
     const instances = expandInstances({
       for_each: { web: { scan_on_push: false }, api: { scan_on_push: true } },
       name: '${each.key}',
@@ -68,7 +75,7 @@ describe('auditing synthesized output', () => {
     ]);
   });
 
-  test('reports each non-compliant instance by address', () => {
+  test('WHEN an instance breaks rules THEN each finding names the rule and the instance address', () => {
     const findings = auditSynthesizedStack({
       resource: {
         aws_ecr_repository: {
@@ -87,8 +94,8 @@ describe('auditing synthesized output', () => {
   });
 });
 
-describe('ComplianceAspect', () => {
-  test('marks a repository without a customer-managed key as an error and a key without rotation too', () => {
+describe('GIVEN the ComplianceAspect', () => {
+  test('WHEN it visits a repository without a customer-managed key and a key without rotation THEN it marks both as errors', () => {
     // GIVEN resources built outside the project's constructs
     const { stack, provider } = stackWithProvider();
     const repository = new EcrRepository(stack, 'legacy', { provider, name: 'legacy', encryptionConfiguration: [{ encryptionType: 'AES256' }] });
@@ -116,11 +123,11 @@ describe('ComplianceAspect', () => {
       .flatMap((node) => node.node.metadata.filter((entry) => entry.type.startsWith('@cdktf/')).map((entry) => `${node.node.path}: ${String(entry.data)}`));
   }
 
-  test("finds nothing to report on the project's own example stacks", () => {
+  test("WHEN it visits the project's own example stacks THEN it reports nothing", () => {
     expect(annotationsAfterSynth()).toEqual([]);
   });
 
-  test('fails the synth of any stack the app builds on an error-level finding', () => {
+  test('WHEN a stack of the app holds an error-level finding THEN the synth fails', () => {
     expect(() =>
       annotationsAfterSynth((stacks) => {
         const source = stacks.sources[0];
