@@ -26,8 +26,8 @@ function keyAndRepositories(repositories: ConstructorParameters<typeof Encrypted
   return synthesize(stack);
 }
 
-describe('EcrEncryptionKey', () => {
-  test('is a symmetric customer-managed key with rotation, a 30-day window and an alias', () => {
+describe('GIVEN an EcrEncryptionKey', () => {
+  test('WHEN it is synthesized with defaults THEN it is a symmetric customer-managed key with rotation, a 30-day window and an alias', () => {
     // GIVEN
     const { stack, provider } = stackWithProvider();
     // WHEN
@@ -47,7 +47,7 @@ describe('EcrEncryptionKey', () => {
     expect(onlyResource(synthesized, 'aws_kms_alias')).toEqual(expect.objectContaining({ name: 'alias/ecr-kms-replication' }));
   });
 
-  test.each([6, 31, 7.5])('fails for a deletion window of %p days', (days) => {
+  test.each([6, 31, 7.5])('WHEN its deletion window is %p days THEN it fails', (days) => {
     const { stack, provider } = stackWithProvider();
     expect(() => new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(), deletionWindowInDays: days })).toThrow(
       `EcrEncryptionKey kms_key: deletionWindowInDays must be a whole number from 7 to 30, got ${days}`,
@@ -55,8 +55,8 @@ describe('EcrEncryptionKey', () => {
   });
 });
 
-describe('EncryptedRepositories', () => {
-  test('encrypts every repository with KMS under the given key', () => {
+describe('GIVEN EncryptedRepositories', () => {
+  test('WHEN they are synthesized THEN every repository is encrypted with KMS under the given key', () => {
     const synthesized = keyAndRepositories([{ name: 'team-a/api' }, { name: 'web' }]);
     const repository = onlyResource(synthesized, 'aws_ecr_repository');
     expect(repository.encryption_configuration).toEqual([{ encryption_type: 'KMS', kms_key: KEY_REF }]);
@@ -64,7 +64,7 @@ describe('EncryptedRepositories', () => {
     expect(repository.name).toBe('${each.key}');
   });
 
-  test('defaults to immutable tags and scan on push', () => {
+  test('WHEN a repository has no settings THEN it gets immutable tags and scan on push, and no force delete', () => {
     const synthesized = keyAndRepositories([{ name: 'web' }]);
     const repository = onlyResource(synthesized, 'aws_ecr_repository');
     expect(repository.for_each).toEqual({ web: { image_tag_mutability: 'IMMUTABLE', scan_on_push: true } });
@@ -73,12 +73,12 @@ describe('EncryptedRepositories', () => {
     expect(repository.force_delete).toBe(false);
   });
 
-  test('keeps per-repository settings', () => {
+  test('WHEN a repository has its own settings THEN they are kept', () => {
     const synthesized = keyAndRepositories([{ name: 'web', imageTagMutability: 'MUTABLE', scanOnPush: false }]);
     expect(onlyResource(synthesized, 'aws_ecr_repository').for_each).toEqual({ web: { image_tag_mutability: 'MUTABLE', scan_on_push: false } });
   });
 
-  test('adds lifecycle and repository policies only where configured', () => {
+  test('WHEN one repository has lifecycle and access policies THEN they are added for it only', () => {
     const lifecyclePolicy = {
       rules: [
         {
@@ -101,7 +101,7 @@ describe('EncryptedRepositories', () => {
     expect(principalsOf(policy.Statement[0])).toEqual([`arn:aws:iam::${PROD_ACCOUNT}:role/eks-node`]);
   });
 
-  test('fails when the key is in another region', () => {
+  test('WHEN the key is in another region THEN it fails', () => {
     const { stack, provider } = stackWithProvider(location(BUILD_ACCOUNT, 'us-west-2'));
     const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(BUILD_ACCOUNT, 'us-east-1') });
     expect(
@@ -112,7 +112,7 @@ describe('EncryptedRepositories', () => {
     );
   });
 
-  test('fails when the key is in another account', () => {
+  test('WHEN the key is in another account THEN it fails', () => {
     const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT));
     const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(BUILD_ACCOUNT) });
     expect(
@@ -120,7 +120,7 @@ describe('EncryptedRepositories', () => {
     ).toThrow(/the key must be in the repositories' account and region \(account 222222222222 in us-east-1\), but it is in account 111111111111 in us-east-1/);
   });
 
-  test('fails for a repository listed twice', () => {
+  test('WHEN a repository is listed twice THEN it fails', () => {
     const { stack, provider } = stackWithProvider();
     const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location() });
     expect(
@@ -129,7 +129,7 @@ describe('EncryptedRepositories', () => {
   });
 });
 
-describe('ReplicationConfiguration', () => {
+describe('GIVEN a ReplicationConfiguration', () => {
   const destination = (index: number) => ({ accountId: String(300000000000 + index), region: 'eu-west-1' });
 
   function rulesFor(destinations: number, repositoryNames: string[]) {
@@ -145,7 +145,7 @@ describe('ReplicationConfiguration', () => {
       .rule;
   }
 
-  test('replicates every repository to every destination with PREFIX_MATCH filters', () => {
+  test('WHEN it is synthesized THEN every repository replicates to every destination with PREFIX_MATCH filters', () => {
     const rules = rulesFor(2, ['web', 'team-a/api']);
     expect(rules).toEqual([
       {
@@ -161,22 +161,22 @@ describe('ReplicationConfiguration', () => {
     ]);
   });
 
-  test('drops filters another filter already covers', () => {
+  test('WHEN a filter covers others THEN the covered ones are dropped', () => {
     expect(rulesFor(1, ['api', 'api-dev', 'apis/x', 'web'])[0].repository_filter.map((filter) => filter.filter)).toEqual(['api', 'web']);
   });
 
-  test('splits more than 25 destinations into rules of at most 25', () => {
+  test('WHEN there are 30 destinations THEN they are split into rules of at most 25', () => {
     const rules = rulesFor(30, ['web']);
     expect(rules.map((rule) => rule.destination.length)).toEqual([25, 5]);
   });
 
-  test('splits more than 100 filters into rules of at most 100', () => {
+  test('WHEN there are 150 filters THEN they are split into rules of at most 100', () => {
     const names = Array.from({ length: 150 }, (_, index) => `repo-${String(index).padStart(3, '0')}x`);
     const rules = rulesFor(1, names);
     expect(rules.map((rule) => rule.repository_filter.length)).toEqual([100, 50]);
   });
 
-  test('fails when the split needs more than 10 rules', () => {
+  test('WHEN the split needs more than 10 rules THEN it fails', () => {
     const { stack, provider } = stackWithProvider();
     const names = Array.from({ length: 1001 }, (_, index) => `repo-${String(index).padStart(4, '0')}x`);
     expect(
@@ -186,7 +186,7 @@ describe('ReplicationConfiguration', () => {
     );
   });
 
-  test('fails when a destination is the source registry', () => {
+  test('WHEN a destination is the source registry THEN it fails', () => {
     const { stack, provider } = stackWithProvider();
     expect(
       () =>
@@ -200,8 +200,8 @@ describe('ReplicationConfiguration', () => {
   });
 });
 
-describe('ReplicationRegistryPolicy', () => {
-  test('writes one registry policy for all replicating accounts', () => {
+describe('GIVEN a ReplicationRegistryPolicy', () => {
+  test('WHEN it is synthesized THEN one registry policy lets the source account replicate its filters', () => {
     const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
     new ReplicationRegistryPolicy(stack, 'registry_policy', {
       provider,
@@ -213,7 +213,7 @@ describe('ReplicationRegistryPolicy', () => {
     expect(asList(policy.Statement[0].Resource)).toEqual(['arn:aws:ecr:eu-west-1:222222222222:repository/web*']);
   });
 
-  test('fails for the registry own account', () => {
+  test("WHEN a source is the registry's own account THEN it fails", () => {
     const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT), 'prod');
     expect(
       () =>
@@ -228,7 +228,7 @@ describe('ReplicationRegistryPolicy', () => {
   });
 });
 
-describe('RepositoryCreationTemplates', () => {
+describe('GIVEN RepositoryCreationTemplates', () => {
   test.each([
     [['web'], ['ROOT']],
     [
@@ -239,11 +239,11 @@ describe('RepositoryCreationTemplates', () => {
       ['team-a/api', 'team-a/worker', 'org/team-b/svc'],
       ['org/team-b', 'team-a'],
     ],
-  ])('covers filters %p with template prefixes %p', (filters, prefixes) => {
+  ])('WHEN the filters are %p THEN the template prefixes are %p', (filters, prefixes) => {
     expect(creationTemplatePrefixes(filters)).toEqual(prefixes);
   });
 
-  test('creates KMS-encrypted, immutable templates for replication with a role ECR assumes', () => {
+  test('WHEN they are synthesized THEN the templates are KMS-encrypted, immutable, for replication, with a role ECR assumes', () => {
     // GIVEN
     const at = location(PROD_ACCOUNT, 'eu-west-1');
     const { stack, provider } = stackWithProvider(at, 'prod');
@@ -273,7 +273,7 @@ describe('RepositoryCreationTemplates', () => {
     ]);
   });
 
-  test('fails when the key belongs to another registry', () => {
+  test('WHEN the key belongs to another registry THEN it fails', () => {
     const at = location(PROD_ACCOUNT, 'eu-west-1');
     const { stack, provider } = stackWithProvider(at, 'prod');
     const role = new CreationTemplateRole(stack, 'creation_template_role', { provider, location: at });
@@ -284,13 +284,13 @@ describe('RepositoryCreationTemplates', () => {
   });
 });
 
-describe('providerAlias', () => {
-  test('derives the alias from account name and region', () => {
+describe('GIVEN the registry provider', () => {
+  test('WHEN its alias is derived THEN it joins account name and region with underscores', () => {
     expect(providerAlias('build', 'us-east-1')).toBe('build_us_east_1');
     expect(providerAlias('shared-services', 'us-gov-west-1')).toBe('shared_services_us_gov_west_1');
   });
 
-  test('the provider refuses other accounts', () => {
+  test('WHEN it is synthesized THEN it allows only its own account', () => {
     const { stack } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
     expect(Testing.synth(stack)).toContain('"allowed_account_ids": [\n          "222222222222"\n        ]');
   });
