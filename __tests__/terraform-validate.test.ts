@@ -141,8 +141,8 @@ describe('GIVEN a stack with an unknown argument and a remote state reader with 
   });
 });
 
-describe('local backend', () => {
-  it('writes and reads state through relative paths that resolve inside the project folder', () => {
+describe('GIVEN the local backend', () => {
+  test('WHEN the stacks are synthesized THEN they write and read state through relative paths that resolve inside the project folder', () => {
     const synthesized = app('local');
     for (const stack of synthesized.stacks) {
       const statePath = stack.json.terraform.backend.local.path as string;
@@ -161,60 +161,69 @@ describe('local backend', () => {
     }
   });
 
-  it('writes no absolute path of this machine into any synthesized file', () => {
-    // The detector itself must see machine paths.
-    expect(MACHINE_PATH.test('"path": "/tmp/ecr-synth-x/terraform-state"')).toBe(true);
-    expect(MACHINE_PATH.test('"/work/main/cdktf.out"')).toBe(true);
-    expect(MACHINE_PATH.test('arn:aws:iam::111111111111:root')).toBe(false);
-    for (const variant of Object.keys(VARIANTS) as Variant[]) {
-      const synthesized = app(variant);
-      const files = synthesizedFiles(synthesized.outdir);
-      expect(files.length).toBeGreaterThanOrEqual(synthesized.stacks.length + 1); // cdk.tf.json per stack + manifest.json
-      for (const file of files) {
-        const text = readFileSync(file, 'utf8');
-        expect({ file: path.relative(synthesized.outdir, file), machinePath: text.match(MACHINE_PATH)?.[0] }).toEqual({
-          file: path.relative(synthesized.outdir, file),
-          machinePath: undefined,
-        });
-        expect(text.includes(synthesized.outdir)).toBe(false);
-        expect(text.includes(synthesized.root)).toBe(false);
-      }
+  test.each([
+    ['"path": "/tmp/ecr-synth-x/terraform-state"', true],
+    ['"/work/main/cdktf.out"', true],
+    ['arn:aws:iam::111111111111:root', false],
+  ])('WHEN the machine-path detector reads %s THEN it answers %p', (text, found) => {
+    expect(MACHINE_PATH.test(text)).toBe(found);
+  });
+
+  test.each(VARIANT_NAMES)('WHEN %s is synthesized THEN no file holds an absolute path of this machine', (variant) => {
+    const synthesized = app(variant);
+    const files = synthesizedFiles(synthesized.outdir);
+    expect(files.length).toBe(synthesized.stacks.length + 1); // cdk.tf.json per stack + manifest.json
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const relative = path.relative(synthesized.outdir, file);
+      expect({ file: relative, machinePath: text.match(MACHINE_PATH)?.[0] }).toEqual({ file: relative, machinePath: undefined });
+      expect({ file: relative, outdir: text.includes(synthesized.outdir), root: text.includes(synthesized.root) }).toEqual({
+        file: relative,
+        outdir: false,
+        root: false,
+      });
     }
   });
 });
 
-describe('s3 backend', () => {
-  it.each(['s3', 'endpoint'] as const)('%s: each stack keeps encrypted, locked state under <keyPrefix>/<stack>.tfstate', (variant) => {
-    for (const stack of app(variant).stacks) {
-      const backend = stack.json.terraform.backend;
-      expect(Object.keys(backend)).toEqual(['s3']);
-      expect(backend.s3).toMatchObject({
-        bucket: S3_BACKEND.bucket,
-        region: S3_BACKEND.region,
-        key: `${S3_BACKEND.keyPrefix}/${stack.name}.tfstate`,
-        encrypt: true,
-        use_lockfile: true,
-        dynamodb_table: S3_BACKEND.dynamodbTable,
-        assume_role: { role_arn: S3_BACKEND.roleArn },
-      });
-    }
-  });
+describe('GIVEN the s3 backend', () => {
+  test.each(['s3', 'endpoint'] as const)(
+    'WHEN %s is synthesized THEN each stack keeps encrypted, locked state under <keyPrefix>/<stack>.tfstate',
+    (variant) => {
+      for (const stack of app(variant).stacks) {
+        const backend = stack.json.terraform.backend;
+        expect(Object.keys(backend)).toEqual(['s3']);
+        expect(backend.s3).toMatchObject({
+          bucket: S3_BACKEND.bucket,
+          region: S3_BACKEND.region,
+          key: `${S3_BACKEND.keyPrefix}/${stack.name}.tfstate`,
+          encrypt: true,
+          use_lockfile: true,
+          dynamodb_table: S3_BACKEND.dynamodbTable,
+          assume_role: { role_arn: S3_BACKEND.roleArn },
+        });
+      }
+    },
+  );
 
-  it.each(['s3', 'endpoint'] as const)("%s: the source reads each destination's state with the destination's own backend settings", (variant) => {
-    const synthesized = app(variant);
-    const readers = Object.values(remoteStates(synthesized.stack(SOURCE)));
-    expect(readers).toHaveLength(DESTINATIONS.length);
-    for (const destination of DESTINATIONS) {
-      const writer = synthesized.stack(destination).json.terraform.backend.s3 as Record<string, unknown>;
-      const reader = readers.find((candidate) => candidate.config.key === writer.key);
-      expect(reader?.backend).toBe('s3');
-      // Everything that locates and decrypts the state is the same; locking is the writer's business.
-      const { dynamodb_table: _table, use_lockfile: _lockfile, ...location } = writer;
-      expect(reader?.config).toEqual(location);
-    }
-  });
+  test.each(['s3', 'endpoint'] as const)(
+    "WHEN %s is synthesized THEN the source reads each destination's state with the destination's own backend settings",
+    (variant) => {
+      const synthesized = app(variant);
+      const readers = Object.values(remoteStates(synthesized.stack(SOURCE)));
+      expect(readers).toHaveLength(DESTINATIONS.length);
+      for (const destination of DESTINATIONS) {
+        const writer = synthesized.stack(destination).json.terraform.backend.s3 as Record<string, unknown>;
+        const reader = readers.find((candidate) => candidate.config.key === writer.key);
+        expect(reader?.backend).toBe('s3');
+        // Everything that locates and decrypts the state is the same; locking is the writer's business.
+        const { dynamodb_table: _table, use_lockfile: _lockfile, ...location } = writer;
+        expect(reader?.config).toEqual(location);
+      }
+    },
+  );
 
-  it('sends the S3 backend to the endpoint only in the endpoint variant', () => {
+  test('WHEN an endpoint is configured THEN the S3 backend goes to it, and only then', () => {
     expect(app('s3').stack(SOURCE).json.terraform.backend.s3.endpoints).toBeUndefined();
     const backend = app('endpoint').stack(SOURCE).json.terraform.backend.s3;
     expect(backend).toMatchObject({
@@ -226,8 +235,8 @@ describe('s3 backend', () => {
   });
 });
 
-describe('cloud backend', () => {
-  it('puts each stack in workspace <prefix><stack> of the organization', () => {
+describe('GIVEN the cloud backend', () => {
+  test('WHEN the stacks are synthesized THEN each is in workspace <prefix><stack> of the organization', () => {
     for (const stack of app('cloud').stacks) {
       expect(stack.json.terraform.cloud).toEqual({
         organization: CLOUD_BACKEND.organization,
@@ -238,7 +247,7 @@ describe('cloud backend', () => {
     }
   });
 
-  it("reads each destination's workspace through the remote backend", () => {
+  test("WHEN the source is synthesized THEN it reads each destination's workspace through the remote backend", () => {
     const readers = Object.values(remoteStates(app('cloud').stack(SOURCE)));
     expect(
       readers.sort((left, right) =>
@@ -257,10 +266,10 @@ describe('cloud backend', () => {
   });
 });
 
-describe('endpoint', () => {
+describe('GIVEN an AWS-compatible endpoint', () => {
   const SERVICES = ['ecr', 'iam', 'kms', 's3', 'sts'];
 
-  it('points every provider at the endpoint for ecr, iam, kms, s3 and sts, with the skip flags', () => {
+  test('WHEN the stacks are synthesized THEN every provider goes to the endpoint for ecr, iam, kms, s3 and sts, with the skip flags', () => {
     for (const stack of app('endpoint').stacks) {
       const providers = stack.json.provider.aws as Record<string, unknown>[];
       expect(providers).toHaveLength(1);
@@ -275,13 +284,11 @@ describe('endpoint', () => {
     }
   });
 
-  it('leaves the providers on the real AWS endpoints without it', () => {
-    for (const variant of ['local', 's3', 'cloud'] as const) {
-      for (const stack of app(variant).stacks) {
-        const [provider] = stack.json.provider.aws as Record<string, unknown>[];
-        expect(provider.endpoints).toBeUndefined();
-        expect(provider.skip_credentials_validation).toBeUndefined();
-      }
+  test.each(['local', 's3', 'cloud'] as const)('WHEN %s is synthesized without one THEN the providers stay on the real AWS endpoints', (variant) => {
+    for (const stack of app(variant).stacks) {
+      const [provider] = stack.json.provider.aws as Record<string, unknown>[];
+      expect(provider.endpoints).toBeUndefined();
+      expect(provider.skip_credentials_validation).toBeUndefined();
     }
   });
 });
