@@ -1,4 +1,4 @@
-/* global expect, global -- jest provides expect to setup files */
+/* global expect -- jest provides expect to setup files */
 // The cdktf jest matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...), loaded on
 // first use: requiring cdktf costs a test file one to two seconds, and most test files never call them.
 const CDKTF_MATCHERS = [
