@@ -15,7 +15,8 @@
  * The instance belongs to the process that started it: a `sh` wrapper kills it
  * when its stdin (a pipe from this process) closes, so a test worker that is
  * killed leaves no provider behind. TF_TEST_PROVIDER_SERVER=0 switches the
- * sharing off (each terraform run then starts its own provider processes).
+ * sharing off (each terraform run then starts its own provider processes), and
+ * so does a provider that cannot be started in debug mode, with a warning.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -137,8 +138,10 @@ export async function startProviderServer(initDirectory: string): Promise<Provid
   };
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) {
+    // Sharing is only a speed-up: without it terraform starts its own provider processes, as it normally does.
     await stop();
-    throw failure.reason;
+    process.stderr.write(`test-support/provider-server: no shared provider instance, terraform will start its own: ${String(failure.reason)}\n`);
+    return { environment: {}, providers: [], stop: async () => undefined };
   }
   const configs = Object.fromEntries([...binaries.keys()].map((address, index) => [address, running[index].config]));
   return { environment: { [REATTACH_VARIABLE]: JSON.stringify(configs) }, providers: [...binaries.keys()], stop };
