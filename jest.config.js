@@ -4,8 +4,14 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
+    // Transpile only: `npm test` type-checks once with `tsc --noEmit -p tsconfig.json`. tsconfig.json sets
+    // isolatedModules, so ts-jest 29.4 compiles each file alone with ts.transpileModule (no language service,
+    // no type information); its own `isolatedModules` option is deprecated in favour of that tsconfig setting.
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   setupFilesAfterEnv: ['<rootDir>/setup.js'],
+  // Jest's default on 2 cores is 1 worker (cores - 1). The terraform and synth suites mostly wait on child
+  // processes, so a second worker keeps both cores busy.
+  maxWorkers: 2,
   testTimeout: 120000,
 };

@@ -1,27 +1,26 @@
-/** `npm run check -- file`: scripts/check.ts run as a child process, as a user runs it. */
-import { spawnSync } from 'node:child_process';
+/**
+ * `npm run check -- file` (scripts/check.ts) and the app's handling of a bad
+ * config (main.ts), run in this process: `runCheck` gets the arguments, the
+ * environment and two writers for stdout and stderr, as the CLI would.
+ */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-
-const PROJECT = path.resolve(__dirname, '..');
-const CHECK = path.join(PROJECT, 'scripts', 'check.ts');
+import { main } from '../main';
+import { runCheck } from '../scripts/check';
 
 interface Run {
-  readonly status: number | null;
+  readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-function check(args: string[], environment: NodeJS.ProcessEnv = {}): Run {
-  const { ECR_REPLICATION_CONFIG: _ignored, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', CHECK, ...args], {
-    cwd: PROJECT,
-    encoding: 'utf8',
-    env: { ...inherited, ...environment },
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** runCheck with captured output; the environment holds only what the test gives. */
+async function check(args: string[], environment: NodeJS.ProcessEnv = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCheck(args, environment, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { status, stdout, stderr };
 }
 
 const GOOD = `accounts:
@@ -61,9 +60,9 @@ describe('GIVEN the check script', () => {
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  test('WHEN it checks a good file THEN it exits 0, prints the warnings and a one-line summary of the stacks', () => {
+  test('WHEN it checks a good file THEN it exits 0, prints the warnings and a one-line summary of the stacks', async () => {
     const file = path.join(directory, 'good.yaml');
-    const run = check([file]);
+    const run = await check([file]);
     expect(run).toEqual({
       status: 0,
       stdout: `${file}: valid with 1 warning; 2 stacks would be synthesized: ecr-destination-prod-eu-west-1, ecr-source-build-us-east-1\n`,
@@ -73,9 +72,9 @@ describe('GIVEN the check script', () => {
     });
   });
 
-  test('WHEN it checks a bad file THEN it exits 1 and prints every problem, as synth does', () => {
+  test('WHEN it checks a bad file THEN it exits 1 and prints every problem, as synth does', async () => {
     const file = path.join(directory, 'bad.yaml');
-    const run = check([file]);
+    const run = await check([file]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.split('\n')).toEqual([
@@ -90,15 +89,15 @@ describe('GIVEN the check script', () => {
     ]);
   });
 
-  test('WHEN no file is named THEN ECR_REPLICATION_CONFIG is checked', () => {
+  test('WHEN no file is named THEN ECR_REPLICATION_CONFIG is checked', async () => {
     const file = path.join(directory, 'bad.yaml');
-    const run = check([], { ECR_REPLICATION_CONFIG: file });
+    const run = await check([], { ECR_REPLICATION_CONFIG: file });
     expect(run.status).toBe(1);
     expect(run.stderr.split('\n')[0]).toBe(`${file}: 5 problems found:`);
   });
 
-  test('WHEN neither is given THEN the bundled example is checked', () => {
-    const run = check([]);
+  test('WHEN neither is given THEN the bundled example is checked', async () => {
+    const run = await check([]);
     expect(run).toEqual({
       status: 0,
       stdout:
@@ -107,9 +106,9 @@ describe('GIVEN the check script', () => {
     });
   });
 
-  test('WHEN the file does not exist THEN it exits 1 and says so', () => {
+  test('WHEN the file does not exist THEN it exits 1 and says so', async () => {
     const file = path.join(directory, 'missing.yaml');
-    expect(check([file])).toEqual({
+    expect(await check([file])).toEqual({
       status: 1,
       stdout: '',
       stderr:
@@ -119,42 +118,61 @@ describe('GIVEN the check script', () => {
     });
   });
 
-  test.each([['--help'], ['-h']])('WHEN it is given %s THEN it prints the usage and exits 0', (flag) => {
-    const run = check([flag]);
+  test.each([['--help'], ['-h']])('WHEN it is given %s THEN it prints the usage and exits 0', async (flag) => {
+    const run = await check([flag]);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm run check -- \[options\] \[file\]\n/);
     expect(run.stdout).toContain('default: $ECR_REPLICATION_CONFIG, else ecr-replication.yaml');
   });
 
-  test('WHEN it is given an unknown option THEN it prints the usage and exits 2', () => {
-    const run = check(['--strict-mode']);
+  test('WHEN it is given an unknown option THEN it prints the usage and exits 2', async () => {
+    const run = await check(['--strict-mode']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^Unknown option '--strict-mode'/);
+    // In a child process the line starts with the message; in jest's sandbox node's TypeError is from another realm,
+    // so runCheck prints it with its name in front.
+    expect(run.stderr.split('\n')[0]).toMatch(/^(TypeError \[ERR_PARSE_ARGS_UNKNOWN_OPTION\]: )?Unknown option '--strict-mode'/);
     expect(run.stderr).toContain('Usage: npm run check');
   });
 });
 
 describe('GIVEN main.ts, the app cdktf synth runs', () => {
   let directory: string;
+  let saved: { config?: string; outdir?: string; exitCode?: number | string };
   beforeAll(() => {
     directory = mkdtempSync(path.join(tmpdir(), 'config-main-'));
     writeFileSync(path.join(directory, 'bad.yaml'), BAD);
   });
+  beforeEach(() => {
+    saved = { config: process.env.ECR_REPLICATION_CONFIG, outdir: process.env.CDKTF_OUTDIR, exitCode: process.exitCode };
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    for (const [variable, value] of [
+      ['ECR_REPLICATION_CONFIG', saved.config],
+      ['CDKTF_OUTDIR', saved.outdir],
+    ] as const) {
+      if (value === undefined) delete process.env[variable];
+      else process.env[variable] = value;
+    }
+    process.exitCode = saved.exitCode;
+  });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  test('WHEN the config is bad THEN it prints the report to stderr, exits 1 and writes nothing', () => {
+  test('WHEN the config is bad THEN it prints the report to stderr, sets exit status 1 and writes nothing', async () => {
     const file = path.join(directory, 'bad.yaml');
     const outdir = path.join(directory, 'cdktf.out');
-    const { ECR_REPLICATION_CONFIG: _ignored, ...inherited } = process.env;
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(PROJECT, 'main.ts')], {
-      cwd: PROJECT,
-      encoding: 'utf8',
-      env: { ...inherited, ECR_REPLICATION_CONFIG: file, CDKTF_OUTDIR: outdir },
-      timeout: 60_000,
-    });
-    expect(result.status).toBe(1);
-    expect(result.stdout).toBe('');
-    const lines = result.stderr.split('\n');
+    process.env.ECR_REPLICATION_CONFIG = file;
+    process.env.CDKTF_OUTDIR = outdir;
+    let stderr = '';
+    let stdout = '';
+    jest.spyOn(process.stderr, 'write').mockImplementation((text) => ((stderr += String(text)), true));
+    jest.spyOn(process.stdout, 'write').mockImplementation((text) => ((stdout += String(text)), true));
+
+    main();
+
+    expect(process.exitCode).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n');
     expect(lines[0]).toBe(`${file}: 5 problems found:`);
     expect(lines.slice(-2)).toEqual(['nothing was synthesized: fix the problems above and run again', '']);
     expect(existsSync(outdir)).toBe(false);

@@ -675,14 +675,17 @@ describe('GIVEN a config with mistakes in several places', () => {
       c.repositories[1].name = 'Web';
       c.sources[0].region = 'us-east-9';
     });
-    expect.assertions(2);
+    let message = '';
     try {
       validateConfig(config, 'bad.yaml');
     } catch (error) {
-      const lines = (error as Error).message.split('\n');
-      expect(lines[0]).toBe('bad.yaml: 2 problems found:');
-      expect(lines.slice(1)).toEqual((error as ConfigError).problems.map((problem) => `  - ${formatProblem(problem)}`));
+      message = (error as Error).message;
     }
+    expect(message.split('\n')).toEqual([
+      'bad.yaml: 2 problems found:',
+      '  - repositories[1].name (received "Web"): must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
+      `  - sources[0].region (received "us-east-9"): ${REGION_RULE} (did you mean "us-east-1"?)`,
+    ]);
   });
 });
 
@@ -869,8 +872,8 @@ describe('GIVEN replication filters', () => {
   });
 });
 
-describe('GIVEN a large config', () => {
-  test('WHEN 1,000 repositories are validated THEN it takes milliseconds, not seconds', () => {
+describe('GIVEN a config with 1,000 repositories (its speed is measured by npm run bench)', () => {
+  test('WHEN it is validated THEN every repository is kept', () => {
     const config = mutated((c) => {
       c.keys = { repositoriesPerKey: 2000 };
       c.repositories = Array.from({ length: 1000 }, (_, index) => ({
@@ -878,12 +881,9 @@ describe('GIVEN a large config', () => {
         pullPrincipals: ['arn:aws:iam::222222222222:role/eks-node'],
       }));
     });
-    validateConfig(config, 'large.yaml');
-    const started = process.hrtime.bigint();
     const loaded = validateConfig(config, 'large.yaml');
-    const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
     expect(loaded.config.repositories).toHaveLength(1000);
-    expect(milliseconds).toBeLessThan(500);
+    expect(loaded.config.repositories[999]).toMatchObject({ name: 'team-9/service-999', pullPrincipals: ['arn:aws:iam::222222222222:role/eks-node'] });
   });
 });
 

@@ -5,7 +5,7 @@ import { chunk, replicationFiltersFor, replicationRulesFor } from '../ecr/replic
 
 const example = loadConfigFile('ecr-replication.yaml', path.resolve(__dirname, '..')).config;
 
-describe('replicationFiltersFor', () => {
+describe('GIVEN replicationFiltersFor', () => {
   test.each([
     [
       ['web', 'team-a/api'],
@@ -17,19 +17,19 @@ describe('replicationFiltersFor', () => {
       ['team-a/api', 'team-a/api-gw', 'team-b/api'],
       ['team-a/api', 'team-b/api'],
     ],
-  ])('%p replicate with %p', (names, filters) => {
+  ])('WHEN the repositories are %p THEN the filters are %p', (names, filters) => {
     expect(replicationFiltersFor(names)).toEqual(filters);
   });
 
-  test('every name is covered by exactly one kept filter', () => {
+  test('WHEN names share prefixes THEN every name is covered by exactly one kept filter', () => {
     const names = ['a1', 'a1b', 'a1b/c', 'a2', 'b', 'ba', 'c/d', 'c/de'];
     const filters = replicationFiltersFor(names);
     for (const name of names) expect(filters.filter((filter) => name.startsWith(filter))).toHaveLength(1);
   });
 });
 
-describe('replicationRulesFor', () => {
-  test('crosses destination chunks of 25 with filter chunks of 100', () => {
+describe('GIVEN replicationRulesFor', () => {
+  test('WHEN there are 26 destinations and 101 filters THEN rules cross destination chunks of 25 with filter chunks of 100', () => {
     const destinations = Array.from({ length: 26 }, (_, index) => index);
     const filters = Array.from({ length: 101 }, (_, index) => `f${index}`);
     const rules = replicationRulesFor(destinations, filters);
@@ -41,13 +41,13 @@ describe('replicationRulesFor', () => {
     ]);
   });
 
-  test('chunk keeps order and remainder', () => {
+  test('WHEN a list is chunked THEN order and remainder are kept', () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
   });
 });
 
-describe('planDeployment', () => {
-  test('plans the example: two destinations, one source, one cross-account source for prod', () => {
+describe('GIVEN planDeployment', () => {
+  test('WHEN it plans the example THEN there are two destinations, one source, and one cross-account source for prod', () => {
     const plan = planDeployment(example);
     expect(plan.destinations.map((destination) => destination.stackName)).toEqual(['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1']);
     const [build, prod] = plan.destinations;
@@ -63,7 +63,7 @@ describe('planDeployment', () => {
     ]);
   });
 
-  test('a destination fed by two sources receives the union of their repositories', () => {
+  test('WHEN two sources feed one destination THEN it receives the union of their repositories, and templates off wins', () => {
     const plan = planDeployment({
       ...example,
       repositories: [...example.repositories, { name: 'tools/cli', imageTagMutability: 'IMMUTABLE', scanOnPush: true, pullPrincipals: [], pushPrincipals: [] }],

@@ -34,29 +34,41 @@ const BUILD_WEST = 'ecr-destination-build-us-west-2';
 const SOURCE = 'ecr-source-build-us-east-1';
 const PROD_KEY = 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-describe('settings', () => {
-  it('skips without an endpoint and says how to run', () => {
-    expect(settingsFromEnvironment({})).toEqual({ run: false, reason: 'ECR_E2E_ENDPOINT is not set' });
-    expect(settingsFromEnvironment({ ECR_E2E_ENDPOINT: '  ' })).toMatchObject({ run: false });
-    const message = skipMessage('ECR_E2E_ENDPOINT is not set');
-    expect(message).toContain('ECR_E2E_ENDPOINT=http://localhost:4566 npm run test:e2e');
-    expect(message).toContain('localstack');
-    expect(message).toContain('ECR_E2E_CREATION_TEMPLATES=false');
+describe('GIVEN the end-to-end settings from the environment', () => {
+  test.each([
+    [{}, 'ECR_E2E_ENDPOINT is not set'],
+    [{ ECR_E2E_ENDPOINT: '  ' }, 'ECR_E2E_ENDPOINT is not set'],
+  ])('WHEN the environment is %p THEN the run is skipped', (environment, reason) => {
+    expect(settingsFromEnvironment(environment)).toEqual({ run: false, reason });
   });
 
-  it('reads the endpoint and the creation-template switch', () => {
-    expect(settingsFromEnvironment({ ECR_E2E_ENDPOINT: 'http://localhost:4566/' })).toEqual({ run: true, settings: SETTINGS });
-    expect(settingsFromEnvironment({ ECR_E2E_ENDPOINT: 'http://moto:5000', ECR_E2E_CREATION_TEMPLATES: 'false', ECR_E2E_KEEP_TEMP: '1' })).toEqual({
-      run: true,
-      settings: { endpoint: 'http://moto:5000', creationTemplates: false, keepTemp: true },
-    });
-    expect(() => settingsFromEnvironment({ ECR_E2E_ENDPOINT: 'localhost:4566' })).toThrow(/http\(s\) URL/);
-    expect(() => settingsFromEnvironment({ ECR_E2E_ENDPOINT: 'http://x', ECR_E2E_CREATION_TEMPLATES: 'maybe' })).toThrow(/true or false/);
+  test.each(['ECR_E2E_ENDPOINT=http://localhost:4566 npm run test:e2e', 'localstack', 'ECR_E2E_CREATION_TEMPLATES=false'])(
+    'WHEN the run is skipped THEN the message says how to run it: %s',
+    (hint) => {
+      expect(skipMessage('ECR_E2E_ENDPOINT is not set')).toContain(hint);
+    },
+  );
+
+  test.each<[NodeJS.ProcessEnv, E2eSettings]>([
+    [{ ECR_E2E_ENDPOINT: 'http://localhost:4566/' }, { endpoint: 'http://localhost:4566', creationTemplates: true, keepTemp: false }],
+    [
+      { ECR_E2E_ENDPOINT: 'http://moto:5000', ECR_E2E_CREATION_TEMPLATES: 'false', ECR_E2E_KEEP_TEMP: '1' },
+      { endpoint: 'http://moto:5000', creationTemplates: false, keepTemp: true },
+    ],
+  ])('WHEN the environment is %p THEN the settings are %p', (environment, settings) => {
+    expect(settingsFromEnvironment(environment)).toEqual({ run: true, settings });
+  });
+
+  test.each([
+    [{ ECR_E2E_ENDPOINT: 'localhost:4566' }, /http\(s\) URL/],
+    [{ ECR_E2E_ENDPOINT: 'http://x', ECR_E2E_CREATION_TEMPLATES: 'maybe' }, /true or false/],
+  ])('WHEN the environment is %p THEN it fails with a message matching %p', (environment, message) => {
+    expect(() => settingsFromEnvironment(environment)).toThrow(message);
   });
 });
 
-describe('e2eConfig', () => {
-  it('sets the endpoint and a local backend, and turns creation templates off on request', () => {
+describe('GIVEN e2eConfig', () => {
+  it('WHEN it derives the deployed config THEN it sets the endpoint and a local backend, and turns creation templates off on request', () => {
     const withS3 = { ...exampleConfig(), backend: { type: 's3' as const, bucket: 'state-bucket', region: 'us-east-1' } };
     const deployed = e2eConfig(withS3, { ...SETTINGS, creationTemplates: false });
     expect(deployed.endpoint).toEqual({ url: 'http://localhost:4566' });
@@ -70,14 +82,14 @@ describe('e2eConfig', () => {
   });
 });
 
-describe('ordering', () => {
-  it('applies destinations before the sources that read them and destroys in reverse', () => {
+describe('GIVEN the stacks to deploy', () => {
+  it('WHEN the example is ordered THEN destinations are applied before the sources that read them and destroyed after', () => {
     const nodes = stackNodes(plan);
     expect(applyOrder(nodes)).toEqual([BUILD_WEST, PROD, SOURCE]);
     expect(destroyOrder(nodes)).toEqual([SOURCE, PROD, BUILD_WEST]);
   });
 
-  it('orders by dependencies, not by listing order, and rejects cycles and unknown stacks', () => {
+  it('WHEN stacks are listed out of order, in a cycle or with an unknown dependency THEN they are ordered by dependencies or rejected', () => {
     const nodes = [
       { name: 'source', dependencies: ['dest-b', 'dest-a'] },
       { name: 'dest-b', dependencies: ['dest-a'] },
@@ -94,8 +106,8 @@ describe('ordering', () => {
   });
 });
 
-describe('expectations', () => {
-  it('derive each registry from the plan', () => {
+describe('GIVEN the expectations of the example plan', () => {
+  it('WHEN they are derived THEN each registry has its repositories, cross-account sources and replication', () => {
     expect(expectation(PROD)).toMatchObject({
       role: 'destination',
       accountId: '222222222222',
@@ -114,14 +126,14 @@ describe('expectations', () => {
   });
 });
 
-describe('verification', () => {
+describe('GIVEN what the AWS APIs describe', () => {
   const kms = (name: string, kmsKey = PROD_KEY) => ({
     repositoryName: name,
     registryId: '222222222222',
     encryptionConfiguration: { encryptionType: 'KMS', kmsKey },
   });
 
-  it('accepts a key ARN of the registry and rejects others', () => {
+  it('WHEN the key ARN is checked THEN one of the registry is accepted and others are rejected', () => {
     expect(checkKeyArn(expectation(PROD), PROD_KEY)).toEqual([]);
     expect(checkKeyArn(expectation(PROD), undefined)).toEqual([expect.stringContaining('not a KMS key ARN')]);
     expect(checkKeyArn(expectation(PROD), 'arn:aws:kms:us-east-1:222222222222:key/abc')).toEqual([
@@ -129,7 +141,7 @@ describe('verification', () => {
     ]);
   });
 
-  it('checks every repository is KMS-encrypted with the registry key', () => {
+  it('WHEN repositories are checked THEN each must be KMS-encrypted with the registry key', () => {
     expect(checkRepositories(expectation(PROD), PROD_KEY, [kms('team-a/api'), kms('web')])).toEqual([]);
     expect(
       checkRepositories(expectation(PROD), PROD_KEY, [
@@ -143,7 +155,7 @@ describe('verification', () => {
     expect(checkRepositories(expectation(PROD), PROD_KEY, [kms('web')])).toEqual([expect.stringContaining('repository team-a/api does not exist')]);
   });
 
-  it('checks the key is customer-managed, enabled and rotated', () => {
+  it('WHEN the key is checked THEN it must be customer-managed, enabled and rotated', () => {
     const key = { Arn: PROD_KEY, KeyManager: 'CUSTOMER', KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT' };
     expect(checkKey(expectation(PROD), PROD_KEY, key, true)).toEqual([]);
     expect(checkKey(expectation(PROD), PROD_KEY, { ...key, KeyManager: 'AWS' }, false)).toEqual([
@@ -153,7 +165,7 @@ describe('verification', () => {
     expect(checkKey(expectation(PROD), PROD_KEY, undefined, true)).toEqual([expect.stringContaining('no metadata')]);
   });
 
-  it('checks the registry policy of a cross-account destination', () => {
+  it('WHEN the registry policy of a cross-account destination is checked THEN each mistake is reported', () => {
     const statement = {
       Sid: 'AllowReplicationFromBuild111111111111',
       Effect: 'Allow',
@@ -180,7 +192,7 @@ describe('verification', () => {
     ]);
   });
 
-  it("checks the source's replication rules against every destination and filter", () => {
+  it("WHEN the source's replication rules are checked THEN every destination and filter must be covered, nothing more", () => {
     const rule = (destinations: [string, string][], filters: string[]) => ({
       destinations: destinations.map(([registryId, region]) => ({ registryId, region })),
       repositoryFilters: filters.map((filter) => ({ filter, filterType: 'PREFIX_MATCH' })),
@@ -203,7 +215,7 @@ describe('verification', () => {
     expect(checkReplication(expectation(PROD), undefined)).toEqual([]); // destinations replicate nothing
   });
 
-  it('reads the exit code of the second plan', () => {
+  it('WHEN the second plan ends THEN its exit code says whether the deployment is idempotent', () => {
     expect(checkSecondPlan(SOURCE, 0, 'No changes.')).toEqual([]);
     expect(checkSecondPlan(SOURCE, 2, '~ update in-place')).toEqual([expect.stringContaining('not idempotent')]);
     expect(checkSecondPlan(SOURCE, 1, 'Error: boom')).toEqual([expect.stringContaining('failed with exit code 1')]);

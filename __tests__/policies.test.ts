@@ -1,4 +1,4 @@
-import { ecrKeyPolicy, KEY_ADMINISTRATION_ACTIONS, KEY_USE_ACTIONS } from '../policies/key-policy';
+import { ecrKeyPolicy } from '../policies/key-policy';
 import { replicationRegistryPolicy, repositoryArnsForFilters } from '../policies/registry-policy';
 import { creationTemplateRolePolicy, ecrTrustPolicy } from '../policies/creation-template-role';
 import { repositoryAccessPolicy } from '../policies/repository-policy';
@@ -20,60 +20,83 @@ function examplePolicy(overrides: Partial<Parameters<typeof ecrKeyPolicy>[0]> = 
   });
 }
 
-describe('key policy', () => {
-  test('keeps the account root in full control (seed 001)', () => {
-    // GIVEN / WHEN
+describe('GIVEN the key policy of a registry with administrators, users and a creation-template role', () => {
+  test('WHEN it is built THEN the account root keeps full control (seed 001)', () => {
     const root = statement(examplePolicy(), 'EnableAccountRootAndIamPolicies');
-    // THEN
     expect(root).toEqual(expect.objectContaining({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*' }));
   });
 
-  test('administrators manage the key but cannot use it', () => {
+  test('WHEN it is built THEN the administrators get the administrative actions only', () => {
     const admin = statement(examplePolicy(), 'AllowKeyAdministration');
     expect(principalsOf(admin)).toEqual([ADMIN]);
-    expect(asList(admin.Action)).toEqual(KEY_ADMINISTRATION_ACTIONS);
-    for (const action of ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:*']) {
-      expect(asList(admin.Action).some((allowed) => new RegExp(`^${allowed.replace(/\*/g, '.*')}$`).test(action))).toBe(false);
-    }
+    expect(asList(admin.Action)).toEqual([
+      'kms:CancelKeyDeletion',
+      'kms:Create*',
+      'kms:Delete*',
+      'kms:Describe*',
+      'kms:Disable*',
+      'kms:Enable*',
+      'kms:Get*',
+      'kms:List*',
+      'kms:Put*',
+      'kms:Revoke*',
+      'kms:RotateKeyOnDemand',
+      'kms:ScheduleKeyDeletion',
+      'kms:TagResource',
+      'kms:UntagResource',
+      'kms:Update*',
+    ]);
   });
 
-  test('use of the key goes to the key users, never to the administrators (the sample templates swapped them)', () => {
-    // GIVEN distinct administrators and users
-    const policy = examplePolicy();
-    // THEN both usage statements name exactly the users
-    for (const sid of ['AllowKeyUseThroughEcr', 'AllowGrantsForEcrRepositories']) {
-      expect(principalsOf(statement(policy, sid))).toEqual([USER]);
-      expect(principalsOf(statement(policy, sid))).not.toContain(ADMIN);
-    }
-    expect(asList(statement(policy, 'AllowKeyUseThroughEcr').Action)).toEqual(KEY_USE_ACTIONS);
+  test.each(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:*'])(
+    'WHEN it is built THEN no administrative action pattern matches %s',
+    (action) => {
+      const admin = statement(examplePolicy(), 'AllowKeyAdministration');
+      expect(asList(admin.Action).filter((allowed) => new RegExp(`^${allowed.replace(/\*/g, '.*')}$`).test(action))).toEqual([]);
+    },
+  );
+
+  test.each(['AllowKeyUseThroughEcr', 'AllowGrantsForEcrRepositories'])(
+    'WHEN it is built THEN statement %s names the users, never the administrators (the sample templates swapped them)',
+    (sid) => {
+      expect(principalsOf(statement(examplePolicy(), sid))).toEqual([USER]);
+    },
+  );
+
+  test('WHEN it is built THEN the users may encrypt, decrypt, generate data keys, re-encrypt and describe the key', () => {
+    expect(asList(statement(examplePolicy(), 'AllowKeyUseThroughEcr').Action)).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey*',
+      'kms:ReEncrypt*',
+    ]);
   });
 
-  test('users may use the key only through ECR in the key region, from the key account', () => {
+  test('WHEN it is built THEN the users may use the key only through ECR in the key region, from the key account', () => {
     const use = statement(examplePolicy(), 'AllowKeyUseThroughEcr');
     expect(use.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'ecr.us-west-2.amazonaws.com', 'kms:CallerAccount': '111111111111' } });
   });
 
-  test('grants are allowed only for AWS resources', () => {
+  test('WHEN it is built THEN grants are allowed only for AWS resources, never revoked', () => {
     const grants = statement(examplePolicy(), 'AllowGrantsForEcrRepositories');
     expect(grants.Condition).toEqual(expect.objectContaining({ Bool: { 'kms:GrantIsForAWSResource': true } }));
     expect(asList(grants.Action)).toEqual(['kms:CreateGrant', 'kms:ListGrants', 'kms:RetireGrant']);
     expect(asList(grants.Action)).not.toContain('kms:RevokeGrant');
   });
 
-  test('the creation-template role may create and retire grants through ECR only', () => {
+  test('WHEN it is built THEN the creation-template role may create and retire grants through ECR only', () => {
     const role = statement(examplePolicy(), 'AllowEcrRepositoryCreationTemplateRole');
     expect(principalsOf(role)).toEqual([TEMPLATE_ROLE]);
     expect(asList(role.Action)).toEqual(['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant']);
     expect(role.Condition).toEqual({ StringEquals: expect.objectContaining({ 'kms:ViaService': 'ecr.us-west-2.amazonaws.com' }) });
   });
 
-  test('never names a wildcard principal', () => {
-    for (const policyStatement of examplePolicy().Statement) {
-      expect(principalsOf(policyStatement)).not.toContain('*');
-    }
+  test('WHEN it is built THEN no statement names a wildcard principal', () => {
+    expect(examplePolicy().Statement.flatMap(principalsOf)).not.toContain('*');
   });
 
-  test('omits statements for empty principal lists', () => {
+  test('WHEN the principal lists are empty THEN only the account root statement is left', () => {
     const policy = examplePolicy({ administrators: [], users: [], ecrServiceRoles: [] });
     expect(policy.Statement.map((policyStatement) => policyStatement.Sid)).toEqual(['EnableAccountRootAndIamPolicies']);
   });
@@ -81,19 +104,19 @@ describe('key policy', () => {
   test.each([
     ['aws-us-gov', 'us-gov-west-1', 'arn:aws-us-gov:iam::111111111111:root', 'ecr.us-gov-west-1.amazonaws.com'],
     ['aws-cn', 'cn-north-1', 'arn:aws-cn:iam::111111111111:root', 'ecr.cn-north-1.amazonaws.com.cn'],
-  ] as const)('is partition-aware in %s', (partition, region, root, viaService) => {
+  ] as const)('WHEN its registry is in partition %s THEN the root ARN and the ECR service name follow the partition', (partition, region, root, viaService) => {
     const policy = examplePolicy({ partition, region });
     expect(principalsOf(statement(policy, 'EnableAccountRootAndIamPolicies'))).toEqual([root]);
     expect(statement(policy, 'AllowKeyUseThroughEcr').Condition?.StringEquals?.['kms:ViaService']).toBe(viaService);
   });
 
-  test('is the same bytes whatever the order of the principals', () => {
+  test('WHEN the principals come in another order or twice THEN the policy is the same bytes', () => {
     const other = 'arn:aws:iam::111111111111:role/another-user';
     expect(JSON.stringify(examplePolicy({ users: [USER, other] }))).toBe(JSON.stringify(examplePolicy({ users: [other, USER, other] })));
   });
 });
 
-describe('registry policy', () => {
+describe('GIVEN the registry policy of a destination that two accounts replicate into', () => {
   const policy = replicationRegistryPolicy({
     partition: 'aws',
     region: 'eu-west-1',
@@ -104,7 +127,7 @@ describe('registry policy', () => {
     ],
   });
 
-  test('lets each source account create and replicate, and nothing more', () => {
+  test('WHEN it is built THEN each source account may create and replicate, and nothing more', () => {
     expect(policy.Statement).toHaveLength(2);
     for (const policyStatement of policy.Statement) {
       expect(asList(policyStatement.Action)).toEqual(['ecr:CreateRepository', 'ecr:ReplicateImage']);
@@ -114,7 +137,7 @@ describe('registry policy', () => {
     expect(principalsOf(policy.Statement[1])).toEqual(['arn:aws:iam::333333333333:root']);
   });
 
-  test('scopes each source to the repositories its filters reach, never repository/*', () => {
+  test('WHEN it is built THEN each source is scoped to the repositories its filters reach, never repository/*', () => {
     expect(asList(policy.Statement[0].Resource)).toEqual([
       'arn:aws:ecr:eu-west-1:222222222222:repository/team-a/api*',
       'arn:aws:ecr:eu-west-1:222222222222:repository/web*',
@@ -123,13 +146,13 @@ describe('registry policy', () => {
     for (const policyStatement of policy.Statement) expect(asList(policyStatement.Resource)).not.toContain('arn:aws:ecr:eu-west-1:222222222222:repository/*');
   });
 
-  test('repository ARNs follow the partition', () => {
+  test('WHEN the registry is in aws-cn THEN the repository ARNs are aws-cn ARNs', () => {
     expect(repositoryArnsForFilters('aws-cn', 'cn-north-1', '222222222222', ['web'])).toEqual(['arn:aws-cn:ecr:cn-north-1:222222222222:repository/web*']);
   });
 });
 
-describe('creation-template role', () => {
-  test('only ECR acting for the account may assume it', () => {
+describe('GIVEN the creation-template role of a destination', () => {
+  test('WHEN its trust policy is built THEN only ECR acting for the account may assume it', () => {
     const trust = ecrTrustPolicy('222222222222');
     expect(trust.Statement).toEqual([
       expect.objectContaining({
@@ -140,7 +163,7 @@ describe('creation-template role', () => {
     ]);
   });
 
-  test('may create repositories under the filters and use only the registry key', () => {
+  test('WHEN its policy is built THEN it may create repositories under the filters and use only the registry key', () => {
     const policy = creationTemplateRolePolicy({
       partition: 'aws',
       region: 'eu-west-1',
@@ -160,12 +183,12 @@ describe('creation-template role', () => {
   });
 });
 
-describe('repository access policy', () => {
-  test('is absent when nobody is named', () => {
+describe('GIVEN a repository access policy', () => {
+  test('WHEN nobody is named THEN there is no policy', () => {
     expect(repositoryAccessPolicy({ pullPrincipals: [], pushPrincipals: [] })).toBeUndefined();
   });
 
-  test('pull principals get read actions only', () => {
+  test('WHEN pull principals are named THEN they get read actions only', () => {
     const policy = repositoryAccessPolicy({ pullPrincipals: ['arn:aws:iam::222222222222:role/eks-node'], pushPrincipals: [] });
     expect(policy?.Statement).toEqual([
       {

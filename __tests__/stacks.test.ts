@@ -23,19 +23,19 @@ function addresses(json: SynthesizedStack): string[] {
   return [...resources, ...data].sort();
 }
 
-describe('the example configuration', () => {
+describe('GIVEN the example configuration', () => {
   const stacks = buildExample();
   const byName = new Map([...stacks.destinations, ...stacks.sources].map((stack) => [stack.stackName, synthesized(stack)]));
   const destinationProd = byName.get('ecr-destination-prod-eu-west-1')!;
   const destinationBuild = byName.get('ecr-destination-build-us-west-2')!;
   const source = byName.get('ecr-source-build-us-east-1')!;
 
-  test('gives one stack per destination registry and one per source registry', () => {
+  test('WHEN its stacks are built THEN there is one per destination registry and one per source registry', () => {
     expect(stacks.destinations.map((stack) => stack.stackName)).toEqual(['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1']);
     expect(stacks.sources.map((stack) => stack.stackName)).toEqual(['ecr-source-build-us-east-1']);
   });
 
-  test('the source stack is applied after every destination it replicates to', () => {
+  test('WHEN its stacks are built THEN the source stack depends on every destination it replicates to', () => {
     expect(stacks.sources[0].dependencies.map((stack) => (stack as RegistryStack).stackName).sort()).toEqual([
       'ecr-destination-build-us-west-2',
       'ecr-destination-prod-eu-west-1',
@@ -47,29 +47,32 @@ describe('the example configuration', () => {
     ['ecr-destination-prod-eu-west-1', 'prod_eu_west_1', 'eu-west-1', '222222222222'],
     ['ecr-destination-build-us-west-2', 'build_us_west_2', 'us-west-2', '111111111111'],
     ['ecr-source-build-us-east-1', 'build_us_east_1', 'us-east-1', '111111111111'],
-  ])('%s has one aliased provider that assumes the account role and allows only that account', (stackName, alias, region, accountId) => {
-    const json = byName.get(stackName)!;
-    expect(json.provider.aws).toEqual([
-      {
-        alias,
-        region,
-        allowed_account_ids: [accountId],
-        assume_role: [{ role_arn: `arn:aws:iam::${accountId}:role/ecr-replication-deployer`, session_name: 'ecr-kms-replication' }],
-        default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
-      },
-    ]);
-    for (const [type, resources] of Object.entries(json.resource)) {
-      for (const [name, attributes] of Object.entries(resources)) {
-        expect({ address: `${type}.${name}`, provider: attributes.provider }).toEqual({ address: `${type}.${name}`, provider: `aws.${alias}` });
+  ])(
+    'WHEN %s is synthesized THEN it has one aliased provider that assumes the account role and allows only that account',
+    (stackName, alias, region, accountId) => {
+      const json = byName.get(stackName)!;
+      expect(json.provider.aws).toEqual([
+        {
+          alias,
+          region,
+          allowed_account_ids: [accountId],
+          assume_role: [{ role_arn: `arn:aws:iam::${accountId}:role/ecr-replication-deployer`, session_name: 'ecr-kms-replication' }],
+          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
+        },
+      ]);
+      for (const [type, resources] of Object.entries(json.resource)) {
+        for (const [name, attributes] of Object.entries(resources)) {
+          expect({ address: `${type}.${name}`, provider: attributes.provider }).toEqual({ address: `${type}.${name}`, provider: `aws.${alias}` });
+        }
       }
-    }
-  });
+    },
+  );
 
-  test('requires a provider version range that accepts hashicorp/aws 5.100.0', () => {
+  test('WHEN the source is synthesized THEN it requires hashicorp/aws 5.100.0', () => {
     expect(source.terraform.required_providers).toEqual({ aws: { source: 'aws', version: '5.100.0' } });
   });
 
-  test('Terraform addresses are stable (they are state: change them only on purpose)', () => {
+  test('WHEN the stacks are synthesized THEN the Terraform addresses are the known ones (they are state: change them only on purpose)', () => {
     expect(addresses(destinationProd)).toEqual([
       'aws_ecr_lifecycle_policy.repositories_lifecycle_policy',
       'aws_ecr_registry_policy.registry_policy',
@@ -96,16 +99,18 @@ describe('the example configuration', () => {
     ]);
   });
 
-  test('every stack encrypts the same repositories with its own key', () => {
-    for (const json of [destinationProd, destinationBuild, source]) {
+  test.each(['ecr-destination-prod-eu-west-1', 'ecr-destination-build-us-west-2', 'ecr-source-build-us-east-1'])(
+    'WHEN %s is synthesized THEN it encrypts the same repositories with its own rotated key',
+    (stackName) => {
+      const json = byName.get(stackName)!;
       const repositories = json.resource.aws_ecr_repository.repositories;
       expect(Object.keys(repositories.for_each as object)).toEqual(['team-a/api', 'web']);
       expect(repositories.encryption_configuration).toEqual([{ encryption_type: 'KMS', kms_key: '${aws_kms_key.kms_key.arn}' }]);
       expect(json.resource.aws_kms_key.kms_key.enable_key_rotation).toBe(true);
-    }
-  });
+    },
+  );
 
-  test("each key policy names the key's own account administrators and users, in their roles", () => {
+  test('WHEN the prod destination is synthesized THEN its key policy names the prod administrators and users, in their roles', () => {
     const policy = parsePolicy(destinationProd.resource.aws_kms_key.kms_key.policy);
     expect(principalsOf(statement(policy, 'AllowKeyAdministration'))).toEqual(['arn:aws:iam::222222222222:role/platform-key-admin']);
     expect(principalsOf(statement(policy, 'AllowKeyUseThroughEcr'))).toEqual(['arn:aws:iam::222222222222:role/eks-node']);
@@ -116,7 +121,7 @@ describe('the example configuration', () => {
     expect(principalsOf(statement(policy, 'AllowEcrRepositoryCreationTemplateRole'))).toEqual(['${aws_iam_role.creation_template_role.arn}']);
   });
 
-  test('the cross-account destination lets the build account replicate its repositories only', () => {
+  test('WHEN the cross-account destination is synthesized THEN its registry policy lets the build account replicate its repositories only', () => {
     const policy = parsePolicy(destinationProd.resource.aws_ecr_registry_policy.registry_policy.policy);
     expect(policy.Statement).toHaveLength(1);
     expect(principalsOf(policy.Statement[0])).toEqual(['arn:aws:iam::111111111111:root']);
@@ -126,15 +131,16 @@ describe('the example configuration', () => {
     ]);
   });
 
-  test('destinations have creation templates for the replicated prefixes', () => {
-    for (const json of [destinationProd, destinationBuild]) {
-      expect(json.resource.aws_ecr_repository_creation_template.creation_templates).toEqual(
+  test.each(['ecr-destination-prod-eu-west-1', 'ecr-destination-build-us-west-2'])(
+    'WHEN %s is synthesized THEN it has creation templates for the replicated prefixes',
+    (stackName) => {
+      expect(byName.get(stackName)!.resource.aws_ecr_repository_creation_template.creation_templates).toEqual(
         expect.objectContaining({ for_each: '${toset(["ROOT", "team-a"])}', applied_for: ['REPLICATION'] }),
       );
-    }
-  });
+    },
+  );
 
-  test('the replication configuration replicates both repositories to both destinations, guarded by each destination', () => {
+  test('WHEN the source is synthesized THEN it replicates both repositories to both destinations, guarded by each destination', () => {
     const replication = source.resource.aws_ecr_replication_configuration.replication as {
       replication_configuration: unknown;
       lifecycle: { precondition: { condition: string; error_message: string }[] };
@@ -159,17 +165,17 @@ describe('the example configuration', () => {
     expect(second.error_message).toContain('cdktf deploy ecr-destination-prod-eu-west-1');
   });
 
-  test('outputs are snake_case and described', () => {
-    for (const json of [destinationProd, source]) {
-      for (const [name, output] of Object.entries(json.output ?? {})) {
-        expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
-        expect(output.description).toEqual(expect.any(String));
-      }
-      expect(Object.keys(json.output ?? {})).toEqual(expect.arrayContaining(['kms_key_arn', 'repositories', 'registry_id']));
-    }
-  });
+  test.each(['ecr-destination-prod-eu-west-1', 'ecr-source-build-us-east-1'])(
+    'WHEN %s is synthesized THEN its outputs are snake_case, described, and include the key, repositories and registry',
+    (stackName) => {
+      const outputs = byName.get(stackName)!.output ?? {};
+      for (const [name, output] of Object.entries(outputs)) expect({ name, description: typeof output.description }).toEqual({ name, description: 'string' });
+      expect(Object.keys(outputs).filter((name) => !/^[a-z][a-z0-9_]*$/.test(name))).toEqual([]);
+      expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['kms_key_arn', 'repositories', 'registry_id']));
+    },
+  );
 
-  test('local state paths are relative, one file per stack shared by writer and reader', () => {
+  test('WHEN the stacks are synthesized THEN local state paths are relative, one file per stack shared by writer and reader', () => {
     const backend = (destinationProd.terraform.backend as { local: { path: string } }).local;
     expect(backend.path).toBe('../../../terraform-state/ecr-destination-prod-eu-west-1.tfstate');
     expect(source.data?.terraform_remote_state.destination_prod_eu_west_1).toEqual({
@@ -181,8 +187,8 @@ describe('the example configuration', () => {
   });
 });
 
-describe('switches', () => {
-  test('creation templates can be switched off per destination', () => {
+describe('GIVEN variations of the example', () => {
+  test('WHEN creation templates are off for prod only THEN only prod has no templates and no template role', () => {
     const config: Config = {
       ...example,
       sources: [
@@ -200,7 +206,7 @@ describe('switches', () => {
     expect(build.resource.aws_ecr_repository_creation_template).toBeDefined();
   });
 
-  test('two sources replicating into one registry share one registry policy with a statement each', () => {
+  test('WHEN two sources replicate into one registry THEN they share one registry policy with a statement each', () => {
     const config: Config = {
       ...example,
       accounts: { ...example.accounts, tools: { id: '333333333333', keyAdministrators: [], keyUsers: [] } },
@@ -226,7 +232,7 @@ describe('switches', () => {
   });
 });
 
-describe('synthesized output', () => {
+describe('GIVEN two synths of the example into different folders', () => {
   function synthTo(outdir: string): void {
     const app = new App({ outdir });
     buildReplicationStacks(app, example);
@@ -246,7 +252,7 @@ describe('synthesized output', () => {
     return files;
   }
 
-  test('is the same bytes on every synth and holds no machine path', () => {
+  test('WHEN their files are compared THEN they are the same bytes, with the manifest dependencies and no machine path', () => {
     // GIVEN two synths of the same config into different folders
     const first = mkdtempSync(path.join(tmpdir(), 'ecr-synth-a-'));
     const second = mkdtempSync(path.join(tmpdir(), 'ecr-synth-b-'));

@@ -9,19 +9,33 @@
  *   ready and fails when one is missing, lacks a repository, uses AES256 or
  *   another key; a failing guard's message names the destination stack;
  * - the generated checks bite: a mutated destination and a weakened guard fail.
+ *
+ * Two `terraform test` runs check all of it, side by side, against one shared
+ * provider instance (test-support/provider-server.ts). Both run in a source
+ * stack folder, because the guard reads the destinations' local state through
+ * paths relative to the folder terraform runs in: one in the synthesized
+ * project, where every destination has state, holds every file (the other
+ * stacks' files name their folder in a `module` block of each run); one in a
+ * copy of the project where one destination was never applied.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
-import { destinationNotReadyMessage } from '../stacks/replication-guard';
+import { DeploymentPlan, DestinationRegistryPlan, planDeployment } from '../config/deployment-plan';
 import { exampleConfigWith } from '../test-support/example-config';
+import { ProviderServer, startProviderServer } from '../test-support/provider-server';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
-import { mapLimit, parseTestReport, prepareStack, terraformAsync, terraformParallelism, TerraformResult, TerraformTestReport } from '../test-support/terraform';
 import {
-  DESTINATION_FAULTS,
-  DESTINATION_TEST_FILE,
-  destinationTestFile,
+  parseTestReport,
+  prepareDirectory,
+  requiredProviders,
+  terraformAsync,
+  TerraformResult,
+  TerraformTestReport,
+  testFileReport,
+} from '../test-support/terraform';
+import {
   DestinationFault,
+  destinationTestFile,
   GUARD_TEST_FILE,
   guardFailureFile,
   guardTestFile,
@@ -36,38 +50,57 @@ const SAME_ACCOUNT_DESTINATION = 'ecr-destination-build-us-west-2';
 const CROSS_ACCOUNT_DESTINATION = 'ecr-destination-prod-eu-west-1';
 const MUTATED_DESTINATION = 'mutated-destination';
 const WEAKENED_SOURCE = 'weakened-source';
-
-/** Which destination fails, and how, in each failure file. */
-const FAILURE_CASES: readonly { destination: string; fault: DestinationFault }[] = [
-  { destination: CROSS_ACCOUNT_DESTINATION, fault: 'aes256' },
-  { destination: SAME_ACCOUNT_DESTINATION, fault: 'missing' },
-  { destination: CROSS_ACCOUNT_DESTINATION, fault: 'never-applied' },
-];
 /** The example's local state folder, relative to the synthesized app's root. */
 const STATE_DIRECTORY = 'terraform-state';
-const failureFileName = (destination: string, fault: DestinationFault): string => `guard_failure_${destination}_${fault}.tftest.hcl`;
 
-interface Job {
-  readonly key: string;
-  readonly directory: string;
-  readonly file: string;
-  readonly expectedRuns: number;
+const destinationFile = (stackName: string): string => `destination_${stackName}.tftest.hcl`;
+const failureFile = (destination: string, fault: DestinationFault): string => `guard_failure_${destination}_${fault}.tftest.hcl`;
+const MUTATED_FILE = 'mutated_destination.tftest.hcl';
+const WEAKENED_FILE = 'weakened_guard.tftest.hcl';
+
+/** The guard's message for each destination, as the source stack carries it. */
+const NOT_READY = {
+  [SAME_ACCOUNT_DESTINATION]:
+    'Destination stack ecr-destination-build-us-west-2 has not been applied, or one of its repositories is missing or not encrypted with its customer-managed KMS key. Apply it first (cdktf deploy ecr-destination-build-us-west-2), then plan this stack again.',
+  [CROSS_ACCOUNT_DESTINATION]:
+    'Destination stack ecr-destination-prod-eu-west-1 has not been applied, or one of its repositories is missing or not encrypted with its customer-managed KMS key. Apply it first (cdktf deploy ecr-destination-prod-eu-west-1), then plan this stack again.',
+};
+
+interface Outcome {
+  readonly result: TerraformResult;
+  readonly report: TerraformTestReport;
 }
 
 let synthesized: SynthesizedApp | undefined;
 let plan: DeploymentPlan;
-const jobs: Job[] = [];
-const results = new Map<string, { result: TerraformResult; report: TerraformTestReport; job: Job }>();
+let server: ProviderServer | undefined;
+/** Rendered files by name, for their run counts. */
+const rendered = new Map<string, string>();
+let project: Outcome;
+let neverApplied: Outcome;
 
-function outcome(key: string): { result: TerraformResult; report: TerraformTestReport; job: Job } {
-  const found = results.get(key);
-  if (!found) throw new Error(`no terraform test ran for ${key}`);
+function destinationPlan(stackName: string): DestinationRegistryPlan {
+  const found = plan.destinations.find((destination) => destination.stackName === stackName);
+  if (!found) throw new Error(`no destination ${stackName} in the plan`);
   return found;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of terraform show, walked by the assertions
-function readJson(file: string): any {
-  return JSON.parse(readFileSync(file, 'utf8'));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Terraform JSON, edited by the mutations
+type TerraformJson = Record<string, any>;
+
+/** A stack folder with only its Terraform JSON (no .terraform, no tests). */
+function copyStack(from: string, to: string, edit?: (json: TerraformJson) => void): void {
+  mkdirSync(to, { recursive: true });
+  copyFileSync(path.join(from, 'cdk.tf.json'), path.join(to, 'cdk.tf.json'));
+  if (!edit) return;
+  const json = JSON.parse(readFileSync(path.join(to, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+  edit(json);
+  writeFileSync(path.join(to, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+}
+
+async function terraformTest(directory: string, env: Readonly<Record<string, string>>): Promise<Outcome> {
+  const result = await terraformAsync(['test', '-json', '-no-color'], directory, { env });
+  return { result, report: parseTestReport(result.stdout) };
 }
 
 beforeAll(async () => {
@@ -75,106 +108,99 @@ beforeAll(async () => {
   synthesized = synthesizeConfig(exampleConfigWith({ keys: { preventDestroy: false } }));
   plan = planDeployment(synthesized.config);
   const app = synthesized;
-  for (const stack of app.stacks) prepareStack(stack.directory);
-
-  for (const destination of plan.destinations) {
-    const text = destinationTestFile(destination);
-    writeTestFiles(app.stack(destination.stackName).directory, { [DESTINATION_TEST_FILE]: text });
-    jobs.push({ key: destination.stackName, directory: app.stack(destination.stackName).directory, file: DESTINATION_TEST_FILE, expectedRuns: runCount(text) });
-  }
   const [source] = plan.sources;
-  const guard = guardTestFile(source);
-  const sourceDirectory = app.stack(source.stackName).directory;
-  writeTestFiles(sourceDirectory, { [GUARD_TEST_FILE]: guard });
-  jobs.push({ key: source.stackName, directory: sourceDirectory, file: GUARD_TEST_FILE, expectedRuns: runCount(guard) });
-  // Every destination has been applied (its state file exists); override_data gives it outputs.
-  writeDestinationStates(app.root, STATE_DIRECTORY, plan.destinations);
-  for (const { destination, fault } of FAILURE_CASES) {
-    const name = failureFileName(destination, fault);
-    let directory = sourceDirectory;
-    if (fault === 'never-applied') {
-      // A copy of the source stack in a project of its own, where only the other destinations were applied.
-      const project = path.join(app.root, `never-applied-${destination}`);
-      directory = path.join(project, 'cdktf.out', 'stacks', source.stackName);
-      cpSync(sourceDirectory, directory, { recursive: true, verbatimSymlinks: true });
-      writeDestinationStates(
-        project,
-        STATE_DIRECTORY,
-        plan.destinations.filter((candidate) => candidate.stackName !== destination),
-      );
-    }
-    writeTestFiles(directory, { [name]: guardFailureFile(source, destination, fault) });
-    jobs.push({ key: `failure/${destination}/${fault}`, directory, file: name, expectedRuns: 1 });
-  }
+  const sourceDirectory = app.stack(SOURCE).directory;
+  const stacksDirectory = path.dirname(sourceDirectory);
+  const providers = requiredProviders(sourceDirectory);
+  const starting = startProviderServer(prepareDirectory(sourceDirectory, providers));
+  starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
 
   // A destination that breaks every promise: rotation off, AES256 repositories, a registry policy on repository/*.
-  const mutated = path.join(app.outdir, 'stacks', MUTATED_DESTINATION);
-  cpSync(app.stack(CROSS_ACCOUNT_DESTINATION).directory, mutated, { recursive: true, verbatimSymlinks: true });
-  const broken = readJson(path.join(mutated, 'cdk.tf.json'));
-  broken.resource.aws_kms_key.kms_key.enable_key_rotation = false;
-  broken.resource.aws_ecr_repository.repositories.encryption_configuration = [{ encryption_type: 'AES256' }];
-  const policy = JSON.parse(broken.resource.aws_ecr_registry_policy.registry_policy.policy);
-  policy.Statement[0].Resource = ['arn:aws:ecr:eu-west-1:222222222222:repository/*'];
-  broken.resource.aws_ecr_registry_policy.registry_policy.policy = JSON.stringify(policy);
-  writeFileSync(path.join(mutated, 'cdk.tf.json'), JSON.stringify(broken, null, 2));
-  jobs.push({ key: MUTATED_DESTINATION, directory: mutated, file: DESTINATION_TEST_FILE, expectedRuns: 1 });
-
+  copyStack(app.stack(CROSS_ACCOUNT_DESTINATION).directory, path.join(stacksDirectory, MUTATED_DESTINATION), (broken) => {
+    broken.resource.aws_kms_key.kms_key.enable_key_rotation = false;
+    broken.resource.aws_ecr_repository.repositories.encryption_configuration = [{ encryption_type: 'AES256' }];
+    const policy = JSON.parse(broken.resource.aws_ecr_registry_policy.registry_policy.policy);
+    policy.Statement[0].Resource = ['arn:aws:ecr:eu-west-1:222222222222:repository/*'];
+    broken.resource.aws_ecr_registry_policy.registry_policy.policy = JSON.stringify(policy);
+  });
   // A source whose guard no longer checks the cross-account destination.
-  const weakened = path.join(app.outdir, 'stacks', WEAKENED_SOURCE);
-  cpSync(sourceDirectory, weakened, { recursive: true, verbatimSymlinks: true });
-  const lax = readJson(path.join(weakened, 'cdk.tf.json'));
-  for (const precondition of lax.resource.aws_ecr_replication_configuration.replication.lifecycle.precondition) {
-    if (String(precondition.error_message).includes(CROSS_ACCOUNT_DESTINATION)) {
-      precondition.condition = '${length(data.terraform_remote_state.destination_prod_eu_west_1) >= 0}';
+  copyStack(sourceDirectory, path.join(stacksDirectory, WEAKENED_SOURCE), (lax) => {
+    for (const precondition of lax.resource.aws_ecr_replication_configuration.replication.lifecycle.precondition) {
+      if (String(precondition.error_message).includes(CROSS_ACCOUNT_DESTINATION)) {
+        precondition.condition = '${length(data.terraform_remote_state.destination_prod_eu_west_1) >= 0}';
+      }
     }
-  }
-  writeFileSync(path.join(weakened, 'cdk.tf.json'), JSON.stringify(lax, null, 2));
-  jobs.push({ key: WEAKENED_SOURCE, directory: weakened, file: GUARD_TEST_FILE, expectedRuns: runCount(guard) });
+  });
 
-  const outputs = await mapLimit(jobs, terraformParallelism(), (job) =>
-    terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${job.file}`], job.directory),
-  );
-  jobs.forEach((job, index) => results.set(job.key, { result: outputs[index], report: parseTestReport(outputs[index].stdout), job }));
+  for (const destination of plan.destinations) {
+    rendered.set(destinationFile(destination.stackName), destinationTestFile(destination, { module: `../${destination.stackName}` }));
+  }
+  rendered.set(MUTATED_FILE, destinationTestFile(destinationPlan(CROSS_ACCOUNT_DESTINATION), { module: `../${MUTATED_DESTINATION}` }));
+  rendered.set(GUARD_TEST_FILE, guardTestFile(source));
+  rendered.set(WEAKENED_FILE, guardTestFile(source, { module: `../${WEAKENED_SOURCE}` }));
+  rendered.set(failureFile(CROSS_ACCOUNT_DESTINATION, 'aes256'), guardFailureFile(source, CROSS_ACCOUNT_DESTINATION, 'aes256'));
+  rendered.set(failureFile(SAME_ACCOUNT_DESTINATION, 'missing'), guardFailureFile(source, SAME_ACCOUNT_DESTINATION, 'missing'));
+  writeTestFiles(sourceDirectory, Object.fromEntries(rendered));
+  // Every destination has been applied (its state file exists); override_data gives it outputs.
+  writeDestinationStates(app.root, STATE_DIRECTORY, plan.destinations);
+
+  // A copy of the source stack in a project of its own, where the cross-account destination was never applied.
+  const otherProject = path.join(app.root, 'never-applied');
+  const otherSource = path.join(otherProject, 'cdktf.out', 'stacks', source.stackName);
+  copyStack(sourceDirectory, otherSource);
+  prepareDirectory(otherSource, providers);
+  writeDestinationStates(otherProject, STATE_DIRECTORY, [destinationPlan(SAME_ACCOUNT_DESTINATION)]);
+  const neverAppliedFile = failureFile(CROSS_ACCOUNT_DESTINATION, 'never-applied');
+  rendered.set(neverAppliedFile, guardFailureFile(source, CROSS_ACCOUNT_DESTINATION, 'never-applied'));
+  writeTestFiles(otherSource, { [neverAppliedFile]: rendered.get(neverAppliedFile)! });
+
+  // Records the module folders the runs name (no download, no provider).
+  const get = await terraformAsync(['get', '-no-color'], sourceDirectory);
+  if (get.code !== 0) throw new Error(`terraform get failed:\n${get.stderr}${get.stdout}`);
+  server = await starting;
+  [project, neverApplied] = await Promise.all([terraformTest(sourceDirectory, server.environment), terraformTest(otherSource, server.environment)]);
 }, 300_000);
 
-afterAll(() => cleanupSynth(synthesized));
+afterAll(async () => {
+  await server?.stop();
+  cleanupSynth(synthesized);
+});
 
-function describeFailure(key: string): string {
-  const { result, report } = outcome(key);
-  return JSON.stringify({ code: result.code, summary: report.summary, runs: report.runs, diagnostics: report.diagnostics, stderr: result.stderr }, null, 2);
+function fileOutcome(outcome: Outcome, file: string): ReturnType<typeof testFileReport> & { stderr: string } {
+  return { ...testFileReport(outcome.report, `${TEST_DIRECTORY}/${file}`), stderr: outcome.result.stderr };
 }
 
-function expectAllPassed(key: string): void {
-  const { result, report, job } = outcome(key);
-  expect({ key, summary: report.summary, failures: report.runs.filter((run) => run.status !== 'pass') }).toEqual({
-    key,
-    summary: { status: 'pass', passed: job.expectedRuns, failed: 0, errored: 0, skipped: 0 },
-    failures: [],
-  });
-  if (result.code !== 0) throw new Error(describeFailure(key));
+/** Every run of the file passed, and as many ran as the file holds. */
+function expectAllPassed(file: string): void {
+  const outcome = fileOutcome(project, file);
+  const expected = { status: 'pass', summary: { passed: runCount(rendered.get(file)!), failed: 0, errored: 0, skipped: 0 } };
+  if (outcome.status !== 'pass') expect(outcome).toMatchObject(expected); // shows runs, diagnostics and stderr
+  expect({ status: outcome.status, summary: outcome.summary }).toEqual(expected);
 }
 
-describe('terraform test: destination stacks (apply with a mock provider)', () => {
-  it.each([SAME_ACCOUNT_DESTINATION, CROSS_ACCOUNT_DESTINATION])('%s passes every apply-level check', (stackName) => {
-    expectAllPassed(stackName);
+describe('GIVEN the destination stacks of the example, applied with a mock provider', () => {
+  test.each([SAME_ACCOUNT_DESTINATION, CROSS_ACCOUNT_DESTINATION])('WHEN %s is checked THEN every apply-level check passes', (stackName) => {
+    expectAllPassed(destinationFile(stackName));
   });
 
-  it('checks the registry policy only where another account replicates in', () => {
-    const crossAccount = plan.destinations.find((destination) => destination.stackName === CROSS_ACCOUNT_DESTINATION)!;
-    const sameAccount = plan.destinations.find((destination) => destination.stackName === SAME_ACCOUNT_DESTINATION)!;
-    expect(destinationTestFile(crossAccount)).toContain('"arn:aws:iam::111111111111:root"');
-    expect(destinationTestFile(crossAccount)).toContain('arn:aws:ecr:eu-west-1:222222222222:repository/team-a/api*');
-    expect(destinationTestFile(sameAccount)).not.toContain('aws_ecr_registry_policy.registry_policy');
-    expect(destinationTestFile(crossAccount)).toContain('aws_ecr_registry_policy.registry_policy');
+  test('WHEN the cross-account destination is rendered THEN it checks the registry policy for the build account on its filters', () => {
+    const text = rendered.get(destinationFile(CROSS_ACCOUNT_DESTINATION))!;
+    expect(text).toContain('aws_ecr_registry_policy.registry_policy');
+    expect(text).toContain('"arn:aws:iam::111111111111:root"');
+    expect(text).toContain('arn:aws:ecr:eu-west-1:222222222222:repository/team-a/api*');
+  });
+
+  test('WHEN the same-account destination is rendered THEN it checks no registry policy, since the stack has none', () => {
+    expect(rendered.get(destinationFile(SAME_ACCOUNT_DESTINATION))).not.toContain('aws_ecr_registry_policy.registry_policy');
     expect(synthesized!.stack(SAME_ACCOUNT_DESTINATION).json.resource.aws_ecr_registry_policy).toBeUndefined();
   });
+});
 
-  it('fails a destination that turns rotation off, uses AES256 and grants repository/*', () => {
-    const { result, report } = outcome(MUTATED_DESTINATION);
-    expect(result.code).not.toBe(0);
-    expect(report.summary?.status).toBe('fail');
-    const failed = report.diagnostics.filter((diagnostic) => diagnostic.summary === 'Test assertion failed').map((diagnostic) => diagnostic.detail);
-    expect(failed).toEqual(
+describe('GIVEN a destination that turns rotation off, uses AES256 and grants repository/*', () => {
+  test('WHEN the destination checks run on it THEN they fail with those three messages', () => {
+    const outcome = fileOutcome(project, MUTATED_FILE);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.diagnostics.filter((diagnostic) => diagnostic.summary === 'Test assertion failed').map((diagnostic) => diagnostic.detail)).toEqual(
       expect.arrayContaining([
         'the registry key must have automatic rotation enabled',
         "every repository must be encrypted with KMS under the stack's own key",
@@ -184,42 +210,71 @@ describe('terraform test: destination stacks (apply with a mock provider)', () =
   });
 });
 
-describe('terraform test: the replication guard of the source stack (plan)', () => {
-  it('passes with ready destinations and fails for every missing, incomplete, AES256 or foreign-key destination', () => {
-    expectAllPassed(SOURCE);
-    const { report } = outcome(SOURCE);
-    const failingRuns = report.runs.filter((run) => run.run.startsWith('guard_fails_when_'));
-    expect(failingRuns).toHaveLength(plan.sources[0].destinations.length * DESTINATION_FAULTS.length);
-    for (const destination of plan.sources[0].destinations) {
-      for (const fault of DESTINATION_FAULTS) {
-        expect(failingRuns.map((run) => run.run)).toContain(`guard_fails_when_${destination.stackName}_${fault}`);
-      }
-    }
+describe('GIVEN the source stack and its replication guard (plan)', () => {
+  test('WHEN every destination is ready, or one is missing, incomplete, AES256 or under another key THEN the guard passes or fails as expected', () => {
+    expectAllPassed(GUARD_TEST_FILE);
   });
 
-  it.each(FAILURE_CASES.map(({ destination, fault }) => [destination, fault] as const))(
-    'stops the plan with a message that names %s (%s)',
-    (destination, fault) => {
-      const { result, report } = outcome(`failure/${destination}/${fault}`);
-      expect(result.code).not.toBe(0);
-      expect(report.runs).toEqual([expect.objectContaining({ status: 'error' })]);
-      const errors = report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-      expect(errors).toEqual([expect.objectContaining({ summary: 'Resource precondition failed', detail: destinationNotReadyMessage(destination) })]);
-      expect(errors[0].detail).toContain(destination);
-      const others = plan.sources[0].destinations.map((candidate) => candidate.stackName).filter((name) => name !== destination);
-      for (const other of others) expect(errors[0].detail).not.toContain(other);
-    },
-  );
+  test('WHEN the guard checks run THEN they cover each fault of each destination', () => {
+    expect(fileOutcome(project, GUARD_TEST_FILE).runs.map((run) => run.run)).toEqual([
+      'guard_passes_when_every_destination_is_ready',
+      'guard_fails_when_ecr-destination-build-us-west-2_missing',
+      'guard_fails_when_ecr-destination-build-us-west-2_repository-missing',
+      'guard_fails_when_ecr-destination-build-us-west-2_aes256',
+      'guard_fails_when_ecr-destination-build-us-west-2_other-key',
+      'guard_fails_when_ecr-destination-prod-eu-west-1_missing',
+      'guard_fails_when_ecr-destination-prod-eu-west-1_repository-missing',
+      'guard_fails_when_ecr-destination-prod-eu-west-1_aes256',
+      'guard_fails_when_ecr-destination-prod-eu-west-1_other-key',
+    ]);
+  });
 
-  it('catches a guard that stops checking one destination', () => {
-    const { result, report } = outcome(WEAKENED_SOURCE);
-    expect(result.code).not.toBe(0);
-    const missing = report.diagnostics.filter((diagnostic) => diagnostic.summary === 'Missing expected failure');
-    expect(missing.length).toBeGreaterThan(0);
-    for (const diagnostic of missing) expect(diagnostic.run).toContain(CROSS_ACCOUNT_DESTINATION);
-    // The checks of the other destination still pass.
-    const sameAccountRuns = report.runs.filter((run) => run.run.includes(SAME_ACCOUNT_DESTINATION));
-    expect(sameAccountRuns.length).toBe(DESTINATION_FAULTS.length);
-    expect(sameAccountRuns.every((run) => run.status === 'pass')).toBe(true);
+  test.each<[string, DestinationFault, () => Outcome]>([
+    [CROSS_ACCOUNT_DESTINATION, 'aes256', () => project],
+    [SAME_ACCOUNT_DESTINATION, 'missing', () => project],
+    [CROSS_ACCOUNT_DESTINATION, 'never-applied', () => neverApplied],
+  ])('WHEN %s is %s THEN the plan stops with the message that names it, and only it', (destination, fault, outcomeOf) => {
+    const outcome = fileOutcome(outcomeOf(), failureFile(destination, fault));
+    expect(outcome.status).toBe('error');
+    expect(outcome.runs).toEqual([expect.objectContaining({ status: 'error' })]);
+    expect(outcome.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map(({ summary, detail }) => ({ summary, detail }))).toEqual([
+      { summary: 'Resource precondition failed', detail: NOT_READY[destination as keyof typeof NOT_READY] },
+    ]);
+  });
+
+  test('WHEN one destination was never applied THEN only the test that expects it fails in that project', () => {
+    expect(neverApplied.report.files).toEqual([{ file: `${TEST_DIRECTORY}/${failureFile(CROSS_ACCOUNT_DESTINATION, 'never-applied')}`, status: 'error' }]);
+  });
+});
+
+describe('GIVEN a source whose guard no longer checks the cross-account destination', () => {
+  test('WHEN the guard checks run on it THEN the first run that expects that destination to stop the plan fails, and the file stops there', () => {
+    const outcome = fileOutcome(project, WEAKENED_FILE);
+    expect(outcome.status).toBe('error');
+    expect(outcome.runs.filter((run) => run.run.includes(CROSS_ACCOUNT_DESTINATION)).map(({ run, status }) => [run, status])).toEqual([
+      ['guard_fails_when_ecr-destination-prod-eu-west-1_missing', 'error'],
+      ['guard_fails_when_ecr-destination-prod-eu-west-1_repository-missing', 'skip'],
+      ['guard_fails_when_ecr-destination-prod-eu-west-1_aes256', 'skip'],
+      ['guard_fails_when_ecr-destination-prod-eu-west-1_other-key', 'skip'],
+    ]);
+    expect(outcome.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map(({ run, summary }) => ({ run, summary }))).toEqual([
+      { run: 'guard_fails_when_ecr-destination-prod-eu-west-1_missing', summary: 'Missing expected failure' },
+    ]);
+  });
+
+  test('WHEN the guard checks run on it THEN the checks of the other destination still pass', () => {
+    const runs = fileOutcome(project, WEAKENED_FILE).runs.filter((run) => run.run.includes(SAME_ACCOUNT_DESTINATION));
+    expect(runs.map((run) => run.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+});
+
+describe('GIVEN the whole project run', () => {
+  test('WHEN it ends THEN every file it holds completed, in name order', () => {
+    expect(project.report.files.map((file) => file.file)).toEqual(
+      [...rendered.keys()]
+        .filter((file) => !file.endsWith('never-applied.tftest.hcl'))
+        .map((file) => `${TEST_DIRECTORY}/${file}`)
+        .sort(),
+    );
   });
 });

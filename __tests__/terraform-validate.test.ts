@@ -2,14 +2,19 @@
  * `terraform validate` on every synthesized stack of the bundled example,
  * with each state backend and with an AWS-compatible endpoint, and the
  * backend blocks, remote state readers and provider endpoints the stacks
- * carry. One shared provider install (test-support/terraform.ts), offline.
+ * carry. All twelve stacks are validated in ONE terraform run, as modules of a
+ * generated root (test-support/validate-batch.ts explains why nothing is
+ * validated less), against one shared provider instance
+ * (test-support/provider-server.ts); offline.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigInput } from '../config/schema';
 import { exampleConfigWith } from '../test-support/example-config';
+import { ProviderServer, startProviderServer } from '../test-support/provider-server';
 import { cleanupSynth, SynthesizedApp, SynthesizedStack, synthesizeConfig } from '../test-support/synth';
-import { mapLimit, prepareStack, terraformAsync, TerraformResult, terraformParallelism } from '../test-support/terraform';
+import { requiredProviders, sharedInit } from '../test-support/terraform';
+import { BACKEND_IGNORED, BatchValidation, validateAsModules } from '../test-support/validate-batch';
 
 const ENDPOINT = 'http://localhost:4566';
 const S3_BACKEND = {
@@ -22,22 +27,27 @@ const S3_BACKEND = {
 } as const;
 const CLOUD_BACKEND = { type: 'cloud', organization: 'acme', hostname: 'tfe.example.com', workspacePrefix: 'ecr-' } as const;
 
-const VARIANTS: Record<string, Partial<ConfigInput>> = {
+const VARIANTS = {
   local: {},
   s3: { backend: S3_BACKEND },
   cloud: { backend: CLOUD_BACKEND },
   endpoint: { backend: S3_BACKEND, endpoint: { url: ENDPOINT } },
-};
+} satisfies Record<string, Partial<ConfigInput>>;
 type Variant = keyof typeof VARIANTS;
+const VARIANT_NAMES = Object.keys(VARIANTS) as Variant[];
 
 const DESTINATIONS = ['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1'];
 const SOURCE = 'ecr-source-build-us-east-1';
+const STACKS = [...DESTINATIONS, SOURCE];
+/** A copy of the local variant's source stack with two mistakes, validated in the same batch. */
+const BROKEN = 'broken-source';
 
 /** An absolute path of this machine, as it would appear inside a string. */
 const MACHINE_PATH = /(^|[^A-Za-z0-9_.~-])\/(tmp|work|root|home)(\/|\b)/;
 
 const apps = new Map<Variant, SynthesizedApp>();
-const validations = new Map<string, TerraformResult>();
+let server: ProviderServer | undefined;
+let validation: BatchValidation;
 
 function app(variant: Variant): SynthesizedApp {
   const synthesized = apps.get(variant);
@@ -45,11 +55,10 @@ function app(variant: Variant): SynthesizedApp {
   return synthesized;
 }
 
-/** Files a synthesis wrote (not the .terraform links and lock files the tests add). */
+/** Files a synthesis wrote. */
 function synthesizedFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(directory, entry.name);
-    if (entry.name === '.terraform' || entry.name === '.terraform.lock.hcl' || entry.isSymbolicLink()) return [];
     return entry.isDirectory() ? synthesizedFiles(full) : [full];
   });
 }
@@ -58,41 +67,82 @@ function remoteStates(stack: SynthesizedStack): Record<string, { backend: string
   return stack.json.data?.terraform_remote_state ?? {};
 }
 
+function diagnosticsOf(name: string, severity: 'error' | 'warning'): string[] {
+  return (validation.diagnostics.get(name) ?? []).filter((diagnostic) => diagnostic.severity === severity).map((diagnostic) => diagnostic.summary);
+}
+
 beforeAll(async () => {
-  for (const variant of Object.keys(VARIANTS) as Variant[]) apps.set(variant, synthesizeConfig(exampleConfigWith(VARIANTS[variant])));
-  const stacks = [...apps.entries()].flatMap(([variant, synthesized]) => synthesized.stacks.map((stack) => ({ variant, stack })));
-  for (const { stack } of stacks) prepareStack(stack.directory);
-  const results = await mapLimit(stacks, terraformParallelism(), ({ stack }) => terraformAsync(['validate', '-json', '-no-color'], stack.directory));
-  stacks.forEach(({ variant, stack }, index) => validations.set(`${variant}/${stack.name}`, results[index]));
+  for (const variant of VARIANT_NAMES) apps.set(variant, synthesizeConfig(exampleConfigWith(VARIANTS[variant])));
+  const local = app('local');
+  server = await startProviderServer(sharedInit(requiredProviders(local.stack(SOURCE).directory)));
+
+  // An argument the resource does not have, and a remote state reader with a setting its backend does not have.
+  const broken = path.join(local.root, 'broken', BROKEN);
+  cpSync(local.stack(SOURCE).directory, broken, { recursive: true });
+  const json = JSON.parse(readFileSync(path.join(broken, 'cdk.tf.json'), 'utf8'));
+  json.resource.aws_kms_key.kms_key.enable_key_rotaton = true;
+  json.data.terraform_remote_state.destination_prod_eu_west_1.config.bucket = 'state';
+  writeFileSync(path.join(broken, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+
+  validation = await validateAsModules(
+    [
+      ...VARIANT_NAMES.flatMap((variant) => app(variant).stacks.map((stack) => ({ name: `${variant}-${stack.name}`, directory: stack.directory }))),
+      { name: BROKEN, directory: broken },
+    ],
+    { env: server.environment },
+  );
 }, 300_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await server?.stop();
   for (const synthesized of apps.values()) cleanupSynth(synthesized);
 });
 
-describe('terraform validate', () => {
-  it('synthesizes the expected stacks in every variant', () => {
-    for (const variant of Object.keys(VARIANTS) as Variant[]) {
-      expect(
-        app(variant)
-          .stacks.map((stack) => stack.name)
-          .sort(),
-      ).toEqual([...DESTINATIONS, SOURCE].sort());
-    }
+describe('GIVEN the example with each backend variant', () => {
+  test.each(VARIANT_NAMES)('WHEN %s is synthesized THEN it has one stack per destination and one per source', (variant) => {
+    expect(
+      app(variant)
+        .stacks.map((stack) => stack.name)
+        .sort(),
+    ).toEqual(['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1', 'ecr-source-build-us-east-1']);
   });
 
-  it.each(Object.keys(VARIANTS).flatMap((variant) => [...DESTINATIONS, SOURCE].map((stack) => [variant, stack])))('%s: %s is valid', (variant, stackName) => {
-    const result = validations.get(`${variant}/${stackName}`);
-    expect(result).toBeDefined();
-    const report = JSON.parse(result!.stdout) as { valid: boolean; error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };
-    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
-    expect(report).toMatchObject({ valid: true, error_count: 0 });
-    expect(result!.code).toBe(0);
+  test.each(VARIANT_NAMES.flatMap((variant) => STACKS.map((stack) => [variant, stack] as const)))(
+    'WHEN %s: %s is validated THEN terraform reports no error',
+    (variant, stackName) => {
+      expect(validation.diagnostics.get(`${variant}-${stackName}`)?.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    },
+  );
+
+  test.each([
+    ['local', [BACKEND_IGNORED]],
+    ['s3', [BACKEND_IGNORED]],
+    ['endpoint', [BACKEND_IGNORED]],
+    ['cloud', []],
+  ] as const)('WHEN %s stacks are validated THEN the only warning is the one for a backend block in a module', (variant, warnings) => {
+    for (const stackName of STACKS) expect({ stackName, warnings: diagnosticsOf(`${variant}-${stackName}`, 'warning') }).toEqual({ stackName, warnings });
+  });
+
+  test('WHEN they are validated THEN every diagnostic belongs to a stack', () => {
+    expect(validation.diagnostics.get('')).toEqual([]);
   });
 });
 
-describe('local backend', () => {
-  it('writes and reads state through relative paths that resolve inside the project folder', () => {
+describe('GIVEN a stack with an unknown argument and a remote state reader with a setting its backend lacks', () => {
+  test('WHEN it is validated with the others THEN both mistakes are reported, for that stack only', () => {
+    expect(validation.valid).toBe(false);
+    expect(validation.result.code).toBe(1);
+    expect(
+      (validation.diagnostics.get(BROKEN) ?? [])
+        .filter((diagnostic) => diagnostic.severity === 'error')
+        .map((diagnostic) => `${diagnostic.file}: ${diagnostic.summary}`)
+        .sort(),
+    ).toEqual(['cdk.tf.json: Extraneous JSON object property', 'cdk.tf.json: Invalid backend configuration']);
+  });
+});
+
+describe('GIVEN the local backend', () => {
+  test('WHEN the stacks are synthesized THEN they write and read state through relative paths that resolve inside the project folder', () => {
     const synthesized = app('local');
     for (const stack of synthesized.stacks) {
       const statePath = stack.json.terraform.backend.local.path as string;
@@ -111,60 +161,69 @@ describe('local backend', () => {
     }
   });
 
-  it('writes no absolute path of this machine into any synthesized file', () => {
-    // The detector itself must see machine paths.
-    expect(MACHINE_PATH.test('"path": "/tmp/ecr-synth-x/terraform-state"')).toBe(true);
-    expect(MACHINE_PATH.test('"/work/main/cdktf.out"')).toBe(true);
-    expect(MACHINE_PATH.test('arn:aws:iam::111111111111:root')).toBe(false);
-    for (const variant of Object.keys(VARIANTS) as Variant[]) {
-      const synthesized = app(variant);
-      const files = synthesizedFiles(synthesized.outdir);
-      expect(files.length).toBeGreaterThanOrEqual(synthesized.stacks.length + 1); // cdk.tf.json per stack + manifest.json
-      for (const file of files) {
-        const text = readFileSync(file, 'utf8');
-        expect({ file: path.relative(synthesized.outdir, file), machinePath: text.match(MACHINE_PATH)?.[0] }).toEqual({
-          file: path.relative(synthesized.outdir, file),
-          machinePath: undefined,
-        });
-        expect(text.includes(synthesized.outdir)).toBe(false);
-        expect(text.includes(synthesized.root)).toBe(false);
-      }
+  test.each([
+    ['"path": "/tmp/ecr-synth-x/terraform-state"', true],
+    ['"/work/main/cdktf.out"', true],
+    ['arn:aws:iam::111111111111:root', false],
+  ])('WHEN the machine-path detector reads %s THEN it answers %p', (text, found) => {
+    expect(MACHINE_PATH.test(text)).toBe(found);
+  });
+
+  test.each(VARIANT_NAMES)('WHEN %s is synthesized THEN no file holds an absolute path of this machine', (variant) => {
+    const synthesized = app(variant);
+    const files = synthesizedFiles(synthesized.outdir);
+    expect(files.length).toBe(synthesized.stacks.length + 1); // cdk.tf.json per stack + manifest.json
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const relative = path.relative(synthesized.outdir, file);
+      expect({ file: relative, machinePath: text.match(MACHINE_PATH)?.[0] }).toEqual({ file: relative, machinePath: undefined });
+      expect({ file: relative, outdir: text.includes(synthesized.outdir), root: text.includes(synthesized.root) }).toEqual({
+        file: relative,
+        outdir: false,
+        root: false,
+      });
     }
   });
 });
 
-describe('s3 backend', () => {
-  it.each(['s3', 'endpoint'] as const)('%s: each stack keeps encrypted, locked state under <keyPrefix>/<stack>.tfstate', (variant) => {
-    for (const stack of app(variant).stacks) {
-      const backend = stack.json.terraform.backend;
-      expect(Object.keys(backend)).toEqual(['s3']);
-      expect(backend.s3).toMatchObject({
-        bucket: S3_BACKEND.bucket,
-        region: S3_BACKEND.region,
-        key: `${S3_BACKEND.keyPrefix}/${stack.name}.tfstate`,
-        encrypt: true,
-        use_lockfile: true,
-        dynamodb_table: S3_BACKEND.dynamodbTable,
-        assume_role: { role_arn: S3_BACKEND.roleArn },
-      });
-    }
-  });
+describe('GIVEN the s3 backend', () => {
+  test.each(['s3', 'endpoint'] as const)(
+    'WHEN %s is synthesized THEN each stack keeps encrypted, locked state under <keyPrefix>/<stack>.tfstate',
+    (variant) => {
+      for (const stack of app(variant).stacks) {
+        const backend = stack.json.terraform.backend;
+        expect(Object.keys(backend)).toEqual(['s3']);
+        expect(backend.s3).toMatchObject({
+          bucket: S3_BACKEND.bucket,
+          region: S3_BACKEND.region,
+          key: `${S3_BACKEND.keyPrefix}/${stack.name}.tfstate`,
+          encrypt: true,
+          use_lockfile: true,
+          dynamodb_table: S3_BACKEND.dynamodbTable,
+          assume_role: { role_arn: S3_BACKEND.roleArn },
+        });
+      }
+    },
+  );
 
-  it.each(['s3', 'endpoint'] as const)("%s: the source reads each destination's state with the destination's own backend settings", (variant) => {
-    const synthesized = app(variant);
-    const readers = Object.values(remoteStates(synthesized.stack(SOURCE)));
-    expect(readers).toHaveLength(DESTINATIONS.length);
-    for (const destination of DESTINATIONS) {
-      const writer = synthesized.stack(destination).json.terraform.backend.s3 as Record<string, unknown>;
-      const reader = readers.find((candidate) => candidate.config.key === writer.key);
-      expect(reader?.backend).toBe('s3');
-      // Everything that locates and decrypts the state is the same; locking is the writer's business.
-      const { dynamodb_table: _table, use_lockfile: _lockfile, ...location } = writer;
-      expect(reader?.config).toEqual(location);
-    }
-  });
+  test.each(['s3', 'endpoint'] as const)(
+    "WHEN %s is synthesized THEN the source reads each destination's state with the destination's own backend settings",
+    (variant) => {
+      const synthesized = app(variant);
+      const readers = Object.values(remoteStates(synthesized.stack(SOURCE)));
+      expect(readers).toHaveLength(DESTINATIONS.length);
+      for (const destination of DESTINATIONS) {
+        const writer = synthesized.stack(destination).json.terraform.backend.s3 as Record<string, unknown>;
+        const reader = readers.find((candidate) => candidate.config.key === writer.key);
+        expect(reader?.backend).toBe('s3');
+        // Everything that locates and decrypts the state is the same; locking is the writer's business.
+        const { dynamodb_table: _table, use_lockfile: _lockfile, ...location } = writer;
+        expect(reader?.config).toEqual(location);
+      }
+    },
+  );
 
-  it('sends the S3 backend to the endpoint only in the endpoint variant', () => {
+  test('WHEN an endpoint is configured THEN the S3 backend goes to it, and only then', () => {
     expect(app('s3').stack(SOURCE).json.terraform.backend.s3.endpoints).toBeUndefined();
     const backend = app('endpoint').stack(SOURCE).json.terraform.backend.s3;
     expect(backend).toMatchObject({
@@ -176,8 +235,8 @@ describe('s3 backend', () => {
   });
 });
 
-describe('cloud backend', () => {
-  it('puts each stack in workspace <prefix><stack> of the organization', () => {
+describe('GIVEN the cloud backend', () => {
+  test('WHEN the stacks are synthesized THEN each is in workspace <prefix><stack> of the organization', () => {
     for (const stack of app('cloud').stacks) {
       expect(stack.json.terraform.cloud).toEqual({
         organization: CLOUD_BACKEND.organization,
@@ -188,7 +247,7 @@ describe('cloud backend', () => {
     }
   });
 
-  it("reads each destination's workspace through the remote backend", () => {
+  test("WHEN the source is synthesized THEN it reads each destination's workspace through the remote backend", () => {
     const readers = Object.values(remoteStates(app('cloud').stack(SOURCE)));
     expect(
       readers.sort((left, right) =>
@@ -207,10 +266,10 @@ describe('cloud backend', () => {
   });
 });
 
-describe('endpoint', () => {
+describe('GIVEN an AWS-compatible endpoint', () => {
   const SERVICES = ['ecr', 'iam', 'kms', 's3', 'sts'];
 
-  it('points every provider at the endpoint for ecr, iam, kms, s3 and sts, with the skip flags', () => {
+  test('WHEN the stacks are synthesized THEN every provider goes to the endpoint for ecr, iam, kms, s3 and sts, with the skip flags', () => {
     for (const stack of app('endpoint').stacks) {
       const providers = stack.json.provider.aws as Record<string, unknown>[];
       expect(providers).toHaveLength(1);
@@ -225,13 +284,11 @@ describe('endpoint', () => {
     }
   });
 
-  it('leaves the providers on the real AWS endpoints without it', () => {
-    for (const variant of ['local', 's3', 'cloud'] as const) {
-      for (const stack of app(variant).stacks) {
-        const [provider] = stack.json.provider.aws as Record<string, unknown>[];
-        expect(provider.endpoints).toBeUndefined();
-        expect(provider.skip_credentials_validation).toBeUndefined();
-      }
+  test.each(['local', 's3', 'cloud'] as const)('WHEN %s is synthesized without one THEN the providers stay on the real AWS endpoints', (variant) => {
+    for (const stack of app(variant).stacks) {
+      const [provider] = stack.json.provider.aws as Record<string, unknown>[];
+      expect(provider.endpoints).toBeUndefined();
+      expect(provider.skip_credentials_validation).toBeUndefined();
     }
   });
 });

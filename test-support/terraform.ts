@@ -78,7 +78,9 @@ function sleep(milliseconds: number): void {
 function initInto(directory: string, providers: Record<string, unknown>): void {
   writeFileSync(path.join(directory, 'main.tf.json'), `${JSON.stringify({ terraform: { required_providers: providers } }, null, 2)}\n`);
   try {
-    runTerraform(['init', '-backend=false', '-input=false', '-no-color'], directory);
+    // Never against a shared provider instance (TF_REATTACH_PROVIDERS): init must install the provider for real.
+    const { TF_REATTACH_PROVIDERS: _reattached, ...env } = terraformEnvironment();
+    runTerraform(['init', '-backend=false', '-input=false', '-no-color'], directory, { env });
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`shared terraform init failed in ${directory}:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`, { cause: error });
@@ -134,18 +136,29 @@ export function sharedInit(providers: Record<string, unknown>): string {
  * to the shared cache, `.terraform.lock.hcl` is a copy of the cache's.
  */
 export function prepareStack(stackDirectory: string): void {
-  const cache = sharedInit(requiredProviders(stackDirectory));
+  prepareDirectory(stackDirectory, requiredProviders(stackDirectory));
+}
+
+/** Like `prepareStack`, for any folder whose configuration needs these providers; returns the shared init folder. */
+export function prepareDirectory(stackDirectory: string, providers: Record<string, unknown>): string {
+  const cache = sharedInit(providers);
   const dotTerraform = path.join(stackDirectory, '.terraform');
   mkdirSync(dotTerraform, { recursive: true });
   const link = path.join(dotTerraform, 'providers');
   rmSync(link, { recursive: true, force: true });
   symlinkSync(path.join(cache, '.terraform', 'providers'), link, 'dir');
   copyFileSync(path.join(cache, LOCK_FILE), path.join(stackDirectory, LOCK_FILE));
+  return cache;
+}
+
+export interface TerraformRunOptions {
+  /** Added to the project's terraform environment, e.g. a ProviderServer's `environment`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Like `tryTerraform` of scripts/terraform-cli.ts, asynchronous, so several stack folders can run at once. */
-export function terraformAsync(args: readonly string[], cwd: string): Promise<TerraformResult> {
-  const env = terraformEnvironment();
+export function terraformAsync(args: readonly string[], cwd: string, options: TerraformRunOptions = {}): Promise<TerraformResult> {
+  const env = { ...terraformEnvironment(), ...options.env };
   return new Promise((resolve, reject) => {
     execFile('terraform', [...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve({ code: 0, stdout, stderr });
@@ -181,12 +194,37 @@ export interface TerraformTestReport {
   /** Every run that completed, with its status (pass, fail, error, skip). */
   readonly runs: readonly { file: string; run: string; status: string }[];
   readonly diagnostics: readonly { file?: string; run?: string; severity: string; summary: string; detail: string }[];
+  /** The outcome of each test file that completed (`pass`, `fail`, `error`, `skip`), in run order. */
+  readonly files: readonly { file: string; status: string }[];
+}
+
+/** What one test file of a `terraform test` run gave. */
+export interface TestFileReport {
+  /** `pass`, `fail`, `error`, `skip`, or `missing` when the file never completed. */
+  readonly status: string;
+  /** Run counts by status, like `test_summary` for the file alone. */
+  readonly summary: { passed: number; failed: number; errored: number; skipped: number };
+  readonly runs: TerraformTestReport['runs'];
+  readonly diagnostics: TerraformTestReport['diagnostics'];
+}
+
+/** The part of a report that belongs to one test file (a path like `tests/x.tftest.hcl`). */
+export function testFileReport(report: TerraformTestReport, file: string): TestFileReport {
+  const runs = report.runs.filter((run) => run.file === file);
+  const count = (status: string): number => runs.filter((run) => run.status === status).length;
+  return {
+    status: report.files.find((candidate) => candidate.file === file)?.status ?? 'missing',
+    summary: { passed: count('pass'), failed: count('fail'), errored: count('error'), skipped: count('skip') },
+    runs,
+    diagnostics: report.diagnostics.filter((diagnostic) => diagnostic.file === file),
+  };
 }
 
 /** Parses the JSON lines of `terraform test -json`. */
 export function parseTestReport(stdout: string): TerraformTestReport {
   const runs: { file: string; run: string; status: string }[] = [];
   const diagnostics: { file?: string; run?: string; severity: string; summary: string; detail: string }[] = [];
+  const files: { file: string; status: string }[] = [];
   let summary: TerraformTestReport['summary'];
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -195,6 +233,10 @@ export function parseTestReport(stdout: string): TerraformTestReport {
     if (message.type === 'test_run') {
       const run = message.test_run as { path: string; run: string; progress: string; status?: string };
       if (run.progress === 'complete') runs.push({ file: run.path, run: run.run, status: run.status ?? 'unknown' });
+    }
+    if (message.type === 'test_file') {
+      const file = message.test_file as { path: string; progress: string; status?: string };
+      if (file.progress === 'complete') files.push({ file: file.path, status: file.status ?? 'unknown' });
     }
     if (message.type === 'diagnostic') {
       const diagnostic = message.diagnostic as { severity: string; summary: string; detail?: string };
@@ -207,5 +249,5 @@ export function parseTestReport(stdout: string): TerraformTestReport {
       });
     }
   }
-  return { summary, runs, diagnostics };
+  return { summary, runs, diagnostics, files };
 }

@@ -72,8 +72,21 @@ function assertBlock(condition: string, errorMessage: string): string {
   return `assert {\n  condition     = ${condition}\n  error_message = ${hclString(errorMessage)}\n}`;
 }
 
-function runBlock(name: string, body: readonly string[]): string {
-  return `run ${hclString(name)} {\n${body.map((part) => indented(part, '  ')).join('\n\n')}\n}`;
+/**
+ * Where the runs of a rendered file apply. By default to the configuration
+ * `terraform test` runs in; with `module`, every run applies to that folder
+ * instead (a `module { source = ... }` block in each run, a path relative to
+ * the folder terraform runs in, installed by `terraform get`), so one
+ * `terraform test` can check several stack folders.
+ */
+export interface TestFileOptions {
+  /** A local module source, e.g. `../ecr-destination-prod-eu-west-1`. */
+  readonly module?: string;
+}
+
+function runBlock(name: string, body: readonly string[], options: TestFileOptions = {}): string {
+  const parts = options.module === undefined ? body : [`module {\n  source = ${hclString(options.module)}\n}`, ...body];
+  return `run ${hclString(name)} {\n${parts.map((part) => indented(part, '  ')).join('\n\n')}\n}`;
 }
 
 /** Run names are identifiers: letters, digits, `_` and `-`. */
@@ -162,7 +175,7 @@ function header(title: string): string {
 // Destination stacks
 
 /** Apply-level assertions on a destination stack. */
-export function destinationTestFile(plan: DestinationRegistryPlan): string {
+export function destinationTestFile(plan: DestinationRegistryPlan, options: TestFileOptions = {}): string {
   const registry = plan.registry;
   const names = plan.repositories.map((repository) => repository.name);
   const keyArn = fakeKeyArn(registry);
@@ -229,7 +242,7 @@ export function destinationTestFile(plan: DestinationRegistryPlan): string {
     header(`apply-level checks of destination stack ${plan.stackName}`),
     mockProvider(registry),
     ...repositoryOverrides(registry, names),
-    runBlock('destination_apply', ['command = apply', ...asserts]),
+    runBlock('destination_apply', ['command = apply', ...asserts], options),
     '',
   ].join('\n\n');
 }
@@ -305,7 +318,7 @@ export function writeDestinationStates(root: string, directory: string, destinat
 }
 
 /** Plan-level guard tests of a source stack: one passing run, one failing run per destination and fault. */
-export function guardTestFile(plan: SourceRegistryPlan): string {
+export function guardTestFile(plan: SourceRegistryPlan, options: TestFileOptions = {}): string {
   const registry = plan.registry;
   const names = plan.repositories.map((repository) => repository.name);
   // The guard checks the source's repositories in each destination; fault the last one by name.
@@ -315,33 +328,41 @@ export function guardTestFile(plan: SourceRegistryPlan): string {
     filters: [...rule.filters],
   }));
   const runs: string[] = [
-    runBlock('guard_passes_when_every_destination_is_ready', [
-      'command = plan',
-      assertBlock(
-        `jsonencode([for rule in aws_ecr_replication_configuration.replication.replication_configuration[0].rule : { destinations = [for destination in rule.destination : "\${destination.registry_id}/\${destination.region}"], filters = [for filter in rule.repository_filter : filter.filter] }]) == ${hclString(
-          JSON.stringify(expectedRules),
-        )}`,
-        'the replication rules must send every filter to every destination of the plan',
-      ),
-      assertBlock(
-        `alltrue([for rule in aws_ecr_replication_configuration.replication.replication_configuration[0].rule : alltrue([for filter in rule.repository_filter : filter.filter_type == "PREFIX_MATCH"])])`,
-        'every replication filter must be PREFIX_MATCH',
-      ),
-      assertBlock(sameStrings('keys(aws_ecr_repository.repositories)', names), `the source must hold the repositories ${names.join(', ')}`),
-      assertBlock(
-        `alltrue([for name, repository in aws_ecr_repository.repositories : repository.encryption_configuration[0].encryption_type == "KMS"])`,
-        'every source repository must be KMS-encrypted',
-      ),
-    ]),
+    runBlock(
+      'guard_passes_when_every_destination_is_ready',
+      [
+        'command = plan',
+        assertBlock(
+          `jsonencode([for rule in aws_ecr_replication_configuration.replication.replication_configuration[0].rule : { destinations = [for destination in rule.destination : "\${destination.registry_id}/\${destination.region}"], filters = [for filter in rule.repository_filter : filter.filter] }]) == ${hclString(
+            JSON.stringify(expectedRules),
+          )}`,
+          'the replication rules must send every filter to every destination of the plan',
+        ),
+        assertBlock(
+          `alltrue([for rule in aws_ecr_replication_configuration.replication.replication_configuration[0].rule : alltrue([for filter in rule.repository_filter : filter.filter_type == "PREFIX_MATCH"])])`,
+          'every replication filter must be PREFIX_MATCH',
+        ),
+        assertBlock(sameStrings('keys(aws_ecr_repository.repositories)', names), `the source must hold the repositories ${names.join(', ')}`),
+        assertBlock(
+          `alltrue([for name, repository in aws_ecr_repository.repositories : repository.encryption_configuration[0].encryption_type == "KMS"])`,
+          'every source repository must be KMS-encrypted',
+        ),
+      ],
+      options,
+    ),
   ];
   for (const destination of plan.destinations) {
     for (const fault of DESTINATION_FAULTS) {
       runs.push(
-        runBlock(runName(`guard_fails_when_${destination.stackName}_${fault}`), [
-          'command = plan',
-          overrideData(destination, faultyDestinationOutputs(destination, fault, faulted)),
-          'expect_failures = [\n  aws_ecr_replication_configuration.replication,\n]',
-        ]),
+        runBlock(
+          runName(`guard_fails_when_${destination.stackName}_${fault}`),
+          [
+            'command = plan',
+            overrideData(destination, faultyDestinationOutputs(destination, fault, faulted)),
+            'expect_failures = [\n  aws_ecr_replication_configuration.replication,\n]',
+          ],
+          options,
+        ),
       );
     }
   }
@@ -359,7 +380,7 @@ export function guardTestFile(plan: SourceRegistryPlan): string {
  * given fault: `terraform test` fails and its diagnostics carry the guard's
  * message.
  */
-export function guardFailureFile(plan: SourceRegistryPlan, destinationStackName: string, fault: DestinationFault): string {
+export function guardFailureFile(plan: SourceRegistryPlan, destinationStackName: string, fault: DestinationFault, options: TestFileOptions = {}): string {
   const faultyDestination = plan.destinations.find((destination) => destination.stackName === destinationStackName);
   if (!faultyDestination) throw new Error(`${plan.stackName} does not replicate into ${destinationStackName}`);
   const names = plan.repositories.map((repository) => repository.name).sort();
@@ -374,7 +395,7 @@ export function guardFailureFile(plan: SourceRegistryPlan, destinationStackName:
           destination === faultyDestination ? faultyDestinationOutputs(destination, fault, names[names.length - 1]) : readyDestinationOutputs(destination),
         ),
       ),
-    runBlock(runName(`guard_stops_${destinationStackName}_${fault}`), ['command = plan']),
+    runBlock(runName(`guard_stops_${destinationStackName}_${fault}`), ['command = plan'], options),
     '',
   ].join('\n\n');
 }
