@@ -9,7 +9,9 @@ import { ConfigPath, ConfigProblem } from './problems';
 import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
 import { duplicateRepositoryNameRule } from '../ecr/repository-name';
-import { replicationFiltersFor, replicationRuleLimitProblem, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import { isInNamespace, namespaceOf, replicationFitProblem } from '../ecr/namespaces';
+import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
@@ -151,7 +153,10 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       if (listed.has(name)) report([...sourcePath, 'repositories', index], name, 'repository listed twice in this source: remove the duplicate');
       listed.add(name);
     });
-    const names = source.repositories === undefined ? repositoryNames : [...listed].filter((name) => repositoryIndex.has(name));
+    const names = rawSourceRepositoryNames(source, repositoryNames);
+    const replicatedNamespaces = rawSourceNamespaces(source);
+    // Destinations pre-create only the names outside the replicated namespaces; templates create the others.
+    const precreated = names.filter((name) => !replicatedNamespaces.some((namespace) => isInNamespace(name, namespace)));
     countRepositories(sourceKey, sourcePath, names);
 
     const destinations = asArray(source.destinations);
@@ -171,14 +176,6 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       const first = seen.get(key);
       if (first !== undefined) report(path, { account, region }, `destination listed twice in this source (also destinations[${first}]): remove the duplicate`);
       else seen.set(key, destinationIndex);
-      const sourceOfKey = sourceRegistries.get(key);
-      if (sourceOfKey !== undefined && key !== sourceKey) {
-        report(
-          path,
-          { account, region },
-          `registry ${key} is also a source (sources[${sourceOfKey}]): a registry is either a source or a destination, never both (replication does not chain); replicate from sources[${sourceOfKey}] to the other registries directly`,
-        );
-      }
       const destinationRegion = validRegion(region);
       const originRegion = validRegion(sourceRegion);
       if (destinationRegion !== undefined && originRegion !== undefined && partitionOf(destinationRegion) !== partitionOf(originRegion)) {
@@ -188,16 +185,41 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
           `replication cannot cross partitions: the source is in ${partitionOf(originRegion)}, this region in ${partitionOf(destinationRegion)}; choose a region of ${partitionOf(originRegion)}`,
         );
       }
-      countRepositories(key, path, names);
+      countRepositories(key, path, precreated);
     });
 
-    // Replication rules: split by 25 destinations x 100 filters; ECR allows 10 rules.
-    const filters = replicationFiltersFor(names);
-    const ruleLimit = replicationRuleLimitProblem(destinations.length, filters.length);
+    // Replication rules: split by 25 destinations x 100 filters; ECR allows 10 rules. Advice: namespaces that hold only this source's repositories.
+    const filters = replicationFiltersFor([...replicatedNamespaces, ...names]);
+    const replicated = new Set(names);
+    const ruleLimit = replicationFitProblem(destinations.length, filters, (namespace) =>
+      repositoryNames.every((name) => !isInNamespace(name, namespace) || replicated.has(name)),
+    );
     if (ruleLimit !== undefined) report(sourcePath, { destinations: destinations.length, filters: filters.length }, ruleLimit);
   });
 
-  for (const [registry, { path, names }] of repositoriesPerRegistry) {
+  // Keys per namespace: a keyed namespace's repositories count against its own key, not the registry key.
+  const keyedNamespaces = asArray(document.namespaces)
+    .filter((namespace) => isObject(namespace) && namespace.key !== undefined)
+    .map((namespace) => asString((namespace as Raw).prefix))
+    .filter((prefix): prefix is string => prefix !== undefined);
+  for (const [registry, { path, names: all }] of repositoriesPerRegistry) {
+    const perKey = new Map<string, number>();
+    const names = new Set<string>();
+    for (const name of all) {
+      const namespace = namespaceOf(name, keyedNamespaces);
+      if (namespace === undefined) names.add(name);
+      else perKey.set(namespace, (perKey.get(namespace) ?? 0) + 1);
+    }
+    for (const [namespace, count] of [...perKey].sort(([left], [right]) => (left < right ? -1 : 1))) {
+      if (count > repositoriesPerKey) {
+        report(
+          path,
+          count,
+          `registry ${registry} would encrypt ${count} repositories of namespace ${namespace} with the namespace's KMS key, above keys.repositoriesPerKey (${repositoriesPerKey}): ` +
+            'split the namespace into smaller namespaces with keys of their own, or raise keys.repositoriesPerKey after checking your KMS grant quota',
+        );
+      }
+    }
     if (names.size > repositoriesPerKey) {
       report(
         path,
@@ -243,6 +265,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       }
     });
   }
+  problems.push(...estateProblems(document));
   return problems;
 }
 

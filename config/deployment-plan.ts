@@ -3,9 +3,13 @@
  * which stack manages each, what each replicates and to whom. Pure data, no
  * constructs: stacks and the audit read the same plan.
  */
-import { AccountConfig, Config, RepositoryConfig } from './schema';
+import { AccountConfig, Config, NamespaceConfig, RepositoryConfig } from './schema';
 import { ReplicationRule, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
 import { Partition, partitionOf } from '../ecr/regions';
+import { isInNamespace } from '../ecr/namespaces';
+import { NamespaceKeyPlan, namespaceKeysFor, namespacePlan, NamespacePlan, sourceNamespaces, sourceRepositoryNamesWithNamespaces } from './namespace-plan';
+
+export type { NamespaceKeyPlan, NamespacePlan };
 
 /** One private registry: an account in a region. */
 export interface Registry {
@@ -27,6 +31,12 @@ export interface DestinationRegistryPlan {
   readonly crossAccountSources: readonly CrossAccountSource[];
   /** Whether repository creation templates are created (off when any source entry turns them off). */
   readonly repositoryCreationTemplates: boolean;
+  /** Namespaces replicated into this registry: creation templates create their repositories. Sorted by prefix. */
+  readonly namespaces: readonly NamespacePlan[];
+  /** Keys of the namespaces with a key of their own that this registry holds. Sorted by namespace. */
+  readonly namespaceKeys: readonly NamespaceKeyPlan[];
+  /** When this registry is also a source: its source stack (replication configuration and guard only). */
+  readonly sourceStackName?: string;
 }
 
 /** An account whose source registries replicate into a destination of another account. */
@@ -45,6 +55,15 @@ export interface SourceRegistryPlan {
   readonly destinations: readonly DestinationRegistryPlan[];
   readonly replicationFilters: readonly string[];
   readonly replicationRules: readonly ReplicationRulePlan[];
+  /** Namespaces this source replicates (every repository under each, created later included). Sorted. */
+  readonly namespaces: readonly string[];
+  /** Keys of the namespaces with a key of their own among the source's repositories. Sorted by namespace. */
+  readonly namespaceKeys: readonly NamespaceKeyPlan[];
+  /**
+   * When this registry is also a destination: the destination stack that holds the registry's key(s),
+   * repositories and policy. The source stack then holds only the replication configuration and the guard.
+   */
+  readonly registryStackName?: string;
 }
 
 export type ReplicationRulePlan<D = Registry> = ReplicationRule<D>;
@@ -69,8 +88,11 @@ export function sourceStackName(accountName: string, region: string): string {
 }
 
 /** Repository names a source replicates: its own list, or every repository of the file. */
-export function sourceRepositoryNames(config: Pick<Config, 'repositories'>, source: { readonly repositories?: readonly string[] }): string[] {
-  return source.repositories ? [...source.repositories] : config.repositories.map((repository) => repository.name);
+export function sourceRepositoryNames(
+  config: Pick<Config, 'repositories'>,
+  source: { readonly repositories?: readonly string[]; readonly namespaces?: readonly string[] },
+): string[] {
+  return sourceRepositoryNamesWithNamespaces(config, source);
 }
 
 function byName(left: { name: string }, right: { name: string }): number {
@@ -92,12 +114,16 @@ export function planDeployment(config: Config): DeploymentPlan {
     repositoryNames: Set<string>;
     filtersByAccount: Map<string, Set<string>>;
     templates: boolean;
+    namespaces: Set<string>;
   }
   const drafts = new Map<string, DestinationDraft>();
 
   const sourceDrafts = config.sources.map((source) => {
     const names = sourceRepositoryNames(config, source);
-    const filters = replicationFiltersFor(names);
+    const namespaces = sourceNamespaces(source);
+    const filters = replicationFiltersFor([...namespaces, ...names]);
+    // Namespace-covered names are created in destinations by the namespace's creation template, not pre-created.
+    const precreated = namespaces.length === 0 ? names : names.filter((name) => !namespaces.some((namespace) => isInNamespace(name, namespace)));
     const destinationKeys = source.destinations.map((destination) => {
       const key = registryKey(destination.account, destination.region);
       let draft = drafts.get(key);
@@ -107,18 +133,27 @@ export function planDeployment(config: Config): DeploymentPlan {
           repositoryNames: new Set(),
           filtersByAccount: new Map(),
           templates: true,
+          namespaces: new Set(),
         };
         drafts.set(key, draft);
       }
-      names.forEach((name) => draft!.repositoryNames.add(name));
+      precreated.forEach((name) => draft!.repositoryNames.add(name));
+      namespaces.forEach((namespace) => draft!.namespaces.add(namespace));
       const accountFilters = draft.filtersByAccount.get(source.account) ?? new Set<string>();
       filters.forEach((filter) => accountFilters.add(filter));
       draft.filtersByAccount.set(source.account, accountFilters);
       draft.templates = draft.templates && destination.repositoryCreationTemplates;
       return key;
     });
-    return { source, names, filters, destinationKeys };
+    return { source, names, namespaces, filters, destinationKeys };
   });
+  // A registry in both roles: its destination stack also holds the repositories it replicates itself.
+  const sourceKeys = new Set(sourceDrafts.map(({ source }) => registryKey(source.account, source.region)));
+  for (const { source, names } of sourceDrafts) {
+    const draft = drafts.get(registryKey(source.account, source.region));
+    if (draft) names.forEach((name) => draft.repositoryNames.add(name));
+  }
+  const namespacesByPrefix = new Map(config.namespaces.map((namespace) => [namespace.prefix, namespace]));
 
   const destinationPlans = new Map<string, DestinationRegistryPlan>();
   for (const [key, draft] of drafts) {
@@ -138,11 +173,17 @@ export function planDeployment(config: Config): DeploymentPlan {
       replicationFilters: allFilters,
       crossAccountSources,
       repositoryCreationTemplates: draft.templates,
+      namespaces: [...draft.namespaces]
+        .sort()
+        .map((prefix) => namespacePlan(namespacesByPrefix.get(prefix) ?? ({ prefix, imageTagMutability: 'IMMUTABLE' } as NamespaceConfig))),
+      namespaceKeys: namespaceKeysFor(config, draft.registry.account.id, draft.repositoryNames, draft.namespaces),
+      ...(sourceKeys.has(key) ? { sourceStackName: sourceStackName(draft.registry.accountName, draft.registry.region) } : {}),
     });
   }
 
-  const sources = sourceDrafts.map(({ source, names, filters, destinationKeys }) => {
+  const sources = sourceDrafts.map(({ source, names, namespaces, filters, destinationKeys }) => {
     const destinations = destinationKeys.map((key) => destinationPlans.get(key)!);
+    const ownRegistry = destinationPlans.get(registryKey(source.account, source.region));
     return {
       stackName: sourceStackName(source.account, source.region),
       registry: registryOf(source.account, source.region),
@@ -153,6 +194,9 @@ export function planDeployment(config: Config): DeploymentPlan {
         destinations.map((destination) => destination.registry),
         filters,
       ),
+      namespaces,
+      namespaceKeys: ownRegistry ? ownRegistry.namespaceKeys : namespaceKeysFor(config, config.accounts[source.account].id, names, namespaces),
+      ...(ownRegistry ? { registryStackName: ownRegistry.stackName } : {}),
     };
   });
 

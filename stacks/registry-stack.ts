@@ -7,12 +7,13 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
-import { Registry } from '../config/deployment-plan';
+import { NamespaceKeyPlan, Registry } from '../config/deployment-plan';
+import { namespaceKeyOf } from '../config/namespace-plan';
 import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { EcrRegistry, ecrRegistry } from '../modules/registry';
-import { DEPLOY_SESSION_NAME, keyDescription } from './resource-names';
+import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { useStateBackend } from './state-backend';
 
@@ -65,12 +66,52 @@ export abstract class RegistryStack extends ReadableAddressStack {
     });
   }
 
-  protected createRepositories(key: EcrEncryptionKey): EncryptedRepositories {
+  /** The keys of namespaces with a key of their own (`kms_key_<slug>`), by namespace; each names only its namespace's principals. */
+  protected createNamespaceKeys(plans: readonly NamespaceKeyPlan[]): Map<string, EcrEncryptionKey> {
+    const keys = new Map<string, EcrEncryptionKey>();
+    for (const plan of plans) {
+      keys.set(
+        plan.namespace,
+        new EcrEncryptionKey(this, `kms_key_${plan.slug}`, {
+          registry: this.ecrRegistry,
+          alias: plan.alias,
+          description: namespaceKeyDescription(this.ecrRegistry.accountId, this.ecrRegistry.region, plan.namespace),
+          administrators: plan.administrators,
+          users: plan.users,
+          deletionWindowInDays: this.props.keys.deletionWindowInDays,
+        }),
+      );
+    }
+    return keys;
+  }
+
+  protected createRepositories(
+    key: EcrEncryptionKey,
+    namespaceKeys: readonly NamespaceKeyPlan[] = [],
+    keys: ReadonlyMap<string, EcrEncryptionKey> = new Map(),
+  ): EncryptedRepositories {
+    const repositories =
+      namespaceKeys.length === 0
+        ? this.props.repositories
+        : this.props.repositories.map((repository) => {
+            const namespace = namespaceKeyOf(repository.name, namespaceKeys)?.namespace;
+            return namespace === undefined ? repository : { ...repository, key: keys.get(namespace)! };
+          });
     return new EncryptedRepositories(this, 'repositories', {
       registry: this.ecrRegistry,
       key,
-      repositories: this.props.repositories,
+      repositories,
     });
+  }
+
+  /** `namespace_kms_key_arns`: the namespace keys by namespace (read by the guard), only when there are some. */
+  protected outputNamespaceKeys(keys: ReadonlyMap<string, EcrEncryptionKey>): void {
+    if (keys.size === 0) return;
+    this.output(
+      'namespace_kms_key_arns',
+      Object.fromEntries([...keys].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, key]) => [namespace, key.keyArn])),
+      'ARNs of the namespace keys by namespace: each encrypts the repositories and creation templates of its namespace',
+    );
   }
 
   /** Outputs both stack roles share; the source stack's guard reads them from destinations. */
