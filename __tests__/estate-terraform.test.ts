@@ -1,0 +1,126 @@
+/**
+ * Terraform's own checks on the estate example (examples/estate.yaml):
+ * namespaces, registries in both roles, keys per namespace. One batch of
+ * `terraform test` runs (each also validates its stack), offline, with the
+ * generated files of test-support/tftest.ts:
+ *
+ * - destination stacks: a registry in both roles (its own team-a/
+ *   repositories under the team-a key, team-b/ and base/ received through
+ *   templates) and the production registry; each namespace key encrypts its
+ *   namespace's repositories and templates only and names only its users;
+ * - the two build registries that replicate to each other: each one's guard
+ *   passes when its destinations are ready and stops the plan when one lacks
+ *   a namespace's template, has an AES256 or foreign-key template, or has no state.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
+import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
+import { mapLimit, parseTestReport, prepareStack, terraformAsync, terraformParallelism, TerraformTestReport } from '../test-support/terraform';
+import {
+  DESTINATION_FAULTS,
+  DESTINATION_TEST_FILE,
+  destinationTestFile,
+  GUARD_TEST_FILE,
+  guardTestFile,
+  runCount,
+  TEST_DIRECTORY,
+  writeDestinationStates,
+  writeTestFiles,
+} from '../test-support/tftest';
+
+const ESTATE_FILE = path.resolve(__dirname, '..', 'examples', 'estate.yaml');
+const BOTH_ROLES_DESTINATION = 'ecr-destination-build-us-east-1';
+const PURE_DESTINATION = 'ecr-destination-prod-eu-west-1';
+const ACTIVE_ACTIVE_SOURCES = ['ecr-source-build-us-east-1', 'ecr-source-build-eu-west-1'];
+
+interface Outcome {
+  readonly code: number;
+  readonly report: TerraformTestReport;
+  readonly expectedRuns: number;
+  readonly stderr: string;
+}
+
+let synthesized: SynthesizedApp | undefined;
+let plan: DeploymentPlan;
+const outcomes = new Map<string, Outcome>();
+
+beforeAll(async () => {
+  synthesized = synthesizeConfig(parse(readFileSync(ESTATE_FILE, 'utf8')));
+  plan = planDeployment(synthesized.config);
+  const app = synthesized;
+  const jobs: { stack: string; file: string; text: string }[] = [
+    ...[BOTH_ROLES_DESTINATION, PURE_DESTINATION].map((stack) => ({
+      stack,
+      file: DESTINATION_TEST_FILE,
+      text: destinationTestFile(plan.destinations.find((destination) => destination.stackName === stack)!),
+    })),
+    ...ACTIVE_ACTIVE_SOURCES.map((stack) => ({
+      stack,
+      file: GUARD_TEST_FILE,
+      text: guardTestFile(plan.sources.find((source) => source.stackName === stack)!),
+    })),
+  ];
+  for (const job of jobs) {
+    prepareStack(app.stack(job.stack).directory);
+    writeTestFiles(app.stack(job.stack).directory, { [job.file]: job.text });
+  }
+  writeDestinationStates(app.root, 'terraform-state', plan.destinations);
+  const results = await mapLimit(jobs, terraformParallelism(), (job) =>
+    terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${job.file}`], app.stack(job.stack).directory),
+  );
+  jobs.forEach((job, index) =>
+    outcomes.set(job.stack, {
+      code: results[index].code,
+      report: parseTestReport(results[index].stdout),
+      expectedRuns: runCount(job.text),
+      stderr: results[index].stderr,
+    }),
+  );
+}, 300_000);
+
+afterAll(() => cleanupSynth(synthesized));
+
+function expectAllPassed(stack: string): void {
+  const outcome = outcomes.get(stack)!;
+  expect({
+    stack,
+    summary: outcome.report.summary,
+    failures: outcome.report.runs.filter((run) => run.status !== 'pass'),
+    diagnostics: outcome.code === 0 ? [] : outcome.report.diagnostics,
+  }).toEqual({
+    stack,
+    summary: { status: 'pass', passed: outcome.expectedRuns, failed: 0, errored: 0, skipped: 0 },
+    failures: [],
+    diagnostics: [],
+  });
+}
+
+describe('terraform test: estate destinations (namespaces, both roles, keys per namespace)', () => {
+  it.each([BOTH_ROLES_DESTINATION, PURE_DESTINATION])('GIVEN %s WHEN applied with a mock provider THEN every check passes', (stack) => {
+    expectAllPassed(stack);
+  });
+
+  it("GIVEN the registry in both roles THEN its test checks each namespace key's users and the templates' keys", () => {
+    const text = destinationTestFile(plan.destinations.find((destination) => destination.stackName === BOTH_ROLES_DESTINATION)!);
+    expect(text).toContain('the key of namespace team-a/ must name exactly its users: arn:aws:iam::111111111111:role/team-a-ci');
+    expect(text).toContain('the registry key must not name the users of namespace team-b/');
+    expect(text).toContain("every creation template must use its namespace's key, or the registry key outside keyed namespaces");
+  });
+});
+
+describe('terraform test: the guard of two registries that replicate to each other', () => {
+  it.each(ACTIVE_ACTIVE_SOURCES)('GIVEN %s WHEN its destinations are ready THEN the guard passes, and it fails for every faulty destination', (stack) => {
+    expectAllPassed(stack);
+    const source = plan.sources.find((candidate) => candidate.stackName === stack)!;
+    const failing = outcomes.get(stack)!.report.runs.filter((run) => run.run.startsWith('guard_fails_when_'));
+    expect(failing).toHaveLength(source.destinations.length * DESTINATION_FAULTS.length);
+  });
+
+  it('GIVEN the pair THEN each guards the other (A checks B and B checks A)', () => {
+    const [east, west] = ACTIVE_ACTIVE_SOURCES.map((stack) => outcomes.get(stack)!.report.runs.map((run) => run.run));
+    expect(east).toContain('guard_fails_when_ecr-destination-build-eu-west-1_aes256');
+    expect(west).toContain('guard_fails_when_ecr-destination-build-us-east-1_aes256');
+  });
+});
