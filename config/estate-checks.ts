@@ -149,6 +149,7 @@ export function estateProblems(document: unknown): ConfigProblem[] {
       const destinationRegion = asString(destination.region);
       if (destinationAccount === undefined || destinationRegion === undefined) return;
       const key = registryKey(destinationAccount, destinationRegion);
+      if (account !== undefined && region !== undefined && key === registryKey(account, region)) return; // reported as self-replication
       const entry = received.get(key) ?? { filters: new Set<string>(), sources: new Set<number>() };
       filters.forEach((filter) => entry.filters.add(filter));
       entry.sources.add(sourceIndex);

@@ -132,6 +132,6 @@ export function replicationFitProblem(
   }
   return (
     `${excess}; ${room}: replicate the namespaces ${suggestion.namespaces.join(', ')} instead of the repositories inside them ` +
-    `(add them to this source's namespaces), which gives ${suggestion.filterCount} filters`
+    `(define them under namespaces and list them in this source's namespaces), which gives ${suggestion.filterCount} filters`
   );
 }
