@@ -113,7 +113,7 @@ export function estateProblems(document: unknown): ConfigProblem[] {
     .map((repository) => (isObject(repository) ? asString(repository.name) : undefined))
     .filter((name): name is string => !!name);
   const sources = asArray(document.sources);
-  const received = new Map<string, { filters: Set<string>; sources: Set<number> }>();
+  const received = new Map<string, Map<string, Set<number>>>();
   const sourceFilters = new Map<string, { index: number; filters: string[] }>();
   sources.forEach((source, sourceIndex) => {
     if (!isObject(source)) return;
@@ -150,9 +150,8 @@ export function estateProblems(document: unknown): ConfigProblem[] {
       if (destinationAccount === undefined || destinationRegion === undefined) return;
       const key = registryKey(destinationAccount, destinationRegion);
       if (account !== undefined && region !== undefined && key === registryKey(account, region)) return; // reported as self-replication
-      const entry = received.get(key) ?? { filters: new Set<string>(), sources: new Set<number>() };
-      filters.forEach((filter) => entry.filters.add(filter));
-      entry.sources.add(sourceIndex);
+      const entry = received.get(key) ?? new Map<string, Set<number>>();
+      filters.forEach((filter) => entry.set(filter, (entry.get(filter) ?? new Set<number>()).add(sourceIndex)));
       received.set(key, entry);
     });
   });
@@ -161,12 +160,17 @@ export function estateProblems(document: unknown): ConfigProblem[] {
   for (const [key, { index, filters }] of sourceFilters) {
     const incoming = received.get(key);
     if (!incoming) continue;
-    const overlapping = filters.filter((filter) => [...incoming.filters].some((other) => filter.startsWith(other) || other.startsWith(filter)));
+    const senders = new Set<number>();
+    const overlapping = filters.filter((filter) => {
+      const from = [...incoming].filter(([other]) => filter.startsWith(other) || other.startsWith(filter));
+      from.forEach(([, sources]) => sources.forEach((source) => senders.add(source)));
+      return from.length > 0;
+    });
     if (overlapping.length > 0) {
       report(
         ['sources', index],
         overlapping,
-        `registry ${key} also receives these prefixes from sources[${[...incoming.sources].sort((a, b) => a - b).join('], sources[')}]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories`,
+        `registry ${key} also receives these prefixes from sources[${[...senders].sort((a, b) => a - b).join('], sources[')}]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories`,
       );
     }
   }
