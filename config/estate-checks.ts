@@ -25,7 +25,10 @@ export function rawSourceNamespaces(source: Raw): string[] {
 
 /** The repository names a raw source replicates: its list, or the file's (inside its namespaces when it has some). */
 export function rawSourceRepositoryNames(source: Raw, fileRepositoryNames: readonly string[]): string[] {
-  if (source.repositories !== undefined) return strings(source.repositories).filter((name) => fileRepositoryNames.includes(name));
+  if (source.repositories !== undefined) {
+    const known = new Set(fileRepositoryNames);
+    return strings(source.repositories).filter((name) => known.has(name));
+  }
   const namespaces = rawSourceNamespaces(source);
   return namespaces.length === 0
     ? [...fileRepositoryNames]

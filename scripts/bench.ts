@@ -177,6 +177,8 @@ interface Measured {
   readonly seconds: number;
   /** Peak resident set size of the child (and its waited-for descendants), in MiB. */
   readonly peakRssMiB?: number;
+  /** User + system CPU seconds of the child (GNU time only): on a shared machine, steadier than wall time. */
+  readonly cpuSeconds?: number;
   readonly stderr: string;
   readonly stdout: string;
 }
@@ -189,7 +191,7 @@ function measure(command: string, env: NodeJS.ProcessEnv, scratch: string): Meas
   rmSync(report, { force: true });
   let wrapped = command;
   const childEnv: NodeJS.ProcessEnv = { ...env };
-  if (haveTime) wrapped = `${TIME} -q -f %M -o ${JSON.stringify(report)} ${command}`;
+  if (haveTime) wrapped = `${TIME} -q -f ${JSON.stringify('%U %S\n%M')} -o ${JSON.stringify(report)} ${command}`;
   else {
     const preload = path.join(scratch, 'report-rss.js');
     writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS)));\n`);
@@ -199,11 +201,15 @@ function measure(command: string, env: NodeJS.ProcessEnv, scratch: string): Meas
   const result = spawnSync(wrapped, { shell: true, cwd: PROJECT_ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let peakRssMiB: number | undefined;
+  let cpuSeconds: number | undefined;
   if (existsSync(report)) {
-    const kib = Number(readFileSync(report, 'utf8').trim().split('\n').pop());
+    const lines = readFileSync(report, 'utf8').trim().split('\n');
+    const kib = Number(lines.pop());
     if (Number.isFinite(kib)) peakRssMiB = kib / 1024;
+    const cpu = (lines.pop() ?? '').split(' ').map(Number);
+    if (haveTime && cpu.length === 2 && cpu.every(Number.isFinite)) cpuSeconds = cpu[0] + cpu[1];
   }
-  return { status: result.status, seconds, peakRssMiB, stderr: result.stderr ?? '', stdout: result.stdout ?? '' };
+  return { status: result.status, seconds, peakRssMiB, cpuSeconds, stderr: result.stderr ?? '', stdout: result.stdout ?? '' };
 }
 
 /** A synth through the app command; a run that had to recompile dist/ (sources edited meanwhile) is not timed but repeated. */
@@ -341,7 +347,7 @@ function benchEstates(context: BenchContext): void {
   const { options, app, baseEnv, scratch, log, report, results } = context;
   log(`Estates: repositories in ${ESTATE_NAMESPACES} namespaces, one source, 25 destinations (median of ${options.runs})\n`);
   const rows: string[][] = [];
-  const measured: { repositories: number; wall: number; rss?: number; stats: OutputStats; outdir: string }[] = [];
+  const measured: { repositories: number; wall: number; rss?: number; cpu?: number; stats: OutputStats; outdir: string }[] = [];
   for (const repositories of ESTATE_REPOSITORY_COUNTS) {
     const configFile = path.join(RESULTS_DIRECTORY, `estate-${repositories}x25.yaml`);
     writeFileSync(configFile, stringify(estateBenchConfig(repositories), { aliasDuplicateObjects: false }));
@@ -352,12 +358,14 @@ function benchEstates(context: BenchContext): void {
     const stats = outputStats(outdir);
     const wall = median(runs.map((run) => run.seconds));
     const rss = runs.every((run) => run.peakRssMiB !== undefined) ? Math.max(...runs.map((run) => run.peakRssMiB!)) : undefined;
-    measured.push({ repositories, wall, rss, stats, outdir });
+    const cpu = runs.every((run) => run.cpuSeconds !== undefined) ? median(runs.map((run) => run.cpuSeconds!)) : undefined;
+    measured.push({ repositories, wall, rss, cpu, stats, outdir });
     rows.push([
       String(repositories),
       '25',
       String(stats.stacks),
       seconds(wall),
+      cpu === undefined ? 'n/a' : seconds(cpu),
       mib(rss),
       kib(stats.bytes),
       String(stats.resourceBlocks),
@@ -365,13 +373,23 @@ function benchEstates(context: BenchContext): void {
     ]);
     log(`  ${repositories} repositories x 25 destinations: ${rows[rows.length - 1].slice(2).join(', ')}`);
   }
-  const estateTable = table(['repositories', 'destinations', 'stacks', 'wall', 'peak RSS', 'synthesized', 'resource blocks', 'resource instances'], rows);
+  const estateTable = table(
+    ['repositories', 'destinations', 'stacks', 'wall', 'CPU (user+sys)', 'peak RSS', 'synthesized', 'resource blocks', 'resource instances'],
+    rows,
+  );
   const [small, large] = measured;
-  const growth = `Growth from ${small.repositories} to ${large.repositories} repositories (x${large.repositories / small.repositories}): wall x${(large.wall / small.wall).toFixed(2)}, synthesized bytes x${(large.stats.bytes / small.stats.bytes).toFixed(2)}.`;
+  const growth = `Growth from ${small.repositories} to ${large.repositories} repositories (x${large.repositories / small.repositories}): wall x${(large.wall / small.wall).toFixed(2)}${large.cpu !== undefined && small.cpu !== undefined ? `, CPU x${(large.cpu / small.cpu).toFixed(2)}` : ''}, synthesized bytes x${(large.stats.bytes / small.stats.bytes).toFixed(2)}.`;
   log(`\n${estateTable}\n\n${growth}\n`);
   report.push(`### Estates: ${ESTATE_NAMESPACES} namespaces, 25 destinations (median of ${options.runs})`, '', estateTable, '', growth, '');
   const estateResults: Record<string, unknown> = {
-    scale: measured.map(({ repositories, wall, rss, stats }) => ({ repositories, destinations: 25, wallSeconds: wall, peakRssMiB: rss, ...stats })),
+    scale: measured.map(({ repositories, wall, rss, cpu, stats }) => ({
+      repositories,
+      destinations: 25,
+      wallSeconds: wall,
+      cpuSeconds: cpu,
+      peakRssMiB: rss,
+      ...stats,
+    })),
   };
   if (!options.skipValidate) {
     const stack = large.stats.largestStack;
