@@ -10,7 +10,7 @@ import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regi
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
 import { duplicateRepositoryNameRule } from '../ecr/repository-name';
 import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
-import { isInNamespace, namespaceOf, replicationFitProblem } from '../ecr/namespaces';
+import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../ecr/namespaces';
 import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';
@@ -156,7 +156,8 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     const names = rawSourceRepositoryNames(source, repositoryNames);
     const replicatedNamespaces = rawSourceNamespaces(source);
     // Destinations pre-create only the names outside the replicated namespaces; templates create the others.
-    const precreated = names.filter((name) => !replicatedNamespaces.some((namespace) => isInNamespace(name, namespace)));
+    const inReplicatedNamespace = namespaceMembership(replicatedNamespaces);
+    const precreated = names.filter((name) => !inReplicatedNamespace(name));
     countRepositories(sourceKey, sourcePath, names);
 
     const destinations = asArray(source.destinations);

@@ -6,7 +6,7 @@
 import { AccountConfig, Config, NamespaceConfig, RepositoryConfig } from './schema';
 import { ReplicationRule, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
 import { Partition, partitionOf } from '../ecr/regions';
-import { isInNamespace } from '../ecr/namespaces';
+import { namespaceMembership } from '../ecr/namespaces';
 import { NamespaceKeyPlan, namespaceKeysFor, namespacePlan, NamespacePlan, sourceNamespaces, sourceRepositoryNamesWithNamespaces } from './namespace-plan';
 
 export type { NamespaceKeyPlan, NamespacePlan };
@@ -123,7 +123,8 @@ export function planDeployment(config: Config): DeploymentPlan {
     const namespaces = sourceNamespaces(source);
     const filters = replicationFiltersFor([...namespaces, ...names]);
     // Namespace-covered names are created in destinations by the namespace's creation template, not pre-created.
-    const precreated = namespaces.length === 0 ? names : names.filter((name) => !namespaces.some((namespace) => isInNamespace(name, namespace)));
+    const inNamespace = namespaceMembership(namespaces);
+    const precreated = namespaces.length === 0 ? names : names.filter((name) => !inNamespace(name));
     const destinationKeys = source.destinations.map((destination) => {
       const key = registryKey(destination.account, destination.region);
       let draft = drafts.get(key);

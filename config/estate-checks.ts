@@ -5,7 +5,7 @@
  * their numbers come from the library (ecr/).
  */
 import { ConfigPath, ConfigProblem } from './problems';
-import { isInNamespace, namespaceSlug } from '../ecr/namespaces';
+import { namespaceMembership, namespaceSlug } from '../ecr/namespaces';
 import { replicationFiltersFor } from '../ecr/replication-rules';
 import { didYouMean } from './suggest';
 import { registryKey } from './deployment-plan';
@@ -30,9 +30,7 @@ export function rawSourceRepositoryNames(source: Raw, fileRepositoryNames: reado
     return strings(source.repositories).filter((name) => known.has(name));
   }
   const namespaces = rawSourceNamespaces(source);
-  return namespaces.length === 0
-    ? [...fileRepositoryNames]
-    : fileRepositoryNames.filter((name) => namespaces.some((namespace) => isInNamespace(name, namespace)));
+  return namespaces.length === 0 ? [...fileRepositoryNames] : fileRepositoryNames.filter(namespaceMembership(namespaces));
 }
 
 /** The problems of namespaces, both roles and namespace keys in a (possibly malformed) config document. */

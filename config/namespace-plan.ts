@@ -5,7 +5,7 @@
  * calls these functions.
  */
 import { LifecyclePolicy } from '../ecr/lifecycle-policy';
-import { creationTemplatePrefixOfNamespace, isInNamespace, namespaceOf, namespaceSlug } from '../ecr/namespaces';
+import { creationTemplatePrefixOfNamespace, namespaceMembership, namespaceOf, namespaceSlug } from '../ecr/namespaces';
 import { Config, NamespaceConfig } from './schema';
 
 /** A namespace replicated into a destination: one creation template (prefix without the final "/"). */
@@ -68,7 +68,7 @@ export function sourceRepositoryNamesWithNamespaces(
   if (source.repositories) return [...source.repositories];
   const names = config.repositories.map((repository) => repository.name);
   const namespaces = source.namespaces ?? [];
-  return namespaces.length === 0 ? names : names.filter((name) => namespaces.some((namespace) => isInNamespace(name, namespace)));
+  return namespaces.length === 0 ? names : names.filter(namespaceMembership(namespaces));
 }
 
 /** The key alias of a namespace when it names none: `<keys.alias>/<namespace without "/">`. */

@@ -135,3 +135,17 @@ export function replicationFitProblem(
     `(define them under namespaces and list them in this source's namespaces), which gives ${suggestion.filterCount} filters`
   );
 }
+
+/**
+ * A membership test for many names against many namespaces: a namespace ends
+ * with "/", so a name lies in one exactly when one of its enclosing
+ * namespaces is in the set (cost per name: its depth, not the namespace count).
+ */
+export function namespaceMembership(namespaces: Iterable<string>): (name: string) => boolean {
+  const set = new Set(namespaces);
+  if (set.size === 0) return () => false;
+  return (name) => {
+    for (let slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) if (set.has(name.slice(0, slash + 1))) return true;
+    return false;
+  };
+}

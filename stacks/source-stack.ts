@@ -15,7 +15,7 @@ import { DestinationStack } from './destination-stack';
 import { RegistryStack, RegistryStackProps } from './registry-stack';
 import { destinationReadyPrecondition, GuardExpectations } from './replication-guard';
 import { namespaceKeyOf, namespaceKeyOfTemplate } from '../config/namespace-plan';
-import { creationTemplatePrefixOfNamespace, isInNamespace } from '../ecr/namespaces';
+import { creationTemplatePrefixOfNamespace, namespaceMembership } from '../ecr/namespaces';
 import { DestinationRegistryPlan } from '../config/deployment-plan';
 import { readStackOutputs } from './state-backend';
 
@@ -50,10 +50,9 @@ export class SourceStack extends RegistryStack {
       this.repositories = this.createRepositories(this.key, props.plan.namespaceKeys, this.namespaceKeys);
     }
 
+    const inReplicatedNamespace = namespaceMembership(props.plan.namespaces);
     // Namespace-covered names are not pre-created in destinations: their creation templates are checked instead.
-    const names = props.plan.repositories
-      .map((repository) => repository.name)
-      .filter((name) => !props.plan.namespaces.some((namespace) => isInNamespace(name, namespace)));
+    const names = props.plan.repositories.map((repository) => repository.name).filter((name) => !inReplicatedNamespace(name));
     const preconditions = props.plan.destinations.map((destination) => {
       const stack = props.destinationStacks.find((candidate) => candidate.stackName === destination.stackName);
       if (!stack) throw new Error(`SourceStack ${props.plan.stackName}: no stack was given for destination ${destination.stackName}`);
