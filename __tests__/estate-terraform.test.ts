@@ -12,7 +12,7 @@
  *   passes when its destinations are ready and stops the plan when one lacks
  *   a namespace's template, has an AES256 or foreign-key template, or has no state.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
@@ -34,6 +34,8 @@ const ESTATE_FILE = path.resolve(__dirname, '..', 'examples', 'estate.yaml');
 const BOTH_ROLES_DESTINATION = 'ecr-destination-build-us-east-1';
 const PURE_DESTINATION = 'ecr-destination-prod-eu-west-1';
 const ACTIVE_ACTIVE_SOURCES = ['ecr-source-build-us-east-1', 'ecr-source-build-eu-west-1'];
+/** A copy of the registry in both roles whose team-a key also names team B's CI, and whose team-a/web uses the registry key. */
+const LEAKY_DESTINATION = 'leaky-destination';
 
 interface Outcome {
   readonly code: number;
@@ -62,13 +64,23 @@ beforeAll(async () => {
       text: guardTestFile(plan.sources.find((source) => source.stackName === stack)!),
     })),
   ];
+  const directoryOf = (stack: string) => (stack === LEAKY_DESTINATION ? path.join(app.outdir, 'stacks', LEAKY_DESTINATION) : app.stack(stack).directory);
   for (const job of jobs) {
     prepareStack(app.stack(job.stack).directory);
     writeTestFiles(app.stack(job.stack).directory, { [job.file]: job.text });
   }
+  const leaky = directoryOf(LEAKY_DESTINATION);
+  cpSync(app.stack(BOTH_ROLES_DESTINATION).directory, leaky, { recursive: true, verbatimSymlinks: true });
+  const broken = JSON.parse(readFileSync(path.join(leaky, 'cdk.tf.json'), 'utf8'));
+  const keyPolicy = JSON.parse(broken.resource.aws_kms_key['kms_key_team-a'].policy);
+  for (const entry of keyPolicy.Statement) if (entry.Sid === 'AllowKeyUseThroughEcr') entry.Principal.AWS.push('arn:aws:iam::111111111111:role/team-b-ci');
+  broken.resource.aws_kms_key['kms_key_team-a'].policy = JSON.stringify(keyPolicy);
+  broken.resource.aws_ecr_repository.repositories.for_each['team-a/web'].kms_key = '${aws_kms_key.kms_key.arn}';
+  writeFileSync(path.join(leaky, 'cdk.tf.json'), JSON.stringify(broken, null, 2));
+  jobs.push({ stack: LEAKY_DESTINATION, file: DESTINATION_TEST_FILE, text: jobs[0].text });
   writeDestinationStates(app.root, 'terraform-state', plan.destinations);
   const results = await mapLimit(jobs, terraformParallelism(), (job) =>
-    terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${job.file}`], app.stack(job.stack).directory),
+    terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${job.file}`], directoryOf(job.stack)),
   );
   jobs.forEach((job, index) =>
     outcomes.set(job.stack, {
@@ -107,6 +119,20 @@ describe('terraform test: estate destinations (namespaces, both roles, keys per 
     expect(text).toContain('the key of namespace team-a/ must name exactly its users: arn:aws:iam::111111111111:role/team-a-ci');
     expect(text).toContain('the registry key must not name the users of namespace team-b/');
     expect(text).toContain("every creation template must use its namespace's key, or the registry key outside keyed namespaces");
+  });
+});
+
+describe('terraform test: the namespace-key checks bite', () => {
+  it("GIVEN a team-a key that also names team B's CI and a team-a repository on the registry key THEN the destination test fails on both", () => {
+    const outcome = outcomes.get(LEAKY_DESTINATION)!;
+    expect(outcome.code).not.toBe(0);
+    const failed = outcome.report.diagnostics.filter((diagnostic) => diagnostic.summary === 'Test assertion failed').map((diagnostic) => diagnostic.detail);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        'the key of namespace team-a/ must name exactly its users: arn:aws:iam::111111111111:role/team-a-ci',
+        "every repository must be encrypted with its namespace's key, or the registry key outside keyed namespaces",
+      ]),
+    );
   });
 });
 
