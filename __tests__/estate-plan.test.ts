@@ -228,6 +228,15 @@ describe('config validation of estates', () => {
   });
 });
 
+describe('estate warnings', () => {
+  test('GIVEN a namespace with mutable tags WHEN validated THEN it warns at the field', () => {
+    const document = mutated((c) => (c.namespaces[2].imageTagMutability = 'MUTABLE'));
+    expect(validateConfig(document, 'estate.yaml').warnings.map(formatProblem)).toEqual([
+      'namespaces[2].imageTagMutability (received "MUTABLE"): repositories the creation templates create in this namespace get mutable tags, and a replica may then differ from its source: prefer IMMUTABLE',
+    ]);
+  });
+});
+
 describe('planDeployment of the estate example', () => {
   const plan: DeploymentPlan = planDeployment(validateConfig(estate(), 'estate.yaml').config);
   const destination = (stackName: string) => plan.destinations.find((candidate) => candidate.stackName === stackName)!;

@@ -10,6 +10,7 @@ import { replicationFiltersFor } from '../ecr/replication-rules';
 import { didYouMean } from './suggest';
 import { registryKey } from './deployment-plan';
 import { principalAccount } from './namespace-plan';
+import { Config } from './schema';
 
 type Raw = Record<string, unknown>;
 
@@ -176,4 +177,20 @@ export function estateProblems(document: unknown): ConfigProblem[] {
     }
   }
   return problems;
+}
+
+/** Risky but legal estate choices: a namespace whose template-created repositories have mutable tags. */
+export function estateWarnings(config: Pick<Config, 'namespaces'>): ConfigProblem[] {
+  return config.namespaces.flatMap((namespace, index) =>
+    namespace.imageTagMutability === 'MUTABLE'
+      ? [
+          {
+            path: ['namespaces', index, 'imageTagMutability'],
+            received: 'MUTABLE',
+            message:
+              'repositories the creation templates create in this namespace get mutable tags, and a replica may then differ from its source: prefer IMMUTABLE',
+          },
+        ]
+      : [],
+  );
 }
