@@ -5,6 +5,7 @@
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { CreationTemplateRole, RepositoryCreationTemplates } from '../modules/repository-creation-templates';
+import { ReplicationConfiguration } from '../modules/replication-configuration';
 import { asList, parsePolicy, principalsOf, PROD_ACCOUNT, stackWithProvider, statement, synthesize } from '../test-support/fixtures';
 
 const NAMING = { alias: 'alias/test-images', description: 'test key' };
@@ -94,5 +95,31 @@ describe('RepositoryCreationTemplates with per-prefix settings', () => {
       const policy = parsePolicy(synthesized.resource.aws_kms_key[key].policy);
       expect(principalsOf(statement(policy, 'AllowEcrRepositoryCreationTemplateRole'))).toEqual(['${aws_iam_role.creation_template_role.arn}']);
     }
+  });
+});
+
+describe('ReplicationConfiguration with namespace filters', () => {
+  test('GIVEN a namespace filter THEN it is a PREFIX_MATCH filter', () => {
+    const { stack, registry } = stackWithProvider();
+    new ReplicationConfiguration(stack, 'replication', {
+      registry,
+      rules: [{ destinations: [{ accountId: PROD_ACCOUNT, region: 'eu-west-1' }], filters: ['team-a/'] }],
+    });
+    expect(synthesize(stack).resource.aws_ecr_replication_configuration.replication.replication_configuration).toEqual({
+      rule: [{ destination: [{ region: 'eu-west-1', registry_id: PROD_ACCOUNT }], repository_filter: [{ filter: 'team-a/', filter_type: 'PREFIX_MATCH' }] }],
+    });
+  });
+
+  test('fails on a filter ECR refuses, with the rule', () => {
+    const { stack, registry } = stackWithProvider();
+    expect(
+      () =>
+        new ReplicationConfiguration(stack, 'replication', {
+          registry,
+          rules: [{ destinations: [{ accountId: PROD_ACCOUNT, region: 'eu-west-1' }], filters: ['Team-A/'] }],
+        }),
+    ).toThrow(
+      'ReplicationConfiguration replication: rules[0].filters[0] (received "Team-A/") must be an ECR replication filter: 2 to 256 characters, a repository-name prefix (lowercase segments separated by "/")',
+    );
   });
 });
