@@ -434,7 +434,7 @@ export function writeDestinationStates(root: string, directory: string, destinat
 }
 
 /** Plan-level guard tests of a source stack: one passing run, one failing run per destination and fault. */
-export function guardTestFile(plan: SourceRegistryPlan): string {
+export function guardTestFile(plan: SourceRegistryPlan, options: { readonly faultDestinations?: readonly string[] } = {}): string {
   const registry = plan.registry;
   const names = plan.repositories.map((repository) => repository.name);
   // The guard checks the source's repositories in each destination; fault the last one by name (or, with none, the first namespace's template).
@@ -469,7 +469,11 @@ export function guardTestFile(plan: SourceRegistryPlan): string {
         : []),
     ]),
   ];
-  for (const destination of plan.destinations) {
+  // Each failing run is a plan of its own: a caller may fault only some destinations to keep the file fast.
+  const faultedDestinations = plan.destinations.filter(
+    (destination) => options.faultDestinations === undefined || options.faultDestinations.includes(destination.stackName),
+  );
+  for (const destination of faultedDestinations) {
     for (const fault of DESTINATION_FAULTS) {
       runs.push(
         runBlock(runName(`guard_fails_when_${destination.stackName}_${fault}`), [
