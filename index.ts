@@ -14,6 +14,7 @@ export * from './ecr/limits';
 export * from './ecr/repository-name';
 export * from './ecr/lifecycle-policy';
 export * from './ecr/replication-rules';
+export * from './ecr/namespaces';
 
 // Policies as data.
 export * from './policies/policy-document';
@@ -34,6 +35,7 @@ export {
   type CreationTemplateRoleProps,
   creationTemplatePrefixes,
   creationTemplatePrefixFor,
+  type CreationTemplateSpec,
   RepositoryCreationTemplates,
   type RepositoryCreationTemplatesProps,
 } from './modules/repository-creation-templates';
@@ -50,6 +52,8 @@ export { ConfigError, type ConfigProblem, formatProblem } from './config/problem
 export {
   type DeploymentPlan,
   type DestinationRegistryPlan,
+  type NamespaceKeyPlan,
+  type NamespacePlan,
   planDeployment,
   type Registry,
   type ReplicationRulePlan,

@@ -83,7 +83,7 @@ describe('GIVEN the check script', () => {
       '  - repositories[0].name (received "Web"): must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
       '  - sources[0].account (received "biuld"): unknown account (did you mean "build"?): define it under accounts or use one of build',
       '  - sources[0].destinations (received nothing): is required: add a list of destination registries, e.g. destinations: [{ account: prod, region: eu-west-1 }]',
-      '  - sources[0].destinatons (received []): unknown field (did you mean "destinations"?): remove it or fix its spelling; allowed here: account, region, repositories, destinations',
+      '  - sources[0].destinatons (received []): unknown field (did you mean "destinations"?): remove it or fix its spelling; allowed here: account, region, namespaces, repositories, destinations',
       'check failed: fix the problems above',
       '',
     ]);

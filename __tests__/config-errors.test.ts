@@ -320,10 +320,10 @@ describe('GIVEN a config with one mistake', () => {
       ],
     ],
     [
-      'a registry that is both source and destination',
-      (c) => c.sources.push({ account: 'prod', region: 'eu-west-1', destinations: [{ account: 'prod', region: 'eu-central-1' }] }),
+      'a registry in both roles that replicates what it receives',
+      (c) => c.sources.push({ account: 'prod', region: 'eu-west-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-central-1' }] }),
       [
-        'sources[0].destinations[1] (received {"account":"prod","region":"eu-west-1"}): registry prod/eu-west-1 is also a source (sources[1]): a registry is either a source or a destination, never both (replication does not chain); replicate from sources[1] to the other registries directly',
+        'sources[1] (received ["web"]): registry prod/eu-west-1 also receives these prefixes from sources[0]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories',
       ],
     ],
     [
@@ -386,7 +386,7 @@ describe('GIVEN a config with one mistake', () => {
         c.sources[0].destinations = [...regions.map((region) => ({ account: 'build', region })), ...regions.map((region) => ({ account: 'prod', region }))];
       },
       [
-        'sources[0] (received {"destinations":26,"filters":600}): 26 destinations and 600 filters need 12 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)',
+        'sources[0] (received {"destinations":26,"filters":600}): 26 destinations and 600 filters need 12 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10; 26 destinations leave room for 500 filters and no grouping of the repositories into namespaces fits: replicate fewer repositories or destinations, or split them across source registries',
       ],
     ],
     [
@@ -609,7 +609,7 @@ describe('GIVEN a config with an unknown field', () => {
     [
       'a misspelt top-level field',
       (c) => (c.repositorys = []),
-      'repositorys (received []): unknown field (did you mean "repositories"?): remove it or fix its spelling; allowed here: accounts, repositories, sources, keys, tags, backend, endpoint, scanning, defaultLifecyclePolicy',
+      'repositorys (received []): unknown field (did you mean "repositories"?): remove it or fix its spelling; allowed here: accounts, repositories, sources, namespaces, keys, tags, backend, endpoint, scanning, defaultLifecyclePolicy',
     ],
     [
       'a misspelt account field',

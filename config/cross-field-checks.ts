@@ -12,7 +12,9 @@ import { ConfigPath, ConfigProblem } from './problems';
 import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
 import { duplicateRepositoryNameRule } from '../ecr/repository-name';
-import { replicationFiltersFor, replicationRuleLimitProblem, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../ecr/namespaces';
+import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
@@ -47,6 +49,10 @@ interface SourceFacts {
   readonly names: readonly string[];
   /** The same without repositories that carry `removal`: what it replicates. */
   readonly replicatedNames: readonly string[];
+  /** Namespaces (prefixes) it replicates, repositories created later included. */
+  readonly namespaces: readonly string[];
+  /** Its names outside those namespaces: the ones destinations pre-create (templates create the others). */
+  readonly precreatedNames: readonly string[];
   readonly destinations: readonly unknown[];
 }
 
@@ -92,8 +98,9 @@ function factsOf(document: Raw): ConfigFacts {
     if (!isObject(entry)) return;
     const key = registryOf(entry);
     if (key !== undefined && !sourceRegistries.has(key)) sourceRegistries.set(key, index);
-    const listed = [...new Set(asArray(entry.repositories).filter((name): name is string => typeof name === 'string'))];
-    const names = entry.repositories === undefined ? repositoryNames : listed.filter((name) => repositoryIndex.has(name));
+    const names = [...new Set(rawSourceRepositoryNames(entry, repositoryNames))];
+    const namespaces = rawSourceNamespaces(entry);
+    const inReplicatedNamespace = namespaceMembership(namespaces);
     sources.push({
       index,
       path: ['sources', index],
@@ -103,6 +110,8 @@ function factsOf(document: Raw): ConfigFacts {
       key,
       names,
       replicatedNames: names.filter((name) => !retiredNames.has(name)),
+      namespaces,
+      precreatedNames: names.filter((name) => !inReplicatedNamespace(name)),
       destinations: asArray(entry.destinations),
     });
   });
@@ -267,7 +276,7 @@ export const sourcesReplicateARepository: CrossFieldCheck = ({ sources, retiredN
   }
 };
 
-export const destinationsAreDistinctRegistries: CrossFieldCheck = ({ sources, sourceRegistries }, report) => {
+export const destinationsAreDistinctRegistries: CrossFieldCheck = ({ sources }, report) => {
   for (const source of sources) {
     const seen = new Map<string, number>();
     for (const { index, path, account, region, key } of destinationsOf(source)) {
@@ -276,14 +285,6 @@ export const destinationsAreDistinctRegistries: CrossFieldCheck = ({ sources, so
       const first = seen.get(key);
       if (first !== undefined) report(path, { account, region }, `destination listed twice in this source (also destinations[${first}]): remove the duplicate`);
       else seen.set(key, index);
-      const sourceOfKey = sourceRegistries.get(key);
-      if (sourceOfKey !== undefined && key !== source.key) {
-        report(
-          path,
-          { account, region },
-          `registry ${key} is also a source (sources[${sourceOfKey}]): a registry is either a source or a destination, never both (replication does not chain); replicate from sources[${sourceOfKey}] to the other registries directly`,
-        );
-      }
     }
   }
 };
@@ -335,10 +336,14 @@ function listed(names: readonly string[]): string {
   return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
 }
 
-export const replicationRulesFitEcrLimits: CrossFieldCheck = ({ sources }, report) => {
+/** Replication rules: split by 25 destinations x 100 filters; ECR allows 10 rules. Advice: namespaces that hold only this source's repositories. */
+export const replicationRulesFitEcrLimits: CrossFieldCheck = ({ sources, repositoryNames }, report) => {
   for (const source of sources) {
-    const filters = replicationFiltersFor(source.replicatedNames);
-    const ruleLimit = replicationRuleLimitProblem(source.destinations.length, filters.length);
+    const filters = replicationFiltersFor([...source.namespaces, ...source.replicatedNames]);
+    const replicated = new Set(source.replicatedNames);
+    const ruleLimit = replicationFitProblem(source.destinations.length, filters, (namespace) =>
+      repositoryNames.every((name) => !isInNamespace(name, namespace) || replicated.has(name)),
+    );
     if (ruleLimit !== undefined) report(source.path, { destinations: source.destinations.length, filters: filters.length }, ruleLimit);
   }
 };
@@ -356,9 +361,32 @@ export const repositoriesPerKeyStayWithinTheLimit: CrossFieldCheck = ({ document
   };
   for (const source of sources) {
     count(source.key, source.path, source.names);
-    for (const destination of destinationsOf(source)) count(destination.key, destination.path, source.names);
+    // Destinations pre-create only the names outside the replicated namespaces; templates create the others.
+    for (const destination of destinationsOf(source)) count(destination.key, destination.path, source.precreatedNames);
   }
-  for (const [registry, { path, names }] of repositoriesPerRegistry) {
+  // Keys per namespace: a keyed namespace's repositories count against its own key, not the registry key.
+  const keyedNamespaces = asArray(document.namespaces)
+    .filter((namespace) => isObject(namespace) && namespace.key !== undefined)
+    .map((namespace) => asString((namespace as Raw).prefix))
+    .filter((prefix): prefix is string => prefix !== undefined);
+  for (const [registry, { path, names: all }] of repositoriesPerRegistry) {
+    const perKey = new Map<string, number>();
+    const names = new Set<string>();
+    for (const name of all) {
+      const namespace = namespaceOf(name, keyedNamespaces);
+      if (namespace === undefined) names.add(name);
+      else perKey.set(namespace, (perKey.get(namespace) ?? 0) + 1);
+    }
+    for (const [namespace, count] of [...perKey].sort(([left], [right]) => (left < right ? -1 : 1))) {
+      if (count > repositoriesPerKey) {
+        report(
+          path,
+          count,
+          `registry ${registry} would encrypt ${count} repositories of namespace ${namespace} with the namespace's KMS key, above keys.repositoriesPerKey (${repositoriesPerKey}): ` +
+            'split the namespace into smaller namespaces with keys of their own, or raise keys.repositoriesPerKey after checking your KMS grant quota',
+        );
+      }
+    }
     if (names.size > repositoriesPerKey) {
       report(
         path,
@@ -457,5 +485,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const report: Report = (path, received, message) => problems.push({ path, received, message });
   for (const check of CROSS_FIELD_CHECKS) check(facts, report);
+  // Namespaces, registries in both roles and namespace keys (config/estate-checks.ts).
+  problems.push(...estateProblems(document));
   return problems;
 }

@@ -3,9 +3,13 @@
  * which stack manages each, what each replicates and to whom. Pure data, no
  * constructs: stacks and the audit read the same plan.
  */
-import { AccountConfig, Config, RepositoryConfig } from './schema';
+import { AccountConfig, Config, NamespaceConfig, RepositoryConfig } from './schema';
 import { ReplicationRule, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
 import { Partition, partitionOf } from '../ecr/regions';
+import { namespaceMembership } from '../ecr/namespaces';
+import { NamespaceKeyPlan, namespaceKeysFor, namespacePlan, NamespacePlan, sourceNamespaces, sourceRepositoryNamesWithNamespaces } from './namespace-plan';
+
+export type { NamespaceKeyPlan, NamespacePlan };
 
 /** One private registry: an account in a region. */
 export interface Registry {
@@ -35,6 +39,12 @@ export interface DestinationRegistryPlan {
   readonly crossAccountSources: readonly CrossAccountSource[];
   /** Whether repository creation templates are created (off when any source entry turns them off). */
   readonly repositoryCreationTemplates: boolean;
+  /** Namespaces replicated into this registry: creation templates create their repositories. Sorted by prefix. */
+  readonly namespaces: readonly NamespacePlan[];
+  /** Keys of the namespaces with a key of their own that this registry holds. Sorted by namespace. */
+  readonly namespaceKeys: readonly NamespaceKeyPlan[];
+  /** When this registry is also a source: its source stack (replication configuration and guard only). */
+  readonly sourceStackName?: string;
 }
 
 /** An account whose source registries replicate into a destination of another account. */
@@ -58,6 +68,15 @@ export interface SourceRegistryPlan {
   readonly destinations: readonly DestinationRegistryPlan[];
   readonly replicationFilters: readonly string[];
   readonly replicationRules: readonly ReplicationRulePlan[];
+  /** Namespaces this source replicates (every repository under each, created later included). Sorted. */
+  readonly namespaces: readonly string[];
+  /** Keys of the namespaces with a key of their own among the source's repositories. Sorted by namespace. */
+  readonly namespaceKeys: readonly NamespaceKeyPlan[];
+  /**
+   * When this registry is also a destination: the destination stack that holds the registry's key(s),
+   * repositories and policy. The source stack then holds only the replication configuration and the guard.
+   */
+  readonly registryStackName?: string;
 }
 
 export type ReplicationRulePlan<D = Registry> = ReplicationRule<D>;
@@ -82,8 +101,11 @@ export function sourceStackName(accountName: string, region: string): string {
 }
 
 /** Repository names a source replicates: its own list, or every repository of the file. */
-export function sourceRepositoryNames(config: Pick<Config, 'repositories'>, source: { readonly repositories?: readonly string[] }): string[] {
-  return source.repositories ? [...source.repositories] : config.repositories.map((repository) => repository.name);
+export function sourceRepositoryNames(
+  config: Pick<Config, 'repositories'>,
+  source: { readonly repositories?: readonly string[]; readonly namespaces?: readonly string[] },
+): string[] {
+  return sourceRepositoryNamesWithNamespaces(config, source);
 }
 
 function byName(left: { name: string }, right: { name: string }): number {
@@ -115,6 +137,7 @@ export function planDeployment(config: Config): DeploymentPlan {
     repositoryNames: Set<string>;
     filtersByAccount: Map<string, Set<string>>;
     templates: boolean;
+    namespaces: Set<string>;
   }
   const drafts = new Map<string, DestinationDraft>();
 
@@ -122,7 +145,11 @@ export function planDeployment(config: Config): DeploymentPlan {
     // Retired repositories stay placed (their registries carry the removal) but are no longer replicated.
     const placed = sourceRepositoryNames(config, source);
     const names = placed.filter((name) => !repositoriesByName.get(name)!.removal);
-    const filters = replicationFiltersFor(names);
+    const namespaces = sourceNamespaces(source);
+    const filters = replicationFiltersFor([...namespaces, ...names]);
+    // Namespace-covered names are created in destinations by the namespace's creation template, not pre-created.
+    const inNamespace = namespaceMembership(namespaces);
+    const precreated = namespaces.length === 0 ? placed : placed.filter((name) => !inNamespace(name));
     const destinationKeys = source.destinations.map((destination) => {
       const key = registryKey(destination.account, destination.region);
       let draft = drafts.get(key);
@@ -132,18 +159,27 @@ export function planDeployment(config: Config): DeploymentPlan {
           repositoryNames: new Set(),
           filtersByAccount: new Map(),
           templates: true,
+          namespaces: new Set(),
         };
         drafts.set(key, draft);
       }
-      placed.forEach((name) => draft!.repositoryNames.add(name));
+      precreated.forEach((name) => draft!.repositoryNames.add(name));
+      namespaces.forEach((namespace) => draft!.namespaces.add(namespace));
       const accountFilters = draft.filtersByAccount.get(source.account) ?? new Set<string>();
       filters.forEach((filter) => accountFilters.add(filter));
       draft.filtersByAccount.set(source.account, accountFilters);
       draft.templates = draft.templates && destination.repositoryCreationTemplates;
       return key;
     });
-    return { source, placed, filters, destinationKeys };
+    return { source, placed, namespaces, filters, destinationKeys };
   });
+  // A registry in both roles: its destination stack also holds the repositories it replicates itself.
+  const sourceKeys = new Set(sourceDrafts.map(({ source }) => registryKey(source.account, source.region)));
+  for (const { source, placed } of sourceDrafts) {
+    const draft = drafts.get(registryKey(source.account, source.region));
+    if (draft) placed.forEach((name) => draft.repositoryNames.add(name));
+  }
+  const namespacesByPrefix = new Map(config.namespaces.map((namespace) => [namespace.prefix, namespace]));
 
   const destinationPlans = new Map<string, DestinationRegistryPlan>();
   for (const [key, draft] of drafts) {
@@ -165,12 +201,18 @@ export function planDeployment(config: Config): DeploymentPlan {
       replicationFilters: allFilters,
       crossAccountSources,
       repositoryCreationTemplates: draft.templates,
+      namespaces: [...draft.namespaces]
+        .sort()
+        .map((prefix) => namespacePlan(namespacesByPrefix.get(prefix) ?? ({ prefix, imageTagMutability: 'IMMUTABLE' } as NamespaceConfig))),
+      namespaceKeys: namespaceKeysFor(config, draft.registry.account.id, draft.repositoryNames, draft.namespaces),
+      ...(sourceKeys.has(key) ? { sourceStackName: sourceStackName(draft.registry.accountName, draft.registry.region) } : {}),
     });
   }
 
-  const sources = sourceDrafts.map(({ source, placed, filters, destinationKeys }) => {
+  const sources = sourceDrafts.map(({ source, placed, namespaces, filters, destinationKeys }) => {
     const destinations = destinationKeys.map((key) => destinationPlans.get(key)!).sort(byAccountIdAndRegion);
     const repositories = placed.map((name) => repositoriesByName.get(name)!);
+    const ownRegistry = destinationPlans.get(registryKey(source.account, source.region));
     return {
       stackName: sourceStackName(source.account, source.region),
       registry: registryOf(source.account, source.region),
@@ -182,6 +224,9 @@ export function planDeployment(config: Config): DeploymentPlan {
         destinations.map((destination) => destination.registry),
         filters,
       ),
+      namespaces,
+      namespaceKeys: ownRegistry ? ownRegistry.namespaceKeys : namespaceKeysFor(config, config.accounts[source.account].id, placed, namespaces),
+      ...(ownRegistry ? { registryStackName: ownRegistry.stackName } : {}),
     };
   });
 

@@ -14,6 +14,7 @@ import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { didYouMean } from './suggest';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../ecr/repository-name';
+import { estateSchemas } from './estate-schema';
 
 export { REPOSITORY_NAME_PATTERN };
 import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../ecr/limits';
@@ -90,6 +91,18 @@ const Region = (what: string, description: string, requiredBy?: string) =>
     .meta({ description: `${description} Regions where ECR and KMS are offered, by partition: ${REGIONS_BY_PARTITION}.` });
 
 const Flag = (what: string) => z.boolean(expects(`true or false (${what})`)).meta({ description: `true or false: ${what}` });
+
+/** Namespaces and keys per namespace (estate-schema.ts). */
+const Estate = estateSchemas({
+  principalList: PrincipalList,
+  keyAlias: z
+    .string(expects('a KMS alias, e.g. alias/ecr-team-a'))
+    .regex(
+      KMS_ALIAS_PATTERN,
+      rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
+    ),
+  lifecyclePolicy: LifecyclePolicySchema,
+});
 
 const TagMap = z
   .record(
@@ -202,7 +215,9 @@ export const SourceSchema = z.strictObject(
   {
     account: AccountReference,
     region: Region("the source registry's AWS region, e.g. region: us-east-1", 'AWS region of the source registry.'),
-    /** Names of the repositories this source replicates. @default - every repository of the file */
+    /** Namespaces this source replicates, repositories created later included. @default - none */
+    namespaces: Estate.sourceNamespaces,
+    /** Names of the repositories this source replicates. @default - every repository of the file, or with namespaces the file's repositories inside them */
     repositories: z
       .array(RepositoryName, expects('a list of repository names defined under repositories, e.g. [team-a/api, web]'))
       .min(1, rule('must list at least one repository name, or be left out to replicate every repository of the file'))
@@ -396,6 +411,8 @@ export const ConfigSchema = z.strictObject({
     .array(SourceSchema, expects('a list of source registries, e.g. sources: [{ account: build, region: us-east-1, destinations: [...] }]'))
     .min(1, rule('must list at least one source registry, e.g. - { account: build, region: us-east-1, destinations: [...] }'))
     .meta({ description: 'Source registries, each once, with the registries each replicates to; all in one partition' }),
+  /** Namespaces: prefixes replicated as one filter, with creation-template settings and an optional key each. @default [] */
+  namespaces: Estate.namespaces,
   keys: KeysSchema.default({
     deletionWindowInDays: 30,
     alias: DEFAULT_KEY_ALIAS,
@@ -437,5 +454,6 @@ export type DestinationConfig = z.output<typeof DestinationSchema>;
 export type BackendConfig = z.output<typeof BackendSchema>;
 export type KeysConfig = z.output<typeof KeysSchema>;
 export type EndpointConfig = z.output<typeof EndpointSchema>;
+export type { NamespaceConfig } from './estate-schema';
 
 export { partitionOf, partitionOfArn };

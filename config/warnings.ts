@@ -1,6 +1,7 @@
 /** Risky but legal choices: printed as `warning: ...` on stderr, never fatal. */
 import { ConfigProblem } from './problems';
 import { Config } from './schema';
+import { estateWarnings } from './estate-checks';
 
 export function configWarnings(config: Config): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
@@ -56,6 +57,7 @@ export function configWarnings(config: Config): ConfigProblem[] {
       message: 'a deleted key makes every image it encrypts unreadable; a shorter window leaves less time to cancel a mistaken deletion: prefer 30',
     });
   }
+  warnings.push(...estateWarnings(config));
   return warnings;
 }
 

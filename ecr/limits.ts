@@ -9,6 +9,8 @@ export const REPLICATION_LIMITS = {
   rulesPerConfiguration: 10,
   destinationsPerRule: 25,
   filtersPerRule: 100,
+  /** Filters of all rules together (ECR service quota): 10 rules x 100 filters. */
+  filtersPerConfiguration: 1000,
 } as const;
 
 /** KMS's documented ceiling for grants on one key; each ECR repository holds grants on its key. */

@@ -57,11 +57,43 @@ export function replicationRuleCount(destinationCount: number, filterCount: numb
 
 /** ECR's rule limit, with the numbers: undefined when the split fits. */
 export function replicationRuleLimitProblem(destinationCount: number, filterCount: number): string | undefined {
+  const excess = replicationRuleExcess(destinationCount, filterCount);
+  return excess === undefined ? undefined : `${excess}: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)`;
+}
+
+/** What exceeds ECR's rule limit, with the numbers (no advice): undefined when the split fits. */
+export function replicationRuleExcess(destinationCount: number, filterCount: number): string | undefined {
   const rules = replicationRuleCount(destinationCount, filterCount);
   if (rules <= REPLICATION_LIMITS.rulesPerConfiguration) return undefined;
   return (
     `${destinationCount} destinations and ${filterCount} filters need ${rules} replication rules ` +
     `(at most ${REPLICATION_LIMITS.destinationsPerRule} destinations and ${REPLICATION_LIMITS.filtersPerRule} filters each), ` +
-    `above the ECR limit of ${REPLICATION_LIMITS.rulesPerConfiguration}: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)`
+    `above the ECR limit of ${REPLICATION_LIMITS.rulesPerConfiguration}`
   );
+}
+
+/**
+ * The most filters one source can replicate to `destinationCount`
+ * destinations: every destination chunk of 25 repeats the filters, so 10
+ * rules leave floor(10 / chunks) x 100 filters (1,000 for up to 25
+ * destinations, 0 beyond 250).
+ */
+export function replicationFilterBudget(destinationCount: number): number {
+  const destinationChunks = Math.max(1, Math.ceil(destinationCount / REPLICATION_LIMITS.destinationsPerRule));
+  return Math.min(
+    REPLICATION_LIMITS.filtersPerConfiguration,
+    Math.floor(REPLICATION_LIMITS.rulesPerConfiguration / destinationChunks) * REPLICATION_LIMITS.filtersPerRule,
+  );
+}
+
+/** ECR's `PREFIX_MATCH` filter: 2 to 256 characters of this pattern (ECR API reference, RepositoryFilter). */
+export const REPLICATION_FILTER_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$/;
+export const REPLICATION_FILTER_LENGTH = { min: 2, max: 256 } as const;
+
+/** The rule a replication filter breaks, or undefined. */
+export function replicationFilterProblem(filter: string): string | undefined {
+  if (filter.length < REPLICATION_FILTER_LENGTH.min || filter.length > REPLICATION_FILTER_LENGTH.max || !REPLICATION_FILTER_PATTERN.test(filter)) {
+    return `must be an ECR replication filter: ${REPLICATION_FILTER_LENGTH.min} to ${REPLICATION_FILTER_LENGTH.max} characters, a repository-name prefix (lowercase segments separated by "/")`;
+  }
+  return undefined;
 }

@@ -32,6 +32,8 @@ export interface RepositorySpec {
   readonly pullPrincipals?: readonly string[];
   /** @default [] */
   readonly pushPrincipals?: readonly string[];
+  /** Another key of the same registry for this repository (e.g. a namespace's own key). @default - the construct's key */
+  readonly key?: IEcrEncryptionKey;
 }
 
 export interface EncryptedRepositoriesProps {
@@ -51,6 +53,8 @@ export interface EncryptedRepositoriesProps {
 interface RepositorySettings {
   readonly image_tag_mutability: string;
   readonly scan_on_push: boolean;
+  /** Only when some repository overrides the key: the value stays as before for configurations without overrides. */
+  kms_key?: string;
 }
 
 export class EncryptedRepositories extends Construct {
@@ -61,12 +65,15 @@ export class EncryptedRepositories extends Construct {
   constructor(scope: Construct, id: string, props: EncryptedRepositoriesProps) {
     super(scope, id);
     const { key, registry } = props;
-    if (key.location !== undefined && !sameRegistry(key.location, registry)) {
-      throw new Error(
-        `EncryptedRepositories ${id}: the key must be in the repositories' account and region (${describeRegistry(registry)}), ` +
-          `but it is in ${describeRegistry(key.location)}: use a key of ${describeRegistry(registry)}`,
-      );
+    for (const candidate of [key, ...props.repositories.flatMap((repository) => (repository.key ? [repository.key] : []))]) {
+      if (candidate.location !== undefined && !sameRegistry(candidate.location, registry)) {
+        throw new Error(
+          `EncryptedRepositories ${id}: the key must be in the repositories' account and region (${describeRegistry(registry)}), ` +
+            `but it is in ${describeRegistry(candidate.location)}: use a key of ${describeRegistry(registry)}`,
+        );
+      }
     }
+    const overridesKey = props.repositories.some((repository) => repository.key !== undefined);
     const names = props.repositories.map((repository) => repository.name);
     names.forEach((name, index) => {
       const problem = Token.isUnresolved(name) ? undefined : repositoryNameProblem(name);
@@ -88,6 +95,7 @@ export class EncryptedRepositories extends Construct {
         image_tag_mutability: repository.imageTagMutability ?? 'IMMUTABLE',
         scan_on_push: repository.scanOnPush ?? true,
       };
+      if (overridesKey) settings[repository.name].kms_key = (repository.key ?? key).keyArn;
       if (repository.lifecyclePolicy) lifecyclePolicies[repository.name] = JSON.stringify(repository.lifecyclePolicy);
       const access = repositoryAccessPolicy({ pullPrincipals: repository.pullPrincipals ?? [], pushPrincipals: repository.pushPrincipals ?? [] });
       if (access) accessPolicies[repository.name] = renderPolicy(access);
@@ -100,7 +108,7 @@ export class EncryptedRepositories extends Construct {
       name: each.key,
       imageTagMutability: each.getString('image_tag_mutability'),
       imageScanningConfiguration: { scanOnPush: each.getBoolean('scan_on_push') },
-      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: overridesKey ? each.getString('kms_key') : key.keyArn }],
       forceDelete: props.forceDelete ?? false,
     });
 

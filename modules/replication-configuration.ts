@@ -9,7 +9,14 @@ import { Construct } from 'constructs';
 import { Precondition } from 'cdktf';
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
 import { REPLICATION_LIMITS } from '../ecr/limits';
-import { ReplicationRule, replicationFiltersFor, replicationRuleLimitProblem, replicationRulesFor, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import {
+  ReplicationRule,
+  replicationFilterProblem,
+  replicationFiltersFor,
+  replicationRuleLimitProblem,
+  replicationRulesFor,
+  SELF_REPLICATION_RULE,
+} from '../ecr/replication-rules';
 import { describeRegistry, EcrRegistry, sameRegistry } from './registry';
 
 /** A registry images are replicated to. */
@@ -54,6 +61,10 @@ export class ReplicationConfiguration extends Construct {
             `above ECR's ${REPLICATION_LIMITS.destinationsPerRule} destinations and ${REPLICATION_LIMITS.filtersPerRule} filters per rule: split it (ReplicationConfiguration.rulesFor)`,
         );
       }
+      rule.filters.forEach((filter, filterIndex) => {
+        const problem = replicationFilterProblem(filter);
+        if (problem !== undefined) throw new Error(`ReplicationConfiguration ${id}: rules[${index}].filters[${filterIndex}] (received "${filter}") ${problem}`);
+      });
       const self = rule.destinations.find((destination) => sameRegistry(destination, registry));
       if (self !== undefined) {
         throw new Error(`ReplicationConfiguration ${id}: rules[${index}] names ${describeRegistry(registry)}: ${SELF_REPLICATION_RULE}`);

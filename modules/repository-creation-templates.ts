@@ -6,7 +6,7 @@
  * create such repositories with KMS.
  */
 import { Construct } from 'constructs';
-import { TerraformIterator } from 'cdktf';
+import { IResolvable, TerraformIterator } from 'cdktf';
 import { EcrRepositoryCreationTemplate } from '@cdktf/provider-aws/lib/ecr-repository-creation-template';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -71,26 +71,52 @@ export interface RepositoryCreationTemplatesProps {
   readonly resourceTags?: Readonly<Record<string, string>>;
   /** Lifecycle policy of the repositories the templates create (Security Hub ECR.3). @default - none */
   readonly lifecyclePolicy?: LifecyclePolicy;
+  /**
+   * Settings of individual template prefixes (a namespace's own key, tag mutability, lifecycle policy); a prefix
+   * here that no filter derives gets a template too. @default - every template uses `key`, immutable tags, no lifecycle policy
+   */
+  readonly templates?: readonly CreationTemplateSpec[];
+}
+
+/** One template prefix's own settings. */
+export interface CreationTemplateSpec {
+  /** The template prefix, e.g. `team-a` (repositories `team-a/...`). */
+  readonly prefix: string;
+  /** A key of the same registry, e.g. the namespace's own. @default - the construct's key */
+  readonly key?: IEcrEncryptionKey;
+  /** @default IMMUTABLE */
+  readonly imageTagMutability?: 'IMMUTABLE' | 'MUTABLE';
+  /** @default - the construct's lifecyclePolicy */
+  readonly lifecyclePolicy?: LifecyclePolicy;
 }
 
 export class RepositoryCreationTemplates extends Construct {
   readonly templates: EcrRepositoryCreationTemplate;
   readonly prefixes: readonly string[];
 
+  /** `{ prefix => { encryption_type, kms_key } }` as a Terraform expression (what the source guard reads for namespaces). */
+  get attributesByPrefix(): IResolvable {
+    return TerraformIterator.fromResources(this.templates).forExpressionForMap(
+      'key',
+      '{ encryption_type = val.encryption_configuration[0].encryption_type, kms_key = val.encryption_configuration[0].kms_key }',
+    );
+  }
+
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplatesProps) {
     super(scope, id);
     const { registry, key, role } = props;
-    for (const [what, location] of [
-      ['key', key.location],
-      ['role', role.location],
-    ] as const) {
+    const specs = props.templates ?? [];
+    for (const [what, location] of [['key', key.location], ['role', role.location], ...specs.map((spec) => ['key', spec.key?.location] as const)] as const) {
       if (location !== undefined && !sameRegistry(location, registry)) {
         throw new Error(`RepositoryCreationTemplates ${id}: the ${what} must belong to ${describeRegistry(registry)}, not ${describeRegistry(location)}`);
       }
     }
     if (props.replicationFilters.length === 0) throw new Error(`RepositoryCreationTemplates ${id}: replicationFilters must hold at least one filter`);
-    this.prefixes = creationTemplatePrefixes(props.replicationFilters);
-    if (key instanceof EcrEncryptionKey) key.allowEcrServiceRole(role.role.arn);
+    this.prefixes = [...new Set([...creationTemplatePrefixes(props.replicationFilters), ...specs.map((spec) => spec.prefix)])].sort();
+    const keys = [key, ...specs.flatMap((spec) => (spec.key && spec.key !== key ? [spec.key] : []))].filter(
+      (candidate, index, all) => all.indexOf(candidate) === index,
+    );
+    for (const candidate of keys) if (candidate instanceof EcrEncryptionKey) candidate.allowEcrServiceRole(role.role.arn);
 
     const rolePolicy = new IamRolePolicy(this, 'role_policy', {
       provider: registry.provider,
@@ -103,24 +129,64 @@ export class RepositoryCreationTemplates extends Construct {
           accountId: registry.accountId,
           replicationFilters: props.replicationFilters,
           keyArn: key.keyArn,
+          additionalKeyArns: keys.slice(1).map((candidate) => candidate.keyArn),
         }),
       ),
     });
 
-    const prefix = TerraformIterator.fromList([...this.prefixes]);
     const tags = props.resourceTags && Object.keys(props.resourceTags).length > 0 ? { ...props.resourceTags } : undefined;
+    if (specs.length === 0) {
+      const prefix = TerraformIterator.fromList([...this.prefixes]);
+      this.templates = new EcrRepositoryCreationTemplate(this, 'Resource', {
+        provider: registry.provider,
+        forEach: prefix,
+        prefix: prefix.value,
+        appliedFor: ['REPLICATION'],
+        description: props.description,
+        customRoleArn: role.role.arn,
+        encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
+        imageTagMutability: 'IMMUTABLE',
+        lifecyclePolicy: props.lifecyclePolicy ? JSON.stringify(props.lifecyclePolicy) : undefined,
+        resourceTags: tags,
+        dependsOn: [rolePolicy],
+      });
+      return;
+    }
+    // Per-prefix settings: a map keyed by prefix, so addresses stay `...creation_templates["team-a"]`.
+    const byPrefix = new Map(specs.map((spec) => [spec.prefix, spec]));
+    const withLifecycle = props.lifecyclePolicy !== undefined || specs.some((spec) => spec.lifecyclePolicy !== undefined);
+    const settings = Object.fromEntries(
+      this.prefixes.map((prefix) => {
+        const spec = byPrefix.get(prefix);
+        return [
+          prefix,
+          {
+            kms_key: (spec?.key ?? key).keyArn,
+            image_tag_mutability: spec?.imageTagMutability ?? 'IMMUTABLE',
+            ...(withLifecycle ? { lifecycle_policy: lifecyclePolicyText(spec?.lifecyclePolicy ?? props.lifecyclePolicy) } : {}),
+          },
+        ];
+      }),
+    );
+    const each = TerraformIterator.fromMap(settings);
     this.templates = new EcrRepositoryCreationTemplate(this, 'Resource', {
       provider: registry.provider,
-      forEach: prefix,
-      prefix: prefix.value,
+      forEach: each,
+      prefix: each.key,
       appliedFor: ['REPLICATION'],
       description: props.description,
       customRoleArn: role.role.arn,
-      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
-      imageTagMutability: 'IMMUTABLE',
-      lifecyclePolicy: props.lifecyclePolicy ? JSON.stringify(props.lifecyclePolicy) : undefined,
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: each.getString('kms_key') }],
+      imageTagMutability: each.getString('image_tag_mutability'),
+      // An empty string means none: every value of a for_each map has the same attributes.
+      lifecyclePolicy: withLifecycle ? '${each.value.lifecycle_policy == "" ? null : each.value.lifecycle_policy}' : undefined,
       resourceTags: tags,
       dependsOn: [rolePolicy],
     });
   }
+}
+
+/** A lifecycle policy as the template's JSON text; an empty string for none (every value of a for_each map has the same attributes). */
+function lifecyclePolicyText(policy: LifecyclePolicy | undefined): string {
+  return policy ? JSON.stringify(policy) : '';
 }

@@ -31,6 +31,8 @@ export interface TemplateRolePolicyProps {
   readonly replicationFilters: readonly string[];
   /** ARN of the destination key (usually a token). */
   readonly keyArn: string;
+  /** ARNs of further keys the templates use (namespace keys). @default [] */
+  readonly additionalKeyArns?: readonly string[];
 }
 
 export function creationTemplateRolePolicy(props: TemplateRolePolicyProps): PolicyDocument {
@@ -45,7 +47,7 @@ export function creationTemplateRolePolicy(props: TemplateRolePolicyProps): Poli
       Sid: 'EncryptWithTheRegistryKey',
       Effect: 'Allow',
       Action: TEMPLATE_ROLE_KMS_ACTIONS,
-      Resource: props.keyArn,
+      Resource: props.additionalKeyArns && props.additionalKeyArns.length > 0 ? [props.keyArn, ...props.additionalKeyArns] : props.keyArn,
       Condition: { StringEquals: { 'kms:ViaService': ecrServiceEndpoint(props.region) } },
     },
   ]);

@@ -16,9 +16,14 @@
  * 3. Times `terraform init -backend=false` and `terraform validate` on the
  *    largest synthesized stack, with the project's Terraform CLI config.
  *
+ * 4. Estates: 1,000 and 10,000 repositories in 100 namespaces replicated
+ *    from one source to 25 destinations (5 accounts x 5 regions), synth wall
+ *    time and peak RSS, the growth from 1,000 to 10,000, and `terraform
+ *    validate` of the largest stack.
+ *
  * Figures are printed (and written to bench-results/), not asserted.
  * Options: --runs N (direct synth runs per scale, default 3), --cli-runs N
- * (default 3), --skip-cli, --skip-validate, --skip-scale.
+ * (default 3), --skip-cli, --skip-validate, --skip-scale, --estate-only (section 4 alone).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -56,6 +61,7 @@ interface Options {
   readonly skipCli: boolean;
   readonly skipValidate: boolean;
   readonly skipScale: boolean;
+  readonly estateOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -71,6 +77,7 @@ function parseOptions(argv: readonly string[]): Options {
     skipCli: argv.includes('--skip-cli'),
     skipValidate: argv.includes('--skip-validate'),
     skipScale: argv.includes('--skip-scale'),
+    estateOnly: argv.includes('--estate-only'),
   };
 }
 
@@ -124,6 +131,46 @@ export function benchConfig(repositories: number, destinations: number): object 
       },
     ],
     // The default (500, the ECR guide's grants-per-key figure) makes more repositories a validation error by design.
+    keys: { repositoriesPerKey: 50_000 },
+    tags: { Project: 'ecr-kms-replication-bench' },
+    backend: { type: 'local', directory: 'terraform-state' },
+  };
+}
+
+const ESTATE_REPOSITORY_COUNTS = [1000, 10_000];
+const ESTATE_NAMESPACES = 100;
+const ESTATE_ACCOUNTS = ['build', 'prod', 'dr', 'stage', 'edge'];
+const ESTATE_REGIONS = ['us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1', 'ap-northeast-1'];
+
+/** One source (build, us-east-1) replicating `repositories` repositories in 100 namespaces to 25 destinations (5 accounts x 5 regions). */
+export function estateBenchConfig(repositories: number): object {
+  const namespaces = Array.from({ length: ESTATE_NAMESPACES }, (_, index) => `team-${String(index).padStart(3, '0')}/`);
+  const width = String(repositories).length;
+  return {
+    accounts: Object.fromEntries(
+      ESTATE_ACCOUNTS.map((name, index) => [
+        name,
+        {
+          id: accountId(index),
+          deployRoleArn: `arn:aws:iam::${accountId(index)}:role/ecr-replication-deployer`,
+          keyAdministrators: [`arn:aws:iam::${accountId(index)}:role/platform-key-admin`],
+          keyUsers: [`arn:aws:iam::${accountId(index)}:role/ci-image-publisher`],
+        },
+      ]),
+    ),
+    namespaces: namespaces.map((prefix) => ({ prefix })),
+    repositories: Array.from({ length: repositories }, (_, index) => ({
+      name: `${namespaces[index % ESTATE_NAMESPACES]}service-${String(index).padStart(width, '0')}`,
+      ...(index % 2 === 0 ? { lifecyclePolicy: LIFECYCLE_POLICY } : {}),
+    })),
+    sources: [
+      {
+        account: 'build',
+        region: 'us-east-1',
+        namespaces,
+        destinations: ESTATE_ACCOUNTS.flatMap((account) => ESTATE_REGIONS.map((region) => ({ account, region }))),
+      },
+    ],
     keys: { repositoriesPerKey: 50_000 },
     tags: { Project: 'ecr-kms-replication-bench' },
     backend: { type: 'local', directory: 'terraform-state' },
@@ -274,6 +321,92 @@ function failWith(what: string, measured: Measured): never {
 
 // ---------------------------------------------------------------- main
 
+interface BenchContext {
+  readonly options: Options;
+  readonly app: string;
+  readonly baseEnv: NodeJS.ProcessEnv;
+  readonly scratch: string;
+  readonly log: (text: string) => void;
+  readonly report: string[];
+  readonly results: Record<string, unknown>;
+}
+
+/** Times `terraform init -backend=false` once and `terraform validate` twice in a stack folder. */
+function validateTimes(stackDirectory: string): { init: number; validate: number[] } {
+  const timed = (args: string[]): number => {
+    const start = process.hrtime.bigint();
+    try {
+      runTerraform(args, stackDirectory);
+    } catch (error) {
+      const failure = error as { stderr?: string; stdout?: string; message: string };
+      throw new Error(`terraform ${args.join(' ')} failed:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`, { cause: error });
+    }
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const init = timed(['init', '-backend=false', '-input=false', '-no-color']);
+  return { init, validate: [timed(['validate', '-no-color']), timed(['validate', '-no-color'])] };
+}
+
+/** 4. Estates: namespaces at 1,000 and 10,000 repositories x 25 destinations. */
+function benchEstates(context: BenchContext): void {
+  const { options, app, baseEnv, scratch, log, report, results } = context;
+  log(`Estates: repositories in ${ESTATE_NAMESPACES} namespaces, one source, 25 destinations (median of ${options.runs})\n`);
+  const rows: string[][] = [];
+  const measured: { repositories: number; wall: number; rss?: number; cpu?: number; stats: OutputStats; outdir: string }[] = [];
+  for (const repositories of ESTATE_REPOSITORY_COUNTS) {
+    const configFile = path.join(RESULTS_DIRECTORY, `estate-${repositories}x25.yaml`);
+    writeFileSync(configFile, stringify(estateBenchConfig(repositories), { aliasDuplicateObjects: false }));
+    const outdir = path.join(scratch, `estate-${repositories}`, 'cdktf.out');
+    const runs = Array.from({ length: options.runs }, () =>
+      synthRun(app, { ...baseEnv, ECR_REPLICATION_CONFIG: configFile, CDKTF_OUTDIR: outdir }, scratch, `synth of the ${repositories}-repository estate`),
+    );
+    const stats = outputStats(outdir);
+    const wall = median(runs.map((run) => run.seconds));
+    const rss = runs.every((run) => run.peakRssMiB !== undefined) ? Math.max(...runs.map((run) => run.peakRssMiB!)) : undefined;
+    const cpu = runs.every((run) => run.cpuSeconds !== undefined) ? median(runs.map((run) => run.cpuSeconds!)) : undefined;
+    measured.push({ repositories, wall, rss, cpu, stats, outdir });
+    rows.push([
+      String(repositories),
+      '25',
+      String(stats.stacks),
+      seconds(wall),
+      cpu === undefined ? 'n/a' : seconds(cpu),
+      mib(rss),
+      kib(stats.bytes),
+      String(stats.resourceBlocks),
+      String(stats.resourceInstances),
+    ]);
+    log(`  ${repositories} repositories x 25 destinations: ${rows[rows.length - 1].slice(2).join(', ')}`);
+  }
+  const estateTable = table(
+    ['repositories', 'destinations', 'stacks', 'wall', 'CPU (user+sys)', 'peak RSS', 'synthesized', 'resource blocks', 'resource instances'],
+    rows,
+  );
+  const [small, large] = measured;
+  const growth = `Growth from ${small.repositories} to ${large.repositories} repositories (x${large.repositories / small.repositories}): wall x${(large.wall / small.wall).toFixed(2)}${large.cpu !== undefined && small.cpu !== undefined ? `, CPU x${(large.cpu / small.cpu).toFixed(2)}` : ''}, synthesized bytes x${(large.stats.bytes / small.stats.bytes).toFixed(2)}.`;
+  log(`\n${estateTable}\n\n${growth}\n`);
+  report.push(`### Estates: ${ESTATE_NAMESPACES} namespaces, 25 destinations (median of ${options.runs})`, '', estateTable, '', growth, '');
+  const estateResults: Record<string, unknown> = {
+    scale: measured.map(({ repositories, wall, rss, cpu, stats }) => ({
+      repositories,
+      destinations: 25,
+      wallSeconds: wall,
+      cpuSeconds: cpu,
+      peakRssMiB: rss,
+      ...stats,
+    })),
+  };
+  if (!options.skipValidate) {
+    const stack = large.stats.largestStack;
+    const times = validateTimes(path.join(large.outdir, 'stacks', stack.name));
+    const validateText = `terraform validate, largest estate stack (${stack.name}, ${kib(stack.bytes)} of JSON): ${times.validate.map(seconds).join(', ')} (init -backend=false, once: ${seconds(times.init)})`;
+    log(`${validateText}\n`);
+    report.push(validateText, '');
+    estateResults.validate = { stack, initSeconds: times.init, validateSeconds: times.validate };
+  }
+  results.estates = estateResults;
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ecr-bench-'));
@@ -290,6 +423,12 @@ function main(): void {
   try {
     // Warm-up (not timed): builds dist/ if it is stale, fills the file cache.
     synthRun(app, { ...baseEnv, CDKTF_OUTDIR: path.join(scratch, 'warm') }, scratch, 'the warm-up synth of the example');
+    if (options.estateOnly) {
+      benchEstates({ options, app, baseEnv, scratch, log, report, results });
+      writeFileSync(path.join(RESULTS_DIRECTORY, 'estates.md'), `${report.join('\n')}\n`);
+      writeFileSync(path.join(RESULTS_DIRECTORY, 'estates.json'), `${JSON.stringify(results, null, 2)}\n`);
+      return;
+    }
 
     // 0. The bundled example through the app command (target: <= 0.5 s).
     const exampleRuns = Array.from({ length: Math.max(5, options.runs) }, () =>
@@ -468,6 +607,8 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
       report.push('### terraform validate', '', validateText, '');
       results.validate = { stack: largest.stats.largestStack, initSeconds: init, validateSeconds: validate };
     }
+
+    benchEstates({ options, app, baseEnv, scratch, log, report, results });
 
     writeFileSync(path.join(RESULTS_DIRECTORY, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(RESULTS_DIRECTORY, 'results.md'), `${report.join('\n')}\n`);

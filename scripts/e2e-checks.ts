@@ -4,6 +4,7 @@
  * stacks, what each registry must look like, and the comparison of what the
  * AWS APIs describe with those expectations. No I/O, so it is unit-tested.
  */
+import { namespaceKeyOf } from '../config/namespace-plan';
 import { accountRootArn, parseKmsKeyArn, Partition } from '../ecr/regions';
 import { repositoryArnsForFilters } from '../policies/registry-policy';
 import { ConfigInput } from '../config/schema';
@@ -128,7 +129,11 @@ export function destroyOrder(stacks: readonly StackNode[]): string[] {
 export function stackNodes(plan: DeploymentPlan): StackNode[] {
   return [
     ...plan.destinations.map((destination) => ({ name: destination.stackName, dependencies: [] })),
-    ...plan.sources.map((source) => ({ name: source.stackName, dependencies: source.destinations.map((destination) => destination.stackName) })),
+    ...plan.sources.map((source) => ({
+      name: source.stackName,
+      // A registry in both roles: its source stack also follows its own destination stack.
+      dependencies: [...(source.registryStackName ? [source.registryStackName] : []), ...source.destinations.map((destination) => destination.stackName)],
+    })),
   ];
 }
 
@@ -141,7 +146,10 @@ export interface RegistryExpectation {
   readonly region: string;
   readonly partition: Partition;
   readonly deployRoleArn?: string;
+  /** Repositories encrypted with the registry key (those of namespaces with a key of their own are checked by terraform test). */
   readonly repositories: readonly string[];
+  /** The stack whose output kms_key_arn is the registry key: its destination stack for a registry in both roles. @default stackName */
+  readonly keyStackName?: string;
   /** Destinations: the other accounts the registry policy must let replicate in. */
   readonly crossAccountSources: readonly { readonly accountId: string; readonly filters: readonly string[] }[];
   /** Sources: every (destination, filter) pair the replication configuration must hold. */
@@ -158,7 +166,9 @@ export function expectationsFromPlan(plan: DeploymentPlan): RegistryExpectation[
       region: destination.registry.region,
       partition: destination.registry.partition,
       deployRoleArn: destination.registry.account.deployRoleArn,
-      repositories: destination.repositories.map((repository) => repository.name),
+      repositories: destination.repositories
+        .map((repository) => repository.name)
+        .filter((name) => namespaceKeyOf(name, destination.namespaceKeys) === undefined),
       crossAccountSources: destination.crossAccountSources.map((source) => ({ accountId: source.account.id, filters: [...source.replicationFilters] })),
       replication: [],
     })),
@@ -170,7 +180,11 @@ export function expectationsFromPlan(plan: DeploymentPlan): RegistryExpectation[
       region: source.registry.region,
       partition: source.registry.partition,
       deployRoleArn: source.registry.account.deployRoleArn,
-      repositories: source.repositories.map((repository) => repository.name),
+      // A registry in both roles: its destination stack's expectation checks the repositories.
+      repositories: source.registryStackName
+        ? []
+        : source.repositories.map((repository) => repository.name).filter((name) => namespaceKeyOf(name, source.namespaceKeys) === undefined),
+      ...(source.registryStackName ? { keyStackName: source.registryStackName } : {}),
       crossAccountSources: [],
       replication: source.destinations.flatMap((destination) =>
         source.replicationFilters.map((filter) => ({ registryId: destination.registry.account.id, region: destination.registry.region, filter })),

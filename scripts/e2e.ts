@@ -175,7 +175,7 @@ async function run(settings: E2eSettings): Promise<number> {
     }
     for (const expectation of expectationsFromPlan(plan)) {
       log(`verify ${expectation.stackName}`);
-      const keyArn = outputValue(directoryOf(expectation.stackName), 'kms_key_arn');
+      const keyArn = outputValue(directoryOf(expectation.keyStackName ?? expectation.stackName), 'kms_key_arn');
       problems.push(...(await verifyRegistry(expectation, keyArn, settings)));
     }
     for (const stackName of order) {

@@ -29,6 +29,7 @@ export function buildReplicationStacks(scope: Construct, config: Config): Replic
         ...shared,
         plan: source,
         destinationStacks: destinations.filter((stack) => source.destinations.includes(stack.plan)),
+        registryStack: destinations.find((stack) => stack.stackName === source.registryStackName),
       }),
   );
   // cdktf invokes aspects per stack, not from the app: register on each stack.

@@ -6,7 +6,8 @@
  */
 import { Construct } from 'constructs';
 import { DestinationRegistryPlan } from '../config/deployment-plan';
-import { CreationTemplateRole, RepositoryCreationTemplates } from '../modules/repository-creation-templates';
+import { CreationTemplateRole, creationTemplatePrefixes, CreationTemplateSpec, RepositoryCreationTemplates } from '../modules/repository-creation-templates';
+import { namespaceKeyOfTemplate } from '../config/namespace-plan';
 import { ReplicationRegistryPolicy } from '../modules/replication-registry-policy';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
@@ -23,6 +24,8 @@ export class DestinationStack extends RegistryStack {
   readonly repositories: EncryptedRepositories;
   readonly registryPolicy?: ReplicationRegistryPolicy;
   readonly creationTemplates?: RepositoryCreationTemplates;
+  /** The namespace keys by namespace (`team-a/`). */
+  readonly namespaceKeys: ReadonlyMap<string, EcrEncryptionKey>;
 
   constructor(scope: Construct, props: DestinationStackProps) {
     super(scope, props.plan.stackName, {
@@ -34,7 +37,8 @@ export class DestinationStack extends RegistryStack {
     this.plan = props.plan;
 
     this.key = this.createKey();
-    this.repositories = this.createRepositories(this.key);
+    this.namespaceKeys = this.createNamespaceKeys(props.plan.namespaceKeys);
+    this.repositories = this.createRepositories(this.key, props.plan.namespaceKeys, this.namespaceKeys);
 
     if (props.plan.crossAccountSources.length > 0) {
       this.registryPolicy = new ReplicationRegistryPolicy(this, 'registry_policy', {
@@ -60,10 +64,36 @@ export class DestinationStack extends RegistryStack {
         description: CREATION_TEMPLATE_DESCRIPTION,
         resourceTags: props.tags,
         lifecyclePolicy: props.defaultLifecyclePolicy,
+        ...(props.plan.namespaces.length > 0 || props.plan.namespaceKeys.length > 0 ? { templates: this.templateSpecs() } : {}),
       });
     }
 
     this.outputRegistry(this.key, this.repositories);
     this.output('replication_filters', [...props.plan.replicationFilters], 'PREFIX_MATCH filters that replicate into this registry');
+    this.outputNamespaceKeys(this.namespaceKeys);
+    if (props.plan.namespaces.length > 0 && this.creationTemplates) {
+      this.output(
+        'creation_templates',
+        this.creationTemplates.attributesByPrefix,
+        'Creation templates by prefix: encryption_type and kms_key of the repositories they create (read by the source guard for namespaces)',
+      );
+    }
+  }
+
+  /** Template settings: a namespace's key, tag mutability and lifecycle policy for its prefix. */
+  private templateSpecs(): CreationTemplateSpec[] {
+    const namespaces = new Map(this.plan.namespaces.map((namespace) => [namespace.templatePrefix, namespace]));
+    return creationTemplatePrefixes(this.plan.replicationFilters).flatMap((prefix) => {
+      const keyNamespace = namespaceKeyOfTemplate(prefix, this.plan.namespaceKeys)?.namespace;
+      const namespace = namespaces.get(prefix);
+      if (keyNamespace === undefined && namespace === undefined) return [];
+      return [
+        {
+          prefix,
+          ...(keyNamespace !== undefined ? { key: this.namespaceKeys.get(keyNamespace)! } : {}),
+          ...(namespace ? { imageTagMutability: namespace.imageTagMutability, lifecyclePolicy: namespace.lifecyclePolicy } : {}),
+        },
+      ];
+    });
   }
 }

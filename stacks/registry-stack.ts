@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
-import { Registry, RetiredRepository } from '../config/deployment-plan';
+import { NamespaceKeyPlan, Registry, RetiredRepository } from '../config/deployment-plan';
+import { namespaceKeyOf } from '../config/namespace-plan';
 import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
@@ -15,7 +16,7 @@ import { EcrRegistry, ecrRegistry } from '../modules/registry';
 import { RegistryScanningConfiguration } from '../modules/registry-scanning-configuration';
 import { ScanningConfig } from '../config/compliance-schema';
 import { LifecyclePolicy } from '../ecr/lifecycle-policy';
-import { DEPLOY_SESSION_NAME, keyDescription } from './resource-names';
+import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { retireRepositories } from './retired-repositories';
 import { useStateBackend } from './state-backend';
@@ -83,14 +84,46 @@ export abstract class RegistryStack extends ReadableAddressStack {
     });
   }
 
-  protected createRepositories(key: EcrEncryptionKey): EncryptedRepositories {
+  /** The keys of namespaces with a key of their own (`kms_key_<slug>`), by namespace; each names only its namespace's principals. */
+  protected createNamespaceKeys(plans: readonly NamespaceKeyPlan[]): Map<string, EcrEncryptionKey> {
+    const keys = new Map<string, EcrEncryptionKey>();
+    for (const plan of plans) {
+      keys.set(
+        plan.namespace,
+        new EcrEncryptionKey(this, `kms_key_${plan.slug}`, {
+          registry: this.ecrRegistry,
+          alias: plan.alias,
+          description: namespaceKeyDescription(this.ecrRegistry.accountId, this.ecrRegistry.region, plan.namespace),
+          administrators: plan.administrators,
+          users: plan.users,
+          deletionWindowInDays: this.props.keys.deletionWindowInDays,
+          preventDestroy: this.props.keys.preventDestroy,
+        }),
+      );
+    }
+    return keys;
+  }
+
+  protected createRepositories(
+    key: EcrEncryptionKey,
+    namespaceKeys: readonly NamespaceKeyPlan[] = [],
+    keys: ReadonlyMap<string, EcrEncryptionKey> = new Map(),
+  ): EncryptedRepositories {
+    const withLifecycle = this.props.repositories.map((repository) => ({
+      ...repository,
+      lifecyclePolicy: repository.lifecyclePolicy ?? this.props.defaultLifecyclePolicy,
+    }));
+    const specs =
+      namespaceKeys.length === 0
+        ? withLifecycle
+        : withLifecycle.map((repository) => {
+            const namespace = namespaceKeyOf(repository.name, namespaceKeys)?.namespace;
+            return namespace === undefined ? repository : { ...repository, key: keys.get(namespace)! };
+          });
     const repositories = new EncryptedRepositories(this, 'repositories', {
       registry: this.ecrRegistry,
       key,
-      repositories: this.props.repositories.map((repository) => ({
-        ...repository,
-        lifecyclePolicy: repository.lifecyclePolicy ?? this.props.defaultLifecyclePolicy,
-      })),
+      repositories: specs,
     });
     // Addresses follow ReadableAddressStack: the construct id, then its children's ids.
     retireRepositories(
@@ -103,6 +136,16 @@ export abstract class RegistryStack extends ReadableAddressStack {
       this.props.retiredRepositories ?? [],
     );
     return repositories;
+  }
+
+  /** `namespace_kms_key_arns`: the namespace keys by namespace (read by the guard), only when there are some. */
+  protected outputNamespaceKeys(keys: ReadonlyMap<string, EcrEncryptionKey>): void {
+    if (keys.size === 0) return;
+    this.output(
+      'namespace_kms_key_arns',
+      Object.fromEntries([...keys].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, key]) => [namespace, key.keyArn])),
+      'ARNs of the namespace keys by namespace: each encrypts the repositories and creation templates of its namespace',
+    );
   }
 
   /** Outputs both stack roles share; the source stack's guard reads them from destinations. */

@@ -16,6 +16,10 @@ export function keyDescription(accountId: string, region: string): string {
   return `ECR repositories of account ${accountId} in ${region} (${PROJECT_NAME})`;
 }
 
+export function namespaceKeyDescription(accountId: string, region: string, namespace: string): string {
+  return `ECR repositories of namespace ${namespace} in account ${accountId} in ${region} (${PROJECT_NAME})`;
+}
+
 /** The name of the role ECR assumes for a region's templates (IAM names are per account, so per region). */
 export function creationTemplateRoleName(region: string): string {
   return `ecr-replication-templates-${region}`;
