@@ -115,7 +115,7 @@ const JSON_SCHEMA_CANNOT_EXPRESS: Record<string, string> = {
   'a source naming an unknown account': 'a reference to a key of accounts',
   'a deploy role in another account': "the account in the role ARN must equal the account's id: two values compared",
   'a destination equal to its source': 'a destination compared with its source',
-  'a registry that is both source and destination': 'registries compared across sources',
+  'a registry in both roles that replicates what it receives': 'registries and namespaces compared across sources',
   'a source registry listed twice': 'account and region unique among sources whose destinations differ',
   'a source replicating an unknown repository': 'a reference to a name under repositories',
   'more than 10 replication rules (26 destinations x 600 filters = 2 x 6 rules)': 'a count derived from destinations and replication filters',

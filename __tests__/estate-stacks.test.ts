@@ -86,15 +86,18 @@ describe('the estate example', () => {
   });
 
   test('GIVEN namespaces replicated into production THEN its templates use each namespace key, with the namespace settings', () => {
+    // The config's default lifecycle policy (expire untagged images after 14 days) where a namespace sets none.
+    const defaultLifecycle =
+      '{"rules":[{"rulePriority":1,"description":"expire untagged images after 14 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}';
     const templates = prod.resource.aws_ecr_repository_creation_template.creation_templates;
     expect(templates.for_each).toEqual({
-      base: { image_tag_mutability: 'IMMUTABLE', kms_key: '${aws_kms_key.kms_key.arn}', lifecycle_policy: '' },
+      base: { image_tag_mutability: 'IMMUTABLE', kms_key: '${aws_kms_key.kms_key.arn}', lifecycle_policy: defaultLifecycle },
       'team-a': {
         image_tag_mutability: 'IMMUTABLE',
         kms_key: '${aws_kms_key.kms_key_team-a.arn}',
         lifecycle_policy: JSON.stringify(parse(readFileSync(ESTATE_FILE, 'utf8')).namespaces[0].lifecyclePolicy),
       },
-      'team-b': { image_tag_mutability: 'IMMUTABLE', kms_key: '${aws_kms_key.kms_key_team-b.arn}', lifecycle_policy: '' },
+      'team-b': { image_tag_mutability: 'IMMUTABLE', kms_key: '${aws_kms_key.kms_key_team-b.arn}', lifecycle_policy: defaultLifecycle },
     });
     expect(templates.encryption_configuration).toEqual([{ encryption_type: 'KMS', kms_key: '${each.value.kms_key}' }]);
   });

@@ -27,7 +27,9 @@ export function estateSchemas(shared: SharedFieldSchemas) {
   const NamespaceKeySchema = z.strictObject(
     {
       /** The key's alias in every registry. @default <keys.alias>/<namespace without the final "/"> */
-      alias: shared.keyAlias.optional(),
+      alias: shared.keyAlias
+        .meta({ description: 'Alias of the namespace key in every registry. Default: <keys.alias>/<namespace without the final "/">' })
+        .optional(),
       /**
        * Principals that administer the namespace's keys; each registry's key names those of its own account.
        * @default []
@@ -46,13 +48,18 @@ export function estateSchemas(shared: SharedFieldSchemas) {
   const NamespaceSchema = z.strictObject(
     {
       /** The namespace, e.g. team-a/: a repository-name prefix ending in "/". */
-      prefix: NamespaceName,
+      prefix: NamespaceName.meta({ description: 'The namespace: a repository-name prefix ending in "/", 2 to 255 characters, e.g. team-a/' }),
       /** Tag mutability of repositories the destinations' creation templates create here. @default IMMUTABLE */
-      imageTagMutability: z.enum(['IMMUTABLE', 'MUTABLE'], expects('IMMUTABLE or MUTABLE (upper case)')).default('IMMUTABLE'),
+      imageTagMutability: z
+        .enum(['IMMUTABLE', 'MUTABLE'], expects('IMMUTABLE or MUTABLE (upper case)'))
+        .meta({ description: 'Tag mutability of repositories the creation templates create in this namespace. Default: IMMUTABLE' })
+        .default('IMMUTABLE'),
       /** Lifecycle policy of repositories the creation templates create here. @default - none */
       lifecyclePolicy: shared.lifecyclePolicy.optional(),
       /** Opt-in: a customer-managed key of the namespace's own in every registry that holds it. @default - the registry key */
-      key: NamespaceKeySchema.optional(),
+      key: NamespaceKeySchema.meta({
+        description: 'Opt-in: a customer-managed key of the namespace own in every registry that holds it, with its own administrators and users',
+      }).optional(),
     },
     expects('a namespace: a mapping with prefix (e.g. team-a/) and optional imageTagMutability, lifecyclePolicy and key'),
   );

@@ -38,6 +38,8 @@ export class SourceStack extends RegistryStack {
   constructor(scope: Construct, props: SourceStackProps) {
     super(scope, props.plan.stackName, {
       ...props,
+      // A registry has one scanning configuration: a registry in both roles gets it from its destination stack.
+      scanning: props.plan.registryStackName === undefined ? props.scanning : undefined,
       registry: props.plan.registry,
       repositories: props.plan.repositories,
       retiredRepositories: props.plan.retiredRepositories,
