@@ -10,8 +10,8 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
 const LIBRARY = ['ecr', 'policies', 'modules', 'compliance'];
-const APP = ['config', 'stacks', 'scripts', 'launcher', 'bin', 'main.ts'];
-const SOURCE_FOLDERS = [...LIBRARY, 'config', 'stacks'];
+const APP = ['config', 'stacks', 'scripts', 'launcher', 'bin', 'audit', 'change-report', 'recovery', 'main.ts'];
+const SOURCE_FOLDERS = [...LIBRARY, 'config', 'stacks', 'launcher', 'audit', 'change-report', 'recovery'];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(path.join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
