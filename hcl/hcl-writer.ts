@@ -9,7 +9,10 @@
  * written on purpose, with `expr()`, `template()` or `call()`.
  */
 
-/** An HCL expression written as it is: `var.name`, `length(var.x) > 0`. */
+/**
+ * An HCL expression written as it is: `var.name`, `length(var.x) > 0`. Lines
+ * after the first are indented relative to where the expression starts.
+ */
 export class HclExpression {
   constructor(readonly text: string) {}
 }
@@ -24,6 +27,8 @@ export class HclCall {
   constructor(
     readonly name: string,
     readonly args: readonly HclValue[],
+    /** One argument per line, with a trailing comma. */
+    readonly multiline = false,
   ) {}
 }
 
@@ -55,6 +60,8 @@ export type HclValue =
 export const expr = (text: string): HclExpression => new HclExpression(text);
 export const template = (text: string): HclTemplate => new HclTemplate(text);
 export const call = (name: string, ...args: HclValue[]): HclCall => new HclCall(name, args);
+/** A call with one argument per line: `concat(\n  [a],\n  b,\n)`. */
+export const callLines = (name: string, ...args: HclValue[]): HclCall => new HclCall(name, args, true);
 
 export interface HclAttribute {
   readonly kind: 'attribute';
@@ -123,9 +130,42 @@ export function quoteLiteral(text: string): string {
   return `"${escapeQuoted(text).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
 }
 
-/** A template string: `${...}` and `%{...}` in it stay live. */
+/** The index just past the `}` that closes the interpolation opened at `start` (at its `{`), or -1. */
+function closingBrace(text: string, start: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let index = start; index < text.length; index++) {
+    const character = text[index];
+    if (quoted) {
+      if (character === '\\') index++;
+      else if (character === '"') quoted = false;
+      continue;
+    }
+    if (character === '"') quoted = true;
+    else if (character === '{') depth++;
+    else if (character === '}' && --depth === 0) return index + 1;
+  }
+  return -1;
+}
+
+/**
+ * A template string: `${...}` and `%{...}` in it stay live and are copied as
+ * they are (quotes inside an interpolation are HCL, not string content); the
+ * text between them is escaped.
+ */
 export function quoteTemplate(text: string): string {
-  return `"${escapeQuoted(text)}"`;
+  let result = '';
+  let index = 0;
+  while (index < text.length) {
+    const next = text.slice(index).search(/(?<!\$)\$\{|(?<!%)%\{/);
+    if (next < 0) break;
+    const start = index + next;
+    const end = closingBrace(text, start + 1);
+    if (end < 0) break;
+    result += escapeQuoted(text.slice(index, start)) + text.slice(start, end);
+    index = end;
+  }
+  return `"${result}${escapeQuoted(text.slice(index))}"`;
 }
 
 /**
@@ -180,9 +220,13 @@ export function renderValue(value: HclValue, indent = ''): string {
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof HclExpression) return value.text;
+  if (value instanceof HclExpression) return value.text.split('\n').join(`\n${indent}`);
   if (value instanceof HclTemplate) return quoteTemplate(value.text);
-  if (value instanceof HclCall) return `${value.name}(${value.args.map((arg) => renderValue(arg, indent)).join(', ')})`;
+  if (value instanceof HclCall) {
+    if (!value.multiline) return `${value.name}(${value.args.map((arg) => renderValue(arg, indent)).join(', ')})`;
+    const inner = indent + INDENT;
+    return `${value.name}(\n${value.args.map((arg) => `${inner}${renderValue(arg, inner)},`).join('\n')}\n${indent})`;
+  }
   if (value instanceof HclFor) {
     const inner = indent + INDENT;
     const [open, close] = value.key === undefined ? ['[', ']'] : ['{', '}'];
