@@ -127,7 +127,7 @@ function escapeQuoted(text: string): string {
 
 /** A literal string: nothing in it is interpolated. */
 export function quoteLiteral(text: string): string {
-  return `"${escapeQuoted(text).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}"`;
+  return `"${escapeQuoted(text).replace(/[$%]\{/g, (opening) => `${opening[0]}${opening}`)}"`;
 }
 
 /** The index just past the `}` that closes the interpolation opened at `start` (at its `{`), or -1. */
