@@ -88,7 +88,7 @@ beforeAll(async () => {
   const applied = parseTestReport(compositionTest.stdout);
   report = { summary: undefined, runs: [...modules.runs, ...applied.runs], diagnostics: [...modules.diagnostics, ...applied.diagnostics] };
   composition = stateResources(runState(compositionTest.stdout, COMPOSITION_RUN) ?? {});
-}, 300_000);
+}, 600_000);
 
 afterAll(() => {
   cleanupSynth(synthesized);
@@ -176,7 +176,8 @@ function cdktfPolicies(stack: SynthesizedStack, resources: readonly StateResourc
         const value = resource[attribute];
         if (typeof value !== 'string') continue;
         if (value === '${each.value}' && resource.for_each && typeof resource.for_each === 'object') {
-          for (const [key, policy] of Object.entries(resource.for_each as Record<string, string>)) policies[`${type}[${key}].${attribute}`] = JSON.parse(resolved(policy, resources));
+          for (const [key, policy] of Object.entries(resource.for_each as Record<string, string>))
+            policies[`${type}[${key}].${attribute}`] = JSON.parse(resolved(policy, resources));
         } else policies[`${type}.${attribute}`] = JSON.parse(resolved(value, resources));
       }
     }
@@ -190,7 +191,10 @@ function statePolicies(resources: readonly StateResource[]): Record<string, unkn
     for (const attribute of ['policy', 'assume_role_policy']) {
       const value = resource.values[attribute];
       if (typeof value !== 'string' || value === '') continue;
-      const key = resource.index === undefined || resource.type === 'aws_ecr_repository_creation_template' ? `${resource.type}.${attribute}` : `${resource.type}[${resource.index}].${attribute}`;
+      const key =
+        resource.index === undefined || resource.type === 'aws_ecr_repository_creation_template'
+          ? `${resource.type}.${attribute}`
+          : `${resource.type}[${resource.index}].${attribute}`;
       policies[key] = JSON.parse(value);
     }
   }
@@ -207,7 +211,8 @@ describe('the root composition and the CDKTF stacks of the example', () => {
   });
 
   test('GIVEN each registry THEN both have the same resource types and instance counts', () => {
-    for (const { stack, resources } of registries()) expect({ stack: stack.name, counts: stateCounts(resources) }).toEqual({ stack: stack.name, counts: cdktfCounts(stack) });
+    for (const { stack, resources } of registries())
+      expect({ stack: stack.name, counts: stateCounts(resources) }).toEqual({ stack: stack.name, counts: cdktfCounts(stack) });
   });
 
   test('GIVEN each registry THEN every repository is KMS-encrypted with the registry key in both', () => {
@@ -218,7 +223,9 @@ describe('the root composition and the CDKTF stacks of the example', () => {
       expect(repositories.map((repository) => repository.values.encryption_configuration)).toEqual(
         repositories.map(() => [{ encryption_type: 'KMS', kms_key: key.values.arn }]),
       );
-      expect(stack.json.resource.aws_ecr_repository.repositories.encryption_configuration).toEqual([{ encryption_type: 'KMS', kms_key: '${aws_kms_key.kms_key.arn}' }]);
+      expect(stack.json.resource.aws_ecr_repository.repositories.encryption_configuration).toEqual([
+        { encryption_type: 'KMS', kms_key: '${aws_kms_key.kms_key.arn}' },
+      ]);
     }
   });
 
@@ -235,7 +242,9 @@ describe('the root composition and the CDKTF stacks of the example', () => {
       filters: rule.repository_filter.map((filter) => `${filter.filter_type}:${filter.filter}`),
     });
     const configuration = resources.find((resource) => resource.type === 'aws_ecr_replication_configuration')!;
-    expect(configuration.values.replication_configuration[0].rule.map(rules)).toEqual(stack.json.resource.aws_ecr_replication_configuration.replication.replication_configuration.rule.map(rules));
+    expect(configuration.values.replication_configuration[0].rule.map(rules)).toEqual(
+      stack.json.resource.aws_ecr_replication_configuration.replication.replication_configuration.rule.map(rules),
+    );
     expect(configuration.values.replication_configuration[0].rule.map(rules)).toEqual([
       { destinations: ['111111111111/us-west-2', '222222222222/eu-west-1'], filters: ['PREFIX_MATCH:team-a/api', 'PREFIX_MATCH:web'] },
     ]);

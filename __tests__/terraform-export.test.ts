@@ -48,9 +48,23 @@ describe('HCL writer', () => {
   });
 
   test('GIVEN a block with labels, a list of objects and a call WHEN rendered THEN the layout is canonical', () => {
-    const text = renderFile([block('resource', ['aws_x', 'this'], [attribute('items', [{ id: 1 }]), attribute('policy', call('jsonencode', { Version: '1' }))])]);
+    const text = renderFile([
+      block('resource', ['aws_x', 'this'], [attribute('items', [{ id: 1 }]), attribute('policy', call('jsonencode', { Version: '1' }))]),
+    ]);
     expect(text).toBe(
-      ['resource "aws_x" "this" {', '  items = [', '    {', '      id = 1', '    },', '  ]', '  policy = jsonencode({', '    Version = "1"', '  })', '}', ''].join('\n'),
+      [
+        'resource "aws_x" "this" {',
+        '  items = [',
+        '    {',
+        '      id = 1',
+        '    },',
+        '  ]',
+        '  policy = jsonencode({',
+        '    Version = "1"',
+        '  })',
+        '}',
+        '',
+      ].join('\n'),
     );
   });
 });
@@ -69,7 +83,9 @@ describe('policies with references', () => {
 
 describe('Terraform JSON to HCL (the stacks)', () => {
   test('GIVEN the provider bindings THEN the blocks of a replication configuration are known', () => {
-    expect(providerBlocks('resource', 'aws_ecr_replication_configuration')).toEqual({ replication_configuration: { rule: { destination: {}, repository_filter: {} } } });
+    expect(providerBlocks('resource', 'aws_ecr_replication_configuration')).toEqual({
+      replication_configuration: { rule: { destination: {}, repository_filter: {} } },
+    });
   });
 
   test('GIVEN a JSON policy string with a reference WHEN converted THEN it is jsonencode({...}) with the reference live', () => {
@@ -158,13 +174,20 @@ describe('root composition', () => {
         endpoint: { url: 'http://localhost:4566' },
       }),
     );
-    expect(files['versions.tf']).toContain('backend "s3" {\n    bucket       = "acme-state"\n    key          = "platform/composition.tfstate"\n    region       = "eu-central-1"\n    encrypt      = true\n    use_lockfile = true\n');
+    expect(files['versions.tf']).toContain(
+      'backend "s3" {\n    bucket       = "acme-state"\n    key          = "platform/composition.tfstate"\n    region       = "eu-central-1"\n    encrypt      = true\n    use_lockfile = true\n',
+    );
     expect(files['providers.tf'].match(/endpoints \{\n\s+ecr = "http:\/\/localhost:4566"/g)).toHaveLength(3);
   });
 
   test('GIVEN a cloud backend THEN the composition has its own workspace', () => {
     const files = exportOf(exampleConfigWith({ backend: { type: 'cloud', organization: 'acme' } }));
-    expect(files['versions.tf']).toContain('cloud {\n    organization = "acme"\n    hostname     = "app.terraform.io"\n\n    workspaces {\n      name = "ecr-kms-replication-composition"\n    }\n  }'.replace('\n\n', '\n'));
+    expect(files['versions.tf']).toContain(
+      'cloud {\n    organization = "acme"\n    hostname     = "app.terraform.io"\n\n    workspaces {\n      name = "ecr-kms-replication-composition"\n    }\n  }'.replace(
+        '\n\n',
+        '\n',
+      ),
+    );
   });
 
   test('GIVEN the example THEN the replication configuration reads each destination through references and waits for its registry policy and templates', () => {
@@ -179,7 +202,9 @@ describe('root composition', () => {
 
 describe('export command', () => {
   test('fails an unknown argument with the usage', () => {
-    expect(() => parseArguments(['--outdir', 'x'])).toThrow('unknown argument "--outdir": usage: export-terraform [--out <dir>] [--check] | export-terraform --stacks [--out <dir>]');
+    expect(() => parseArguments(['--outdir', 'x'])).toThrow(
+      'unknown argument "--outdir": usage: export-terraform [--out <dir>] [--check] | export-terraform --stacks [--out <dir>]',
+    );
   });
 
   test('GIVEN --stacks --out dir THEN the stacks are written there', () => {

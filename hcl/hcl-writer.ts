@@ -46,16 +46,7 @@ export class HclFor {
 }
 
 export type HclValue =
-  | string
-  | number
-  | boolean
-  | null
-  | HclExpression
-  | HclTemplate
-  | HclCall
-  | HclFor
-  | readonly HclValue[]
-  | { readonly [key: string]: HclValue | undefined };
+  string | number | boolean | null | HclExpression | HclTemplate | HclCall | HclFor | readonly HclValue[] | { readonly [key: string]: HclValue | undefined };
 
 export const expr = (text: string): HclExpression => new HclExpression(text);
 export const template = (text: string): HclTemplate => new HclTemplate(text);
@@ -107,6 +98,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const ONE_LINE_LIST_WIDTH = 100;
 
 function escapeQuoted(text: string): string {
+  // Control characters cannot appear raw in a quoted HCL string.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/[\\"\u0000-\u001f\u007f]/g, (character) => {
     switch (character) {
       case '\\':

@@ -45,33 +45,41 @@ function backendBlock(config: Config): HclBodyItem {
       return block('backend', ['local'], [attribute('path', `${backend.directory.replace(/\\/g, '/').replace(/\/+$/, '')}/${COMPOSITION_STATE_NAME}.tfstate`)]);
     case 's3': {
       const url = config.endpoint?.url.replace(/\/$/, '');
-      return block('backend', ['s3'], [
-        ...attributes({
-          bucket: backend.bucket,
-          key: s3StateKey(backend.keyPrefix, COMPOSITION_STATE_NAME),
-          region: backend.region,
-          encrypt: true,
-          use_lockfile: backend.useLockfile ? true : undefined,
-          dynamodb_table: backend.dynamodbTable,
-          assume_role: backend.roleArn ? { role_arn: backend.roleArn, session_name: 'ecr-kms-replication-state' } : undefined,
-        }),
-        ...(url
-          ? attributes({
-              endpoints: { s3: url, sts: url, iam: url, dynamodb: url },
-              use_path_style: true,
-              skip_credentials_validation: true,
-              skip_metadata_api_check: true,
-              skip_region_validation: true,
-              skip_requesting_account_id: true,
-            })
-          : []),
-      ]);
+      return block(
+        'backend',
+        ['s3'],
+        [
+          ...attributes({
+            bucket: backend.bucket,
+            key: s3StateKey(backend.keyPrefix, COMPOSITION_STATE_NAME),
+            region: backend.region,
+            encrypt: true,
+            use_lockfile: backend.useLockfile ? true : undefined,
+            dynamodb_table: backend.dynamodbTable,
+            assume_role: backend.roleArn ? { role_arn: backend.roleArn, session_name: 'ecr-kms-replication-state' } : undefined,
+          }),
+          ...(url
+            ? attributes({
+                endpoints: { s3: url, sts: url, iam: url, dynamodb: url },
+                use_path_style: true,
+                skip_credentials_validation: true,
+                skip_metadata_api_check: true,
+                skip_region_validation: true,
+                skip_requesting_account_id: true,
+              })
+            : []),
+        ],
+      );
     }
     case 'cloud':
-      return block('cloud', [], [
-        ...attributes({ organization: backend.organization, hostname: backend.hostname }),
-        block('workspaces', [], attributes({ name: cloudWorkspaceName(backend.workspacePrefix, COMPOSITION_STATE_NAME), project: backend.project })),
-      ]);
+      return block(
+        'cloud',
+        [],
+        [
+          ...attributes({ organization: backend.organization, hostname: backend.hostname }),
+          block('workspaces', [], attributes({ name: cloudWorkspaceName(backend.workspacePrefix, COMPOSITION_STATE_NAME), project: backend.project })),
+        ],
+      );
   }
 }
 
@@ -99,17 +107,27 @@ export function repositoryInput(repository: RepositoryConfig): Record<string, Hc
 }
 
 function call(name: string, registry: Registry, inputs: readonly HclBodyItem[], moduleName: string, dependsOn: readonly string[] = []): HclBodyItem {
-  return block('module', [name], [
-    attribute('source', MODULE_SOURCE(moduleName)),
-    attribute('providers', { aws: expr(`aws.${alias(registry)}`) }),
-    blank,
-    ...inputs,
-    ...(dependsOn.length > 0 ? [blank, attribute('depends_on', expr(`[\n  ${dependsOn.join(',\n  ')},\n]`))] : []),
-  ]);
+  return block(
+    'module',
+    [name],
+    [
+      attribute('source', MODULE_SOURCE(moduleName)),
+      attribute('providers', { aws: expr(`aws.${alias(registry)}`) }),
+      blank,
+      ...inputs,
+      ...(dependsOn.length > 0 ? [blank, attribute('depends_on', expr(`[\n  ${dependsOn.join(',\n  ')},\n]`))] : []),
+    ],
+  );
 }
 
 /** Calls of the key and the repositories of one registry (both roles have them). */
-function keyAndRepositories(prefix: string, registry: Registry, config: Config, repositories: readonly RepositoryConfig[], serviceRoles: readonly string[]): HclBodyItem[] {
+function keyAndRepositories(
+  prefix: string,
+  registry: Registry,
+  config: Config,
+  repositories: readonly RepositoryConfig[],
+  serviceRoles: readonly string[],
+): HclBodyItem[] {
   return [
     call(
       `${prefix}_key`,
@@ -122,7 +140,14 @@ function keyAndRepositories(prefix: string, registry: Registry, config: Config, 
           administrators: sortedUnique(registry.account.keyAdministrators),
           users: sortedUnique(registry.account.keyUsers),
         }),
-        ...(serviceRoles.length > 0 ? [attribute('ecr_service_role_arns', serviceRoles.map((role) => expr(role)))] : []),
+        ...(serviceRoles.length > 0
+          ? [
+              attribute(
+                'ecr_service_role_arns',
+                serviceRoles.map((role) => expr(role)),
+              ),
+            ]
+          : []),
       ],
       'kms-key',
     ),
@@ -160,7 +185,15 @@ function destinationCalls(plan: DestinationRegistryPlan, config: Config): HclBod
       ),
     );
   }
-  items.push(...keyAndRepositories(prefix, plan.registry, config, plan.repositories, plan.repositoryCreationTemplates ? [`module.${prefix}_creation_templates.role_arn`] : []));
+  items.push(
+    ...keyAndRepositories(
+      prefix,
+      plan.registry,
+      config,
+      plan.repositories,
+      plan.repositoryCreationTemplates ? [`module.${prefix}_creation_templates.role_arn`] : [],
+    ),
+  );
   if (plan.crossAccountSources.length > 0) {
     items.push(
       call(
@@ -170,7 +203,10 @@ function destinationCalls(plan: DestinationRegistryPlan, config: Config): HclBod
           attribute(
             'sources',
             Object.fromEntries(
-              plan.crossAccountSources.map((source) => [source.accountName, { account_id: source.account.id, replication_filters: [...source.replicationFilters] }]),
+              plan.crossAccountSources.map((source) => [
+                source.accountName,
+                { account_id: source.account.id, replication_filters: [...source.replicationFilters] },
+              ]),
             ),
           ),
         ],
@@ -201,7 +237,13 @@ function sourceCalls(plan: SourceRegistryPlan, config: Config): HclBodyItem[] {
     call(
       `${prefix}_replication`,
       plan.registry,
-      [attribute('repository_names', plan.repositories.map((repository) => repository.name)), attribute('destinations', destinations)],
+      [
+        attribute(
+          'repository_names',
+          plan.repositories.map((repository) => repository.name),
+        ),
+        attribute('destinations', destinations),
+      ],
       'replication-configuration',
       prerequisites,
     ),
@@ -233,33 +275,44 @@ export function compositionFiles(config: Config, configName: string): Record<str
   const header = `${GENERATED_HEADER.replace('Do not edit by hand.', `Source: ${configName}. Do not edit by hand.`)}`;
   return {
     'versions.tf': renderFile([
-      block('terraform', [], [
-        attribute('required_version', REQUIRED_TERRAFORM_VERSION),
-        blank,
-        block('required_providers', [], [attribute('aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT })]),
-        blank,
-        backendBlock(config),
-      ]),
+      block(
+        'terraform',
+        [],
+        [
+          attribute('required_version', REQUIRED_TERRAFORM_VERSION),
+          blank,
+          block('required_providers', [], [attribute('aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT })]),
+          blank,
+          backendBlock(config),
+        ],
+      ),
     ]),
-    'providers.tf': renderFile([{ kind: 'comment', text: `${header}\nOne provider per account x region: it assumes the account's deployment role and refuses any other account.` }, ...providers]),
+    'providers.tf': renderFile([
+      { kind: 'comment', text: `${header}\nOne provider per account x region: it assumes the account's deployment role and refuses any other account.` },
+      ...providers,
+    ]),
     'main.tf': renderFile([
       { kind: 'comment', text: `${header}\nDestination registries first in reading order; Terraform orders the apply from the references.` },
       ...plan.destinations.flatMap((destination) => destinationCalls(destination, config)),
       ...plan.sources.flatMap((source) => sourceCalls(source, config)),
     ]),
     'outputs.tf': renderFile([
-      block('output', ['registries'], [
-        attribute('description', 'Each registry: its key and repositories, by the name of the CDKTF stack that manages the same registry.'),
-        attribute(
-          'value',
-          Object.fromEntries(
-            summary.registries.map((registry) => [
-              registry.stackName,
-              { kms_key_arn: expr(`module.${registry.prefix}_key.arn`), repositories: expr(`module.${registry.prefix}_repositories.repositories`) },
-            ]),
+      block(
+        'output',
+        ['registries'],
+        [
+          attribute('description', 'Each registry: its key and repositories, by the name of the CDKTF stack that manages the same registry.'),
+          attribute(
+            'value',
+            Object.fromEntries(
+              summary.registries.map((registry) => [
+                registry.stackName,
+                { kms_key_arn: expr(`module.${registry.prefix}_key.arn`), repositories: expr(`module.${registry.prefix}_repositories.repositories`) },
+              ]),
+            ),
           ),
-        ),
-      ]),
+        ],
+      ),
     ]),
   };
 }

@@ -74,11 +74,15 @@ export function outputsFile(definition: ModuleDefinition): string {
 
 export function versionsFile(): string {
   return renderFile([
-    block('terraform', [], [
-      attribute('required_version', REQUIRED_TERRAFORM_VERSION),
-      blank,
-      block('required_providers', [], [attribute('aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT })]),
-    ]),
+    block(
+      'terraform',
+      [],
+      [
+        attribute('required_version', REQUIRED_TERRAFORM_VERSION),
+        blank,
+        block('required_providers', [], [attribute('aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT })]),
+      ],
+    ),
   ]);
 }
 

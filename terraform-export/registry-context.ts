@@ -17,12 +17,16 @@ export function registryContext(extraLocals: Readonly<Record<string, ReturnType<
     block('data', ['aws_caller_identity', 'current'], []),
     block('data', ['aws_partition', 'current'], []),
     block('data', ['aws_region', 'current'], []),
-    block('locals', [], [
-      attribute('account_id', expr('data.aws_caller_identity.current.account_id')),
-      attribute('partition', expr('data.aws_partition.current.partition')),
-      attribute('region', expr('data.aws_region.current.name')),
-      ...Object.entries(extraLocals).map(([name, value]) => attribute(name, value)),
-    ]),
+    block(
+      'locals',
+      [],
+      [
+        attribute('account_id', expr('data.aws_caller_identity.current.account_id')),
+        attribute('partition', expr('data.aws_partition.current.partition')),
+        attribute('region', expr('data.aws_region.current.name')),
+        ...Object.entries(extraLocals).map(([name, value]) => attribute(name, value)),
+      ],
+    ),
   ];
 }
 

@@ -25,9 +25,9 @@ export const CHECKS_FILE = 'checks.tf';
 export const COMPOSITION_TEST_FILE = 'composition.tftest.hcl';
 export const COMPOSITION_RUN = 'composition_applies';
 
-/** The key ARN the mock provider of a registry gives its key. */
+/** The key ARN the mock provider of a registry gives its key (a key id in the form KMS uses). */
 export function mockKeyArn(registry: Registry): string {
-  return `arn:${registry.partition}:kms:${registry.region}:${registry.account.id}:key/mock-${providerAlias(registry.accountName, registry.region)}`;
+  return `arn:${registry.partition}:kms:${registry.region}:${registry.account.id}:key/00000000-0000-4000-8000-${registry.account.id}`;
 }
 
 /** Copies the export, leaving out Terraform's working files. */
@@ -48,11 +48,11 @@ export function writeChecks(root: string, stackNames: readonly string[], provide
   const examples = TERRAFORM_MODULES.map((definition) =>
     renderFile([
       ...(definition.examplePrelude ?? []),
-      block('module', [`example_${definition.name.replace(/-/g, '_')}`], [
-        attribute('source', `./modules/${definition.name}`),
-        attribute('providers', { aws: expr(`aws.${providerAliasForExamples}`) }),
-        ...definition.example,
-      ]),
+      block(
+        'module',
+        [`example_${definition.name.replace(/-/g, '_')}`],
+        [attribute('source', `./modules/${definition.name}`), attribute('providers', { aws: expr(`aws.${providerAliasForExamples}`) }), ...definition.example],
+      ),
     ]),
   );
   const stacks = stackNames.map((name) => `module "stack_${name.replace(/-/g, '_')}" {\n  source = "./stacks/${name}"\n}\n`);
@@ -78,7 +78,7 @@ function mockProvider(registry: Registry): string {
   const alias = providerAlias(registry.accountName, registry.region);
   const account = registry.account.id;
   const resources: Record<string, Record<string, string>> = {
-    aws_kms_key: { arn: mockKeyArn(registry), key_id: `mock-${alias}` },
+    aws_kms_key: { arn: mockKeyArn(registry), key_id: mockKeyArn(registry).split('/')[1] },
     aws_iam_role: { arn: iamRoleArn(registry.partition, account, creationTemplateRoleName(registry.region)) },
     aws_ecr_repository: { registry_id: account },
     aws_ecr_registry_policy: { registry_id: account },
@@ -91,7 +91,10 @@ function mockProvider(registry: Registry): string {
   };
   const blocks = (kind: string, entries: Record<string, Record<string, string>>): string[] =>
     Object.entries(entries).map(
-      ([type, defaults]) => `  ${kind} ${JSON.stringify(type)} {\n    defaults = {\n${Object.entries(defaults).map(([key, value]) => `      ${key} = ${JSON.stringify(value)}`).join('\n')}\n    }\n  }`,
+      ([type, defaults]) =>
+        `  ${kind} ${JSON.stringify(type)} {\n    defaults = {\n${Object.entries(defaults)
+          .map(([key, value]) => `      ${key} = ${JSON.stringify(value)}`)
+          .join('\n')}\n    }\n  }`,
     );
   return [`mock_provider "aws" {`, `  alias = ${JSON.stringify(alias)}`, ...blocks('mock_data', data), ...blocks('mock_resource', resources), '}'].join('\n');
 }

@@ -45,11 +45,26 @@ function eachRule(condition: string): string {
 function lifecycleValidations(): VariableValidation[] {
   const s = 'rule.selection';
   const rules: [string, string][] = [
-    [`${s}.tag_status != "tagged" || ${s}.tag_prefix_list != null || ${s}.tag_pattern_list != null`, libraryMessage({ tagStatus: 'tagged' }, 'selection.tagStatus')],
-    [`${s}.tag_prefix_list == null || ${s}.tag_pattern_list == null`, libraryMessage({ tagStatus: 'tagged', tagPrefixList: ['v'], tagPatternList: ['v*'] }, 'selection.tagPatternList')],
-    [`${s}.tag_status == "tagged" || (${s}.tag_prefix_list == null && ${s}.tag_pattern_list == null)`, libraryMessage({ tagStatus: 'untagged', tagPrefixList: ['v'] }, 'selection.tagStatus')],
-    [`${s}.count_type != "sinceImagePushed" || ${s}.count_unit != null`, `countUnit ${libraryMessage({ countType: 'sinceImagePushed' }, 'selection.countUnit')}`],
-    [`${s}.count_type != "imageCountMoreThan" || ${s}.count_unit == null`, libraryMessage({ countType: 'imageCountMoreThan', countUnit: 'days' }, 'selection.countUnit')],
+    [
+      `${s}.tag_status != "tagged" || ${s}.tag_prefix_list != null || ${s}.tag_pattern_list != null`,
+      libraryMessage({ tagStatus: 'tagged' }, 'selection.tagStatus'),
+    ],
+    [
+      `${s}.tag_prefix_list == null || ${s}.tag_pattern_list == null`,
+      libraryMessage({ tagStatus: 'tagged', tagPrefixList: ['v'], tagPatternList: ['v*'] }, 'selection.tagPatternList'),
+    ],
+    [
+      `${s}.tag_status == "tagged" || (${s}.tag_prefix_list == null && ${s}.tag_pattern_list == null)`,
+      libraryMessage({ tagStatus: 'untagged', tagPrefixList: ['v'] }, 'selection.tagStatus'),
+    ],
+    [
+      `${s}.count_type != "sinceImagePushed" || ${s}.count_unit != null`,
+      `countUnit ${libraryMessage({ countType: 'sinceImagePushed' }, 'selection.countUnit')}`,
+    ],
+    [
+      `${s}.count_type != "imageCountMoreThan" || ${s}.count_unit == null`,
+      libraryMessage({ countType: 'imageCountMoreThan', countUnit: 'days' }, 'selection.countUnit'),
+    ],
   ];
   return [
     {
@@ -58,7 +73,8 @@ function lifecycleValidations(): VariableValidation[] {
     },
     ...rules.map(([condition, message]) => ({ condition: eachRule(condition), message: `Lifecycle rules: ${message}.` })),
     {
-      condition: 'alltrue([for name, repository in var.repositories : length(distinct([for rule in repository.lifecycle_rules : rule.rule_priority])) == length(repository.lifecycle_rules)])',
+      condition:
+        'alltrue([for name, repository in var.repositories : length(distinct([for rule in repository.lifecycle_rules : rule.rule_priority])) == length(repository.lifecycle_rules)])',
       message: 'Lifecycle rules: rule priorities must be unique within a repository lifecycle policy: choose another number.',
     },
   ];
@@ -127,61 +143,86 @@ function inline(value: HclValue): string {
   return `{ ${entries.join(', ')} }`;
 }
 
-const REPOSITORY_TYPE = call('map', call('object', {
-  image_tag_mutability: expr('optional(string, "IMMUTABLE")'),
-  scan_on_push: expr('optional(bool, true)'),
-  lifecycle_rules: expr(
-    [
-      'optional(list(object({',
-      '  rule_priority = number',
-      '  description   = optional(string)',
-      '  selection = object({',
-      '    tag_status       = string',
-      '    tag_prefix_list  = optional(list(string))',
-      '    tag_pattern_list = optional(list(string))',
-      '    count_type       = string',
-      '    count_unit       = optional(string)',
-      '    count_number     = number',
-      '  })',
-      '  action_type = optional(string, "expire")',
-      '})), [])',
-    ].join('\n'),
-  ),
-  pull_principals: expr('optional(list(string), [])'),
-  push_principals: expr('optional(list(string), [])'),
-}));
+const REPOSITORY_TYPE = call(
+  'map',
+  call('object', {
+    image_tag_mutability: expr('optional(string, "IMMUTABLE")'),
+    scan_on_push: expr('optional(bool, true)'),
+    lifecycle_rules: expr(
+      [
+        'optional(list(object({',
+        '  rule_priority = number',
+        '  description   = optional(string)',
+        '  selection = object({',
+        '    tag_status       = string',
+        '    tag_prefix_list  = optional(list(string))',
+        '    tag_pattern_list = optional(list(string))',
+        '    count_type       = string',
+        '    count_unit       = optional(string)',
+        '    count_number     = number',
+        '  })',
+        '  action_type = optional(string, "expire")',
+        '})), [])',
+      ].join('\n'),
+    ),
+    pull_principals: expr('optional(list(string), [])'),
+    push_principals: expr('optional(list(string), [])'),
+  }),
+);
 
 const main: HclBodyItem[] = [
   ...registryContext(),
   block('locals', [], [attribute('lifecycle_policies', lifecyclePolicies()), attribute('repository_policies', repositoryPolicies())]),
-  block('resource', ['aws_ecr_repository', 'this'], [
-    attribute('for_each', expr('var.repositories')),
-    attribute('name', expr('each.key')),
-    attribute('image_tag_mutability', expr('each.value.image_tag_mutability')),
-    attribute('force_delete', expr('var.force_delete')),
-    attribute('tags', expr('var.tags')),
-    block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
-    block('image_scanning_configuration', [], [attribute('scan_on_push', expr('each.value.scan_on_push'))]),
-    block('lifecycle', [], [
-      block('precondition', [], [
-        attribute('condition', expr('split(":", var.kms_key_arn)[3] == local.region && split(":", var.kms_key_arn)[4] == local.account_id')),
-        attribute(
-          'error_message',
-          template('The key ${var.kms_key_arn} must be in the account and region of the repositories (account ${local.account_id} in ${local.region}): create a key there (module kms-key).'),
-        ),
-      ]),
-    ]),
-  ]),
-  block('resource', ['aws_ecr_lifecycle_policy', 'this'], [
-    attribute('for_each', expr('local.lifecycle_policies')),
-    attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
-    attribute('policy', expr('each.value')),
-  ]),
-  block('resource', ['aws_ecr_repository_policy', 'this'], [
-    attribute('for_each', expr('local.repository_policies')),
-    attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
-    attribute('policy', expr('each.value')),
-  ]),
+  block(
+    'resource',
+    ['aws_ecr_repository', 'this'],
+    [
+      attribute('for_each', expr('var.repositories')),
+      attribute('name', expr('each.key')),
+      attribute('image_tag_mutability', expr('each.value.image_tag_mutability')),
+      attribute('force_delete', expr('var.force_delete')),
+      attribute('tags', expr('var.tags')),
+      block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
+      block('image_scanning_configuration', [], [attribute('scan_on_push', expr('each.value.scan_on_push'))]),
+      block(
+        'lifecycle',
+        [],
+        [
+          block(
+            'precondition',
+            [],
+            [
+              attribute('condition', expr('split(":", var.kms_key_arn)[3] == local.region && split(":", var.kms_key_arn)[4] == local.account_id')),
+              attribute(
+                'error_message',
+                template(
+                  'The key ${var.kms_key_arn} must be in the account and region of the repositories (account ${local.account_id} in ${local.region}): create a key there (module kms-key).',
+                ),
+              ),
+            ],
+          ),
+        ],
+      ),
+    ],
+  ),
+  block(
+    'resource',
+    ['aws_ecr_lifecycle_policy', 'this'],
+    [
+      attribute('for_each', expr('local.lifecycle_policies')),
+      attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
+      attribute('policy', expr('each.value')),
+    ],
+  ),
+  block(
+    'resource',
+    ['aws_ecr_repository_policy', 'this'],
+    [
+      attribute('for_each', expr('local.repository_policies')),
+      attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
+      attribute('policy', expr('each.value')),
+    ],
+  ),
 ];
 
 export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
@@ -192,7 +233,12 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
     'The key must be in the account and region of the provider (a precondition stops the plan otherwise). `force_delete` is off: a repository that holds images is not destroyed by accident.',
   ].join('\n\n'),
   variables: [
-    { name: 'kms_key_arn', description: 'ARN of the customer-managed KMS key that encrypts every repository (same account and region).', type: expr('string'), validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }] },
+    {
+      name: 'kms_key_arn',
+      description: 'ARN of the customer-managed KMS key that encrypts every repository (same account and region).',
+      type: expr('string'),
+      validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }],
+    },
     {
       name: 'repositories',
       description: 'Repositories by name, each with optional tag mutability, scan on push, lifecycle rules and principals that may pull or push.',
@@ -201,9 +247,13 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
         { condition: 'length(var.repositories) > 0', message: 'List at least one repository.' },
         {
           condition: `alltrue([for name in keys(var.repositories) : length(name) >= 2 && length(name) <= 256 && can(regex(${hclRegex(REPOSITORY_NAME_PATTERN)}, name))])`,
-          message: 'Repository names must be 2 to 256 characters and match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).',
+          message:
+            'Repository names must be 2 to 256 characters and match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).',
         },
-        { condition: `alltrue([for repository in values(var.repositories) : contains(${hclStringList(TAG_MUTABILITY)}, repository.image_tag_mutability)])`, message: `The image_tag_mutability must be ${TAG_MUTABILITY.join(' or ')}.` },
+        {
+          condition: `alltrue([for repository in values(var.repositories) : contains(${hclStringList(TAG_MUTABILITY)}, repository.image_tag_mutability)])`,
+          message: `The image_tag_mutability must be ${TAG_MUTABILITY.join(' or ')}.`,
+        },
         ...lifecycleValidations(),
       ],
     },
@@ -220,8 +270,16 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
     },
     { name: 'registry_id', description: 'Account id of the registry.', value: expr('local.account_id') },
     { name: 'region', description: 'Region of the registry.', value: expr('local.region') },
-    { name: 'lifecycle_policies', description: 'Lifecycle policies (JSON) by repository name.', value: expr('{ for name, policy in aws_ecr_lifecycle_policy.this : name => policy.policy }') },
-    { name: 'repository_policies', description: 'Repository policies (JSON) by repository name.', value: expr('{ for name, policy in aws_ecr_repository_policy.this : name => policy.policy }') },
+    {
+      name: 'lifecycle_policies',
+      description: 'Lifecycle policies (JSON) by repository name.',
+      value: expr('{ for name, policy in aws_ecr_lifecycle_policy.this : name => policy.policy }'),
+    },
+    {
+      name: 'repository_policies',
+      description: 'Repository policies (JSON) by repository name.',
+      value: expr('{ for name, policy in aws_ecr_repository_policy.this : name => policy.policy }'),
+    },
   ],
   main,
   examplePrelude: [],
@@ -229,7 +287,13 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
     attribute('kms_key_arn', 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555'),
     attribute('repositories', {
       'team-a/api': {
-        lifecycle_rules: [{ rule_priority: 1, description: 'expire untagged images after 14 days', selection: { tag_status: 'untagged', count_type: 'sinceImagePushed', count_unit: 'days', count_number: 14 } }],
+        lifecycle_rules: [
+          {
+            rule_priority: 1,
+            description: 'expire untagged images after 14 days',
+            selection: { tag_status: 'untagged', count_type: 'sinceImagePushed', count_unit: 'days', count_number: 14 },
+          },
+        ],
         pull_principals: ['arn:aws:iam::222222222222:role/eks-node'],
       },
       web: {},

@@ -37,18 +37,22 @@ function keyPolicyItems(): HclBodyItem[] {
     return { local: `key_policy_${snakeCase(statement.Sid)}`, statement, list };
   });
   return [
-    block('locals', [], [
-      ...statements.map(({ local, statement }) => attribute(local, policyToHcl(statement))),
-      blank,
-      attribute('key_policy', {
-        Version: document.Version,
-        Id: document.Id,
-        Statement: callLines(
-          'concat',
-          ...statements.map(({ local, list }) => expr(list === undefined ? `[local.${local}]` : `length(${list}) > 0 ? [local.${local}] : []`)),
-        ),
-      }),
-    ]),
+    block(
+      'locals',
+      [],
+      [
+        ...statements.map(({ local, statement }) => attribute(local, policyToHcl(statement))),
+        blank,
+        attribute('key_policy', {
+          Version: document.Version,
+          Id: document.Id,
+          Statement: callLines(
+            'concat',
+            ...statements.map(({ local, list }) => expr(list === undefined ? `[local.${local}]` : `length(${list}) > 0 ? [local.${local}] : []`)),
+          ),
+        }),
+      ],
+    ),
   ];
 }
 
@@ -62,16 +66,34 @@ export const KMS_KEY_MODULE: ModuleDefinition = {
     'Key policy: the account root keeps full control; administrators get administrative actions only; users may encrypt, decrypt and create grants only through ECR in this region (`kms:ViaService`, `kms:CallerAccount`, grants only for AWS resources); the roles ECR assumes for repository creation templates may create and retire grants through ECR. No wildcard principal.',
   ].join('\n\n'),
   variables: [
-    { name: 'alias', description: 'Alias of the key (alias/<name>, not under alias/aws/).', type: expr('string'), default: 'alias/ecr-kms-replication', validations: [
-      { condition: 'can(regex("^alias/[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "alias/aws/")', message: 'The alias must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS).' },
-    ] },
+    {
+      name: 'alias',
+      description: 'Alias of the key (alias/<name>, not under alias/aws/).',
+      type: expr('string'),
+      default: 'alias/ecr-kms-replication',
+      validations: [
+        {
+          condition: 'can(regex("^alias/[a-zA-Z0-9/_-]{1,250}$", var.alias)) && !startswith(var.alias, "alias/aws/")',
+          message: 'The alias must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS).',
+        },
+      ],
+    },
     { name: 'description', description: 'Description of the key.', type: expr('string'), default: 'ECR repositories of this registry (ecr-kms-replication)' },
-    { name: 'deletion_window_in_days', description: `Waiting period of a scheduled key deletion, ${KEY_DELETION_WINDOW.min} to ${KEY_DELETION_WINDOW.max} days.`, type: expr('number'), default: KEY_DELETION_WINDOW.max, validations: [
-      { condition: DAYS_CONDITION, message: `The deletion_window_in_days ${DELETION_WINDOW_RULE}.` },
-    ] },
+    {
+      name: 'deletion_window_in_days',
+      description: `Waiting period of a scheduled key deletion, ${KEY_DELETION_WINDOW.min} to ${KEY_DELETION_WINDOW.max} days.`,
+      type: expr('number'),
+      default: KEY_DELETION_WINDOW.max,
+      validations: [{ condition: DAYS_CONDITION, message: `The deletion_window_in_days ${DELETION_WINDOW_RULE}.` }],
+    },
     { name: 'administrators', description: 'ARNs of principals that manage the key (never use it).', type: expr('list(string)'), default: [] },
     { name: 'users', description: 'ARNs of principals that use the key, only through ECR in this region.', type: expr('list(string)'), default: [] },
-    { name: 'ecr_service_role_arns', description: 'ARNs of roles ECR assumes to create repositories with this key (repository creation templates).', type: expr('list(string)'), default: [] },
+    {
+      name: 'ecr_service_role_arns',
+      description: 'ARNs of roles ECR assumes to create repositories with this key (repository creation templates).',
+      type: expr('list(string)'),
+      default: [],
+    },
     { name: 'tags', description: 'Tags of the key.', type: expr('map(string)'), default: {} },
   ],
   outputs: [
@@ -83,16 +105,20 @@ export const KMS_KEY_MODULE: ModuleDefinition = {
   main: [
     ...registryContext(),
     ...keyPolicyItems(),
-    block('resource', ['aws_kms_key', 'this'], [
-      attribute('description', expr('var.description')),
-      attribute('key_usage', 'ENCRYPT_DECRYPT'),
-      attribute('customer_master_key_spec', 'SYMMETRIC_DEFAULT'),
-      attribute('enable_key_rotation', true),
-      attribute('multi_region', false),
-      attribute('deletion_window_in_days', expr('var.deletion_window_in_days')),
-      attribute('policy', call('jsonencode', expr('local.key_policy'))),
-      attribute('tags', expr('var.tags')),
-    ]),
+    block(
+      'resource',
+      ['aws_kms_key', 'this'],
+      [
+        attribute('description', expr('var.description')),
+        attribute('key_usage', 'ENCRYPT_DECRYPT'),
+        attribute('customer_master_key_spec', 'SYMMETRIC_DEFAULT'),
+        attribute('enable_key_rotation', true),
+        attribute('multi_region', false),
+        attribute('deletion_window_in_days', expr('var.deletion_window_in_days')),
+        attribute('policy', call('jsonencode', expr('local.key_policy'))),
+        attribute('tags', expr('var.tags')),
+      ],
+    ),
     block('resource', ['aws_kms_alias', 'this'], [attribute('name', expr('var.alias')), attribute('target_key_id', expr('aws_kms_key.this.key_id'))]),
   ],
   example: [

@@ -53,15 +53,25 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
   variables: [
     {
       name: 'destinations',
-      description: 'Registries that receive every replicated repository: region and 12-digit registry (account) id, optionally the kms_key_arn and repositories outputs of the destination to check before replicating.',
+      description:
+        'Registries that receive every replicated repository: region and 12-digit registry (account) id, optionally the kms_key_arn and repositories outputs of the destination to check before replicating.',
       type: expr(
         'list(object({\n  region      = string\n  registry_id = string\n  kms_key_arn = optional(string)\n  repositories = optional(map(object({\n    encryption_type = string\n    kms_key         = string\n  })))\n}))',
       ),
       validations: [
         { condition: 'length(var.destinations) > 0', message: 'List at least one destination registry.' },
-        { condition: `alltrue([for destination in var.destinations : contains(${hclStringList(AWS_REGIONS)}, destination.region)])`, message: 'Each destination region must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1.' },
-        { condition: 'alltrue([for destination in var.destinations : can(regex("^[0-9]{12}$", destination.registry_id))])', message: 'Each registry_id must be a 12-digit AWS account id in quotes, e.g. "222222222222".' },
-        { condition: 'length(distinct([for destination in var.destinations : "${destination.registry_id}/${destination.region}"])) == length(var.destinations)', message: 'Each destination registry may be listed once.' },
+        {
+          condition: `alltrue([for destination in var.destinations : contains(${hclStringList(AWS_REGIONS)}, destination.region)])`,
+          message: 'Each destination region must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1.',
+        },
+        {
+          condition: 'alltrue([for destination in var.destinations : can(regex("^[0-9]{12}$", destination.registry_id))])',
+          message: 'Each registry_id must be a 12-digit AWS account id in quotes, e.g. "222222222222".',
+        },
+        {
+          condition: 'length(distinct([for destination in var.destinations : "${destination.registry_id}/${destination.region}"])) == length(var.destinations)',
+          message: 'Each destination registry may be listed once.',
+        },
       ],
     },
     {
@@ -70,7 +80,11 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
       type: expr('list(string)'),
       validations: [
         { condition: 'length(var.repository_names) > 0', message: 'List at least one repository name.' },
-        { condition: `alltrue([for name in var.repository_names : can(regex(${hclRegex(REPOSITORY_NAME_PATTERN)}, name))])`, message: 'Repository names must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).' },
+        {
+          condition: `alltrue([for name in var.repository_names : can(regex(${hclRegex(REPOSITORY_NAME_PATTERN)}, name))])`,
+          message:
+            'Repository names must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).',
+        },
       ],
     },
   ],
@@ -81,53 +95,114 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
   ],
   main: [
     ...registryContext(),
-    block('locals', [], [
-      // A name covered by another listed name (a prefix of it) needs no filter of its own (library: replicationFiltersFor).
-      attribute('filters', expr('[for name in sort(distinct(var.repository_names)) : name if !anytrue([for other in var.repository_names : other != name && startswith(name, other)])]')),
-      attribute(
-        'rules',
-        expr(
-          `flatten([\n  for destinations in chunklist(var.destinations, ${destinationsPerRule}) : [\n    for filters in chunklist(local.filters, ${filtersPerRule}) : { destinations = destinations, filters = filters }\n  ]\n])`,
+    block(
+      'locals',
+      [],
+      [
+        // A name covered by another listed name (a prefix of it) needs no filter of its own (library: replicationFiltersFor).
+        attribute(
+          'filters',
+          expr(
+            '[for name in sort(distinct(var.repository_names)) : name if !anytrue([for other in var.repository_names : other != name && startswith(name, other)])]',
+          ),
         ),
-      ),
-      attribute('replicated', expr('[for name in var.repository_names : name]')),
-    ]),
-    block('resource', ['aws_ecr_replication_configuration', 'this'], [
-      block('replication_configuration', [], [
-        block('dynamic', ['rule'], [
-          attribute('for_each', expr('local.rules')),
-          block('content', [], [
-            block('dynamic', ['destination'], [
-              attribute('for_each', expr('rule.value.destinations')),
-              block('content', [], [attribute('region', expr('destination.value.region')), attribute('registry_id', expr('destination.value.registry_id'))]),
-            ]),
-            block('dynamic', ['repository_filter'], [
-              attribute('for_each', expr('rule.value.filters')),
-              block('content', [], [attribute('filter', expr('repository_filter.value')), attribute('filter_type', 'PREFIX_MATCH')]),
-            ]),
-          ]),
-        ]),
-      ]),
-      block('lifecycle', [], [
-        block('precondition', [], [attribute('condition', expr(`length(local.rules) <= ${rulesPerConfiguration}`)), attribute('error_message', template(`${ruleLimitMessage()}.`))]),
-        block('precondition', [], [
-          attribute('condition', expr('!contains([for destination in var.destinations : "${destination.registry_id}/${destination.region}"], "${local.account_id}/${local.region}")')),
-          attribute('error_message', template('A destination cannot be the source registry itself (account ${local.account_id} in ${local.region}): remove it from destinations.')),
-        ]),
-        block('precondition', [], [
-          attribute(
-            'condition',
-            expr(
-              'alltrue([for destination in var.destinations : destination.repositories == null || alltrue([for name in local.replicated : try(destination.repositories[name].encryption_type == "KMS" && destination.repositories[name].kms_key == destination.kms_key_arn, false)])])',
+        attribute(
+          'rules',
+          expr(
+            `flatten([\n  for destinations in chunklist(var.destinations, ${destinationsPerRule}) : [\n    for filters in chunklist(local.filters, ${filtersPerRule}) : { destinations = destinations, filters = filters }\n  ]\n])`,
+          ),
+        ),
+        attribute('replicated', expr('[for name in var.repository_names : name]')),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_ecr_replication_configuration', 'this'],
+      [
+        block(
+          'replication_configuration',
+          [],
+          [
+            block(
+              'dynamic',
+              ['rule'],
+              [
+                attribute('for_each', expr('local.rules')),
+                block(
+                  'content',
+                  [],
+                  [
+                    block(
+                      'dynamic',
+                      ['destination'],
+                      [
+                        attribute('for_each', expr('rule.value.destinations')),
+                        block(
+                          'content',
+                          [],
+                          [attribute('region', expr('destination.value.region')), attribute('registry_id', expr('destination.value.registry_id'))],
+                        ),
+                      ],
+                    ),
+                    block(
+                      'dynamic',
+                      ['repository_filter'],
+                      [
+                        attribute('for_each', expr('rule.value.filters')),
+                        block('content', [], [attribute('filter', expr('repository_filter.value')), attribute('filter_type', 'PREFIX_MATCH')]),
+                      ],
+                    ),
+                  ],
+                ),
+              ],
             ),
-          ),
-          attribute(
-            'error_message',
-            'A destination lacks a replicated repository, or one is not encrypted with KMS under the destination key: create the repositories there first (module encrypted-repositories), then plan again.',
-          ),
-        ]),
-      ]),
-    ]),
+          ],
+        ),
+        block(
+          'lifecycle',
+          [],
+          [
+            block(
+              'precondition',
+              [],
+              [attribute('condition', expr(`length(local.rules) <= ${rulesPerConfiguration}`)), attribute('error_message', template(`${ruleLimitMessage()}.`))],
+            ),
+            block(
+              'precondition',
+              [],
+              [
+                attribute(
+                  'condition',
+                  expr(
+                    '!contains([for destination in var.destinations : "${destination.registry_id}/${destination.region}"], "${local.account_id}/${local.region}")',
+                  ),
+                ),
+                attribute(
+                  'error_message',
+                  template('A destination cannot be the source registry itself (account ${local.account_id} in ${local.region}): remove it from destinations.'),
+                ),
+              ],
+            ),
+            block(
+              'precondition',
+              [],
+              [
+                attribute(
+                  'condition',
+                  expr(
+                    'alltrue([for destination in var.destinations : destination.repositories == null || alltrue([for name in local.replicated : try(destination.repositories[name].encryption_type == "KMS" && destination.repositories[name].kms_key == destination.kms_key_arn, false)])])',
+                  ),
+                ),
+                attribute(
+                  'error_message',
+                  'A destination lacks a replicated repository, or one is not encrypted with KMS under the destination key: create the repositories there first (module encrypted-repositories), then plan again.',
+                ),
+              ],
+            ),
+          ],
+        ),
+      ],
+    ),
   ],
   example: [
     attribute('repository_names', ['team-a/api', 'web']),
@@ -138,7 +213,9 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
   ],
   tests: {
     'replication_configuration.tftest.hcl': [
-      testHeader(`Filters reduced to the fewest prefixes; rules split at ${destinationsPerRule} destinations and ${filtersPerRule} filters; at most ${rulesPerConfiguration} rules; the destination check.`),
+      testHeader(
+        `Filters reduced to the fewest prefixes; rules split at ${destinationsPerRule} destinations and ${filtersPerRule} filters; at most ${rulesPerConfiguration} rules; the destination check.`,
+      ),
       mockProvider(),
       '',
       'run "every_destination_receives_every_filter" {',

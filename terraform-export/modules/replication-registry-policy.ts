@@ -26,18 +26,25 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
   name: 'replication-registry-policy',
   title: 'ECR registry policy for cross-account replication (destination side)',
   summary: [
-    'The destination registry\'s policy: each source account may `ecr:CreateRepository` and `ecr:ReplicateImage` on `repository/<filter>*` of its own `PREFIX_MATCH` filters, and nothing else (no `repository/*`, no wildcard principal).',
+    "The destination registry's policy: each source account may `ecr:CreateRepository` and `ecr:ReplicateImage` on `repository/<filter>*` of its own `PREFIX_MATCH` filters, and nothing else (no `repository/*`, no wildcard principal).",
     '**A registry has exactly one policy: applying this one replaces whatever policy the registry had.** List every account that replicates into the registry here; statements kept out of band are removed.',
   ].join('\n\n'),
   variables: [
     {
       name: 'sources',
-      description: 'Accounts that replicate into this registry, by name (used in the statement ids), each with its 12-digit id and the PREFIX_MATCH filters it replicates.',
+      description:
+        'Accounts that replicate into this registry, by name (used in the statement ids), each with its 12-digit id and the PREFIX_MATCH filters it replicates.',
       type: expr('map(object({\n  account_id          = string\n  replication_filters = list(string)\n}))'),
       validations: [
         { condition: 'length(var.sources) > 0', message: 'List at least one source account: same-account replication needs no registry policy.' },
-        { condition: 'alltrue([for source in values(var.sources) : can(regex("^[0-9]{12}$", source.account_id))])', message: 'Each account_id must be a 12-digit AWS account id in quotes, e.g. "111111111111".' },
-        { condition: 'alltrue([for source in values(var.sources) : length(source.replication_filters) > 0])', message: 'Each source needs at least one replication filter: list the repository prefixes it replicates.' },
+        {
+          condition: 'alltrue([for source in values(var.sources) : can(regex("^[0-9]{12}$", source.account_id))])',
+          message: 'Each account_id must be a 12-digit AWS account id in quotes, e.g. "111111111111".',
+        },
+        {
+          condition: 'alltrue([for source in values(var.sources) : length(source.replication_filters) > 0])',
+          message: 'Each source needs at least one replication filter: list the repository prefixes it replicates.',
+        },
       ],
     },
   ],
@@ -47,16 +54,37 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
   ],
   main: [
     ...registryContext(),
-    block('locals', [], [attribute('policy', { Version: policy.Version, Statement: new HclFor('for name, source in var.sources', undefined, statementTemplate()) })]),
-    block('resource', ['aws_ecr_registry_policy', 'this'], [
-      attribute('policy', call('jsonencode', expr('local.policy'))),
-      block('lifecycle', [], [
-        block('precondition', [], [
-          attribute('condition', expr('!contains([for source in values(var.sources) : source.account_id], local.account_id)')),
-          attribute('error_message', template("Source account ${local.account_id} is the registry's own account: same-account replication needs no registry policy; remove it from sources.")),
-        ]),
-      ]),
-    ]),
+    block(
+      'locals',
+      [],
+      [attribute('policy', { Version: policy.Version, Statement: new HclFor('for name, source in var.sources', undefined, statementTemplate()) })],
+    ),
+    block(
+      'resource',
+      ['aws_ecr_registry_policy', 'this'],
+      [
+        attribute('policy', call('jsonencode', expr('local.policy'))),
+        block(
+          'lifecycle',
+          [],
+          [
+            block(
+              'precondition',
+              [],
+              [
+                attribute('condition', expr('!contains([for source in values(var.sources) : source.account_id], local.account_id)')),
+                attribute(
+                  'error_message',
+                  template(
+                    "Source account ${local.account_id} is the registry's own account: same-account replication needs no registry policy; remove it from sources.",
+                  ),
+                ),
+              ],
+            ),
+          ],
+        ),
+      ],
+    ),
   ],
   example: [attribute('sources', { build: { account_id: '111111111111', replication_filters: ['team-a/api', 'web'] } })],
   tests: {

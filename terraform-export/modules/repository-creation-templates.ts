@@ -14,68 +14,101 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
   title: 'ECR repository creation templates for replication, with the role ECR assumes',
   summary: [
     'A `PREFIX_MATCH` filter `api` also replicates `api-dev`, which nobody pre-created; without a template ECR would create it encrypted with AES256. One template per replicated namespace (`team-a` for `team-a/api`), or `ROOT` for names without one, `applied_for = ["REPLICATION"]`, KMS with the destination key, immutable tags.',
-    'ECR assumes a role (trust: `ecr.amazonaws.com` for this account only) that may `ecr:CreateRepository`, `ecr:ReplicateImage` and `ecr:TagResource` on the filters\' repositories and `kms:CreateGrant`, `kms:RetireGrant`, `kms:DescribeKey` on the key through ECR. Give the `role_arn` output to the key (module kms-key, `ecr_service_role_arns`).',
+    "ECR assumes a role (trust: `ecr.amazonaws.com` for this account only) that may `ecr:CreateRepository`, `ecr:ReplicateImage` and `ecr:TagResource` on the filters' repositories and `kms:CreateGrant`, `kms:RetireGrant`, `kms:DescribeKey` on the key through ECR. Give the `role_arn` output to the key (module kms-key, `ecr_service_role_arns`).",
   ].join('\n\n'),
   variables: [
-    { name: 'kms_key_arn', description: 'ARN of the destination registry\'s customer-managed KMS key.', type: expr('string'), validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }] },
+    {
+      name: 'kms_key_arn',
+      description: "ARN of the destination registry's customer-managed KMS key.",
+      type: expr('string'),
+      validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }],
+    },
     {
       name: 'replication_filters',
       description: 'The PREFIX_MATCH filters that replicate into this registry.',
       type: expr('list(string)'),
       validations: [{ condition: 'length(var.replication_filters) > 0', message: 'List at least one replication filter.' }],
     },
-    { name: 'role_name', description: `Name of the role ECR assumes; null gives ${creationTemplateRoleName('<region>')}.`, type: expr('string'), default: null },
+    {
+      name: 'role_name',
+      description: `Name of the role ECR assumes; null gives ${creationTemplateRoleName('<region>')}.`,
+      type: expr('string'),
+      default: null,
+    },
     { name: 'resource_tags', description: 'Tags of the repositories the templates create.', type: expr('map(string)'), default: {} },
     { name: 'tags', description: 'Tags of the role.', type: expr('map(string)'), default: {} },
   ],
   outputs: [
     { name: 'role_arn', description: 'ARN of the role ECR assumes (grant it the key: kms-key ecr_service_role_arns).', value: expr('aws_iam_role.this.arn') },
     { name: 'prefixes', description: 'Prefixes of the templates: the namespaces of the filters, ROOT for names without one.', value: expr('local.prefixes') },
-    { name: 'templates', description: 'Templates by prefix: encryption type, key and the role.', value: expr('{ for prefix, item in aws_ecr_repository_creation_template.this : prefix => { encryption_type = item.encryption_configuration[0].encryption_type, kms_key = item.encryption_configuration[0].kms_key, custom_role_arn = item.custom_role_arn } }') },
+    {
+      name: 'templates',
+      description: 'Templates by prefix: encryption type, key and the role.',
+      value: expr(
+        '{ for prefix, item in aws_ecr_repository_creation_template.this : prefix => { encryption_type = item.encryption_configuration[0].encryption_type, kms_key = item.encryption_configuration[0].kms_key, custom_role_arn = item.custom_role_arn } }',
+      ),
+    },
   ],
   main: [
     ...registryContext({
       // The namespace of a filter (everything before its last "/"), or ROOT (library: creationTemplatePrefixFor).
-      prefixes: expr('sort(distinct([for filter in var.replication_filters : length(split("/", filter)) > 1 ? join("/", slice(split("/", filter), 0, length(split("/", filter)) - 1)) : "ROOT"]))'),
+      prefixes: expr(
+        'sort(distinct([for filter in var.replication_filters : length(split("/", filter)) > 1 ? join("/", slice(split("/", filter), 0, length(split("/", filter)) - 1)) : "ROOT"]))',
+      ),
     }),
-    block('resource', ['aws_iam_role', 'this'], [
-      attribute('name', expr(`coalesce(var.role_name, "${creationTemplateRoleName('${local.region}')}")`)),
-      attribute('description', template('Assumed by ECR to create replicated repositories encrypted with the registry key in ${local.region}')),
-      attribute('assume_role_policy', call('jsonencode', policyToHcl(ecrTrustPolicy(ACCOUNT_ID)))),
-      attribute('tags', expr('var.tags')),
-    ]),
-    block('resource', ['aws_iam_role_policy', 'this'], [
-      attribute('name', 'create-replicated-repositories'),
-      attribute('role', expr('aws_iam_role.this.name')),
-      attribute(
-        'policy',
-        call(
-          'jsonencode',
-          policyToHcl(
-            withPartitionDnsSuffix(
-              creationTemplateRolePolicy({ partition: PARTITION, region: REGION, accountId: ACCOUNT_ID, replicationFilters: ['${filter}'], keyArn: '${var.kms_key_arn}' }),
+    block(
+      'resource',
+      ['aws_iam_role', 'this'],
+      [
+        attribute('name', expr(`coalesce(var.role_name, "${creationTemplateRoleName('${local.region}')}")`)),
+        attribute('description', template('Assumed by ECR to create replicated repositories encrypted with the registry key in ${local.region}')),
+        attribute('assume_role_policy', call('jsonencode', policyToHcl(ecrTrustPolicy(ACCOUNT_ID)))),
+        attribute('tags', expr('var.tags')),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_iam_role_policy', 'this'],
+      [
+        attribute('name', 'create-replicated-repositories'),
+        attribute('role', expr('aws_iam_role.this.name')),
+        attribute(
+          'policy',
+          call(
+            'jsonencode',
+            policyToHcl(
+              withPartitionDnsSuffix(
+                creationTemplateRolePolicy({
+                  partition: PARTITION,
+                  region: REGION,
+                  accountId: ACCOUNT_ID,
+                  replicationFilters: ['${filter}'],
+                  keyArn: '${var.kms_key_arn}',
+                }),
+              ),
+              { forEach: { filter: 'var.replication_filters' } },
             ),
-            { forEach: { filter: 'var.replication_filters' } },
           ),
         ),
-      ),
-    ]),
-    block('resource', ['aws_ecr_repository_creation_template', 'this'], [
-      attribute('for_each', expr('toset(local.prefixes)')),
-      attribute('prefix', expr('each.value')),
-      attribute('applied_for', ['REPLICATION']),
-      attribute('description', 'Replicated repositories: encrypted with the registry key, immutable tags (ecr-kms-replication)'),
-      attribute('custom_role_arn', expr('aws_iam_role.this.arn')),
-      attribute('image_tag_mutability', 'IMMUTABLE'),
-      attribute('resource_tags', expr('length(var.resource_tags) > 0 ? var.resource_tags : null')),
-      block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
-      attribute('depends_on', expr('[aws_iam_role_policy.this]')),
-    ]),
+      ],
+    ),
+    block(
+      'resource',
+      ['aws_ecr_repository_creation_template', 'this'],
+      [
+        attribute('for_each', expr('toset(local.prefixes)')),
+        attribute('prefix', expr('each.value')),
+        attribute('applied_for', ['REPLICATION']),
+        attribute('description', 'Replicated repositories: encrypted with the registry key, immutable tags (ecr-kms-replication)'),
+        attribute('custom_role_arn', expr('aws_iam_role.this.arn')),
+        attribute('image_tag_mutability', 'IMMUTABLE'),
+        attribute('resource_tags', expr('length(var.resource_tags) > 0 ? var.resource_tags : null')),
+        block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
+        attribute('depends_on', expr('[aws_iam_role_policy.this]')),
+      ],
+    ),
   ],
-  example: [
-    attribute('kms_key_arn', MOCK_KEY_ARN),
-    attribute('replication_filters', ['team-a/api', 'web']),
-  ],
+  example: [attribute('kms_key_arn', MOCK_KEY_ARN), attribute('replication_filters', ['team-a/api', 'web'])],
   tests: {
     'repository_creation_templates.tftest.hcl': [
       testHeader('Templates per namespace with KMS and the role; the role trusts ECR of this account only and is scoped to the filters.'),
