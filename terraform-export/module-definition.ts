@@ -103,8 +103,12 @@ function markdownCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** A type constraint on one line, entries separated by commas (as HCL allows), for a table cell. */
 function typeText(type: HclValue): string {
-  return renderValue(type).replace(/\s*\n\s*/g, ' ');
+  const lines = renderValue(type)
+    .split('\n')
+    .map((line) => line.trim().replace(/ {2,}= /, ' = '));
+  return lines.reduce((text, line) => (/[{([]$/.test(text) || /^[})\]]/.test(line) ? `${text} ${line}` : `${text}, ${line}`));
 }
 
 /** README.md: usage first, then what it builds, then the inputs and outputs tables. */

@@ -12,6 +12,7 @@ import { hclRegex, hclStringList, KMS_KEY_ARN_CONDITION, KMS_KEY_ARN_MESSAGE } f
 const TAG_MUTABILITY: readonly ('IMMUTABLE' | 'MUTABLE')[] = ['IMMUTABLE', 'MUTABLE'];
 const TAG_STATUSES: readonly LifecycleSelection['tagStatus'][] = ['tagged', 'untagged', 'any'];
 const COUNT_TYPES: readonly LifecycleSelection['countType'][] = ['imageCountMoreThan', 'sinceImagePushed'];
+const EXPIRE: LifecycleRule['action']['type'] = 'expire';
 
 /** The ECR lifecycle policy's field names (the library's types) and the module's snake_case names. */
 const SELECTION_FIELDS: Readonly<Record<keyof LifecycleSelection, string>> = {
@@ -68,8 +69,10 @@ function lifecycleValidations(): VariableValidation[] {
   ];
   return [
     {
-      condition: eachRule(`contains(${hclStringList(TAG_STATUSES)}, ${s}.tag_status) && contains(${hclStringList(COUNT_TYPES)}, ${s}.count_type)`),
-      message: `Lifecycle rules: tag_status must be one of ${TAG_STATUSES.join(', ')} and count_type one of ${COUNT_TYPES.join(', ')}.`,
+      condition: eachRule(
+        `contains(${hclStringList(TAG_STATUSES)}, ${s}.tag_status) && contains(${hclStringList(COUNT_TYPES)}, ${s}.count_type) && rule.action_type == "${EXPIRE}"`,
+      ),
+      message: `Lifecycle rules: tag_status must be one of ${TAG_STATUSES.join(', ')}, count_type one of ${COUNT_TYPES.join(', ')} and action_type ${EXPIRE}.`,
     },
     ...rules.map(([condition, message]) => ({ condition: eachRule(condition), message: `Lifecycle rules: ${message}.` })),
     {

@@ -41,8 +41,8 @@ variable "repositories" {
     error_message = "The image_tag_mutability must be IMMUTABLE or MUTABLE."
   }
   validation {
-    condition     = alltrue(flatten([for name, repository in var.repositories : [for rule in repository.lifecycle_rules : contains(["tagged", "untagged", "any"], rule.selection.tag_status) && contains(["imageCountMoreThan", "sinceImagePushed"], rule.selection.count_type)]]))
-    error_message = "Lifecycle rules: tag_status must be one of tagged, untagged, any and count_type one of imageCountMoreThan, sinceImagePushed."
+    condition     = alltrue(flatten([for name, repository in var.repositories : [for rule in repository.lifecycle_rules : contains(["tagged", "untagged", "any"], rule.selection.tag_status) && contains(["imageCountMoreThan", "sinceImagePushed"], rule.selection.count_type) && rule.action_type == "expire"]]))
+    error_message = "Lifecycle rules: tag_status must be one of tagged, untagged, any, count_type one of imageCountMoreThan, sinceImagePushed and action_type expire."
   }
   validation {
     condition     = alltrue(flatten([for name, repository in var.repositories : [for rule in repository.lifecycle_rules : rule.selection.tag_status != "tagged" || rule.selection.tag_prefix_list != null || rule.selection.tag_pattern_list != null]]))
