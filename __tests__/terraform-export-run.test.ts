@@ -24,7 +24,11 @@ import {
   COMPOSITION_TEST_FILE,
   copyExport,
   runState,
+  cdktfCounts,
+  cdktfPolicies,
   StateResource,
+  stateCounts,
+  statePolicies,
   stateResources,
   writeChecks,
   writeCompositionTest,
@@ -138,67 +142,6 @@ function registries(): { stack: SynthesizedStack; resources: (StateResource & { 
     stack: synthesized!.stack(registry.stackName),
     resources: composition.filter((resource) => resource.module.startsWith(`module.${registry.prefix}_`)),
   }));
-}
-
-/** Resource instances by type in a synthesized stack (`for_each` counts its keys). */
-function cdktfCounts(stack: SynthesizedStack): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const [type, resources] of Object.entries(stack.json.resource as Record<string, Record<string, { for_each?: unknown }>>)) {
-    for (const resource of Object.values(resources)) {
-      const forEach = resource.for_each;
-      counts[type] = (counts[type] ?? 0) + (Array.isArray(forEach) ? forEach.length : forEach && typeof forEach === 'object' ? Object.keys(forEach).length : 1);
-    }
-  }
-  return counts;
-}
-
-function stateCounts(resources: readonly StateResource[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const resource of resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
-  return counts;
-}
-
-/** Replaces `${type.name.attribute}` in synthesized text with the value of the registry's one resource of that type in the state. */
-function resolved(text: string, resources: readonly StateResource[]): string {
-  return text.replace(/\$\{([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)\}/g, (_reference, type: string, _name: string, attribute: string) => {
-    const matches = resources.filter((resource) => resource.type === type);
-    if (matches.length !== 1) throw new Error(`${type}: ${matches.length} instances in the composition, expected 1`);
-    return String(matches[0].values[attribute]);
-  });
-}
-
-/** Policy-like attributes (JSON text) by resource type, keyed by for_each key or the resource type. */
-function cdktfPolicies(stack: SynthesizedStack, resources: readonly StateResource[]): Record<string, unknown> {
-  const policies: Record<string, unknown> = {};
-  for (const [type, instances] of Object.entries(stack.json.resource as Record<string, Record<string, Record<string, unknown>>>)) {
-    for (const resource of Object.values(instances)) {
-      for (const attribute of ['policy', 'assume_role_policy']) {
-        const value = resource[attribute];
-        if (typeof value !== 'string') continue;
-        if (value === '${each.value}' && resource.for_each && typeof resource.for_each === 'object') {
-          for (const [key, policy] of Object.entries(resource.for_each as Record<string, string>))
-            policies[`${type}[${key}].${attribute}`] = JSON.parse(resolved(policy, resources));
-        } else policies[`${type}.${attribute}`] = JSON.parse(resolved(value, resources));
-      }
-    }
-  }
-  return policies;
-}
-
-function statePolicies(resources: readonly StateResource[]): Record<string, unknown> {
-  const policies: Record<string, unknown> = {};
-  for (const resource of resources) {
-    for (const attribute of ['policy', 'assume_role_policy']) {
-      const value = resource.values[attribute];
-      if (typeof value !== 'string' || value === '') continue;
-      const key =
-        resource.index === undefined || resource.type === 'aws_ecr_repository_creation_template'
-          ? `${resource.type}.${attribute}`
-          : `${resource.type}[${resource.index}].${attribute}`;
-      policies[key] = JSON.parse(value);
-    }
-  }
-  return policies;
 }
 
 describe('the root composition and the CDKTF stacks of the example', () => {

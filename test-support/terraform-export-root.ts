@@ -14,6 +14,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Config } from '../config/schema';
+import { SynthesizedStack } from './synth';
 import { planDeployment, Registry } from '../config/deployment-plan';
 import { iamRoleArn } from '../ecr/regions';
 import { providerAlias } from '../modules/aws-provider';
@@ -126,8 +127,14 @@ interface StateModule {
   readonly child_modules?: readonly StateModule[];
 }
 
+/** The state `terraform test -verbose` prints (`terraform show -json` wraps the same in `values`). */
+export interface TestState {
+  readonly root_module?: StateModule;
+  readonly values?: { readonly root_module?: StateModule };
+}
+
 /** Every managed resource instance of a state, with its module address. */
-export function stateResources(state: { values?: { root_module?: StateModule } }): (StateResource & { module: string })[] {
+export function stateResources(state: TestState): (StateResource & { module: string })[] {
   const walk = (module: StateModule | undefined): (StateResource & { module: string })[] =>
     module
       ? [
@@ -135,15 +142,86 @@ export function stateResources(state: { values?: { root_module?: StateModule } }
           ...(module.child_modules ?? []).flatMap(walk),
         ]
       : [];
-  return walk(state.values?.root_module);
+  return walk(state.root_module ?? state.values?.root_module);
 }
 
 /** The `test_state` that `terraform test -json -verbose` printed for a run. */
-export function runState(stdout: string, run: string): { values?: { root_module?: StateModule } } | undefined {
+export function runState(stdout: string, run: string): TestState | undefined {
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const message = JSON.parse(line) as Record<string, unknown>;
-    if (message['@testrun'] === run && message.test_state) return message.test_state as { values?: { root_module?: StateModule } };
+    if (message['@testrun'] === run && message.test_state) return message.test_state as TestState;
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Comparing the composition's state with a synthesized CDKTF stack.
+
+/** How many instances a synthesized `for_each` makes: an object's keys, a list, or cdktf's `${toset([...])}` of a list iterator. */
+function instanceCount(forEach: unknown): number {
+  if (forEach === undefined) return 1;
+  if (Array.isArray(forEach)) return forEach.length;
+  if (forEach !== null && typeof forEach === 'object') return Object.keys(forEach).length;
+  const list = /^\$\{toset\((\[.*\])\)\}$/s.exec(String(forEach));
+  if (list) return (JSON.parse(list[1]) as unknown[]).length;
+  throw new Error(`cannot count the instances of for_each ${String(forEach)}`);
+}
+
+/** Resource instances by type in a synthesized stack. */
+export function cdktfCounts(stack: SynthesizedStack): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [type, resources] of Object.entries(stack.json.resource as Record<string, Record<string, { for_each?: unknown }>>)) {
+    for (const resource of Object.values(resources)) counts[type] = (counts[type] ?? 0) + instanceCount(resource.for_each);
+  }
+  return counts;
+}
+
+export function stateCounts(resources: readonly StateResource[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
+  return counts;
+}
+
+/** Replaces `${type.name.attribute}` in synthesized text with the value of the registry's one resource of that type in the state. */
+export function resolved(text: string, resources: readonly StateResource[]): string {
+  return text.replace(/\$\{([a-z0-9_]+)\.([a-z0-9_]+)\.([a-z0-9_]+)\}/g, (_reference, type: string, _name: string, attribute: string) => {
+    const matches = resources.filter((resource) => resource.type === type);
+    if (matches.length !== 1) throw new Error(`${type}: ${matches.length} instances in the composition, expected 1`);
+    return String(matches[0].values[attribute]);
+  });
+}
+
+/** Policy-like attributes (JSON text) by resource type, keyed by for_each key or the resource type. */
+export function cdktfPolicies(stack: SynthesizedStack, resources: readonly StateResource[]): Record<string, unknown> {
+  const policies: Record<string, unknown> = {};
+  for (const [type, instances] of Object.entries(stack.json.resource as Record<string, Record<string, Record<string, unknown>>>)) {
+    for (const resource of Object.values(instances)) {
+      for (const attribute of ['policy', 'assume_role_policy']) {
+        const value = resource[attribute];
+        if (typeof value !== 'string') continue;
+        if (value === '${each.value}' && resource.for_each && typeof resource.for_each === 'object') {
+          for (const [key, policy] of Object.entries(resource.for_each as Record<string, string>))
+            policies[`${type}[${key}].${attribute}`] = JSON.parse(resolved(policy, resources));
+        } else policies[`${type}.${attribute}`] = JSON.parse(resolved(value, resources));
+      }
+    }
+  }
+  return policies;
+}
+
+export function statePolicies(resources: readonly StateResource[]): Record<string, unknown> {
+  const policies: Record<string, unknown> = {};
+  for (const resource of resources) {
+    for (const attribute of ['policy', 'assume_role_policy']) {
+      const value = resource.values[attribute];
+      if (typeof value !== 'string' || value === '') continue;
+      const key =
+        resource.index === undefined || resource.type === 'aws_ecr_repository_creation_template'
+          ? `${resource.type}.${attribute}`
+          : `${resource.type}[${resource.index}].${attribute}`;
+      policies[key] = JSON.parse(value);
+    }
+  }
+  return policies;
 }
