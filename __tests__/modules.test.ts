@@ -1,3 +1,4 @@
+import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
@@ -19,19 +20,21 @@ import {
 
 const KEY_REF = '${aws_kms_key.kms_key.arn}';
 
+const KEY_NAMING = { alias: 'alias/test-images', description: 'test key' };
+
 function keyAndRepositories(repositories: ConstructorParameters<typeof EncryptedRepositories>[2]['repositories']) {
-  const { stack, provider } = stackWithProvider();
-  const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location() });
-  new EncryptedRepositories(stack, 'repositories', { provider, location: location(), key, repositories });
+  const { stack, registry } = stackWithProvider();
+  const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
+  new EncryptedRepositories(stack, 'repositories', { registry, key, repositories });
   return synthesize(stack);
 }
 
 describe('EcrEncryptionKey', () => {
   test('is a symmetric customer-managed key with rotation, a 30-day window and an alias', () => {
     // GIVEN
-    const { stack, provider } = stackWithProvider();
+    const { stack, registry } = stackWithProvider();
     // WHEN
-    new EcrEncryptionKey(stack, 'kms_key', { provider, location: location() });
+    new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
     // THEN
     const synthesized = synthesize(stack);
     expect(onlyResource(synthesized, 'aws_kms_key')).toEqual(
@@ -41,16 +44,63 @@ describe('EcrEncryptionKey', () => {
         key_usage: 'ENCRYPT_DECRYPT',
         multi_region: false,
         deletion_window_in_days: 30,
+        description: 'test key',
         provider: 'aws.build_us_east_1',
       }),
     );
-    expect(onlyResource(synthesized, 'aws_kms_alias')).toEqual(expect.objectContaining({ name: 'alias/ecr-kms-replication' }));
+    expect(onlyResource(synthesized, 'aws_kms_key').lifecycle).toBeUndefined();
+    expect(onlyResource(synthesized, 'aws_kms_alias')).toEqual(expect.objectContaining({ name: 'alias/test-images' }));
   });
 
   test.each([6, 31, 7.5])('fails for a deletion window of %p days', (days) => {
-    const { stack, provider } = stackWithProvider();
-    expect(() => new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(), deletionWindowInDays: days })).toThrow(
-      `EcrEncryptionKey kms_key: deletionWindowInDays must be a whole number from 7 to 30, got ${days}`,
+    const { stack, registry } = stackWithProvider();
+    expect(() => new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING, deletionWindowInDays: days })).toThrow(
+      `EcrEncryptionKey kms_key: deletionWindowInDays (received ${days}) must be a whole number of days from 7 to 30 (KMS deletion window)`,
+    );
+  });
+
+  test('WHEN preventDestroy is set THEN Terraform refuses to destroy the key', () => {
+    const { stack, registry } = stackWithProvider();
+    new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING, preventDestroy: true });
+    expect(onlyResource(synthesize(stack), 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('WHEN a statement is added after construction THEN the synthesized key policy ends with it', () => {
+    // GIVEN
+    const { stack, registry } = stackWithProvider();
+    const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
+    // WHEN
+    key.addToResourcePolicy({
+      Sid: 'AllowAuditorDescribe',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111111111111:role/auditor' },
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+    });
+    // THEN
+    const policy = parsePolicy(onlyResource(synthesize(stack), 'aws_kms_key').policy);
+    expect(policy.Statement.map((candidate) => candidate.Sid)).toEqual(['EnableAccountRootAndIamPolicies', 'AllowAuditorDescribe']);
+  });
+
+  test('fails when an added statement reuses a Sid of the key policy', () => {
+    const { stack, registry } = stackWithProvider();
+    const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
+    key.addToResourcePolicy({ Sid: 'EnableAccountRootAndIamPolicies', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: '*' });
+    expect(() => synthesize(stack)).toThrow(
+      'key policy: an added statement uses the Sid "EnableAccountRootAndIamPolicies", which the policy already has: choose another Sid',
+    );
+  });
+
+  test('WHEN an existing key is imported by ARN THEN its account and region come from the ARN', () => {
+    expect(EcrEncryptionKey.fromKeyArn('arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab')).toEqual({
+      keyArn: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      location: { accountId: '222222222222', region: 'eu-west-1' },
+    });
+  });
+
+  test('fails to import an alias as a key', () => {
+    expect(() => EcrEncryptionKey.fromKeyArn('arn:aws:kms:eu-west-1:222222222222:alias/images')).toThrow(
+      'EcrEncryptionKey.fromKeyArn: "arn:aws:kms:eu-west-1:222222222222:alias/images" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted',
     );
   });
 });
@@ -101,44 +151,60 @@ describe('EncryptedRepositories', () => {
     expect(principalsOf(policy.Statement[0])).toEqual([`arn:aws:iam::${PROD_ACCOUNT}:role/eks-node`]);
   });
 
-  test('fails when the key is in another region', () => {
-    const { stack, provider } = stackWithProvider(location(BUILD_ACCOUNT, 'us-west-2'));
-    const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(BUILD_ACCOUNT, 'us-east-1') });
-    expect(
-      () =>
-        new EncryptedRepositories(stack, 'repositories', { provider, location: location(BUILD_ACCOUNT, 'us-west-2'), key, repositories: [{ name: 'web' }] }),
-    ).toThrow(
-      "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 111111111111 in us-west-2), but it is in account 111111111111 in us-east-1: create an EcrEncryptionKey for account 111111111111 in us-west-2",
+  test('WHEN the key is an existing key imported by ARN THEN the repositories use that ARN', () => {
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
+    const key = EcrEncryptionKey.fromKeyArn('arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }] });
+    expect(onlyResource(synthesize(stack), 'aws_ecr_repository').encryption_configuration).toEqual([
+      { encryption_type: 'KMS', kms_key: 'arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    ]);
+  });
+
+  test('fails when an imported key is in another region', () => {
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
+    const key = EcrEncryptionKey.fromKeyArn('arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }] })).toThrow(
+      "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 222222222222 in eu-west-1), but it is in account 222222222222 in us-east-1: use a key of account 222222222222 in eu-west-1",
     );
   });
 
   test('fails when the key is in another account', () => {
-    const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT));
-    const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(BUILD_ACCOUNT) });
-    expect(
-      () => new EncryptedRepositories(stack, 'repositories', { provider, location: location(PROD_ACCOUNT), key, repositories: [{ name: 'web' }] }),
-    ).toThrow(/the key must be in the repositories' account and region \(account 222222222222 in us-east-1\), but it is in account 111111111111 in us-east-1/);
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT));
+    const other = stackWithProvider(location(BUILD_ACCOUNT));
+    const key = new EcrEncryptionKey(other.stack, 'kms_key', { registry: other.registry, ...KEY_NAMING });
+    expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }] })).toThrow(
+      "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 222222222222 in us-east-1), but it is in account 111111111111 in us-east-1: use a key of account 222222222222 in us-east-1",
+    );
   });
 
-  test('fails for a repository listed twice', () => {
-    const { stack, provider } = stackWithProvider();
-    const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location() });
-    expect(
-      () => new EncryptedRepositories(stack, 'repositories', { provider, location: location(), key, repositories: [{ name: 'web' }, { name: 'web' }] }),
-    ).toThrow('EncryptedRepositories repositories: repository "web" is listed twice');
+  test('fails for a repository listed twice, with the message of the config check', () => {
+    const { stack, registry } = stackWithProvider();
+    const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
+    expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }, { name: 'web' }] })).toThrow(
+      'EncryptedRepositories repositories: repositories[1].name (received "web"): repository names must be unique (repositories[0] has this name too): remove or rename the duplicate',
+    );
+  });
+
+  test('fails for a name ECR refuses', () => {
+    const { stack, registry } = stackWithProvider();
+    const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
+    expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'Team-A/API' }] })).toThrow(
+      'EncryptedRepositories repositories: repositories[0].name (received "Team-A/API") must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
+    );
   });
 });
 
 describe('ReplicationConfiguration', () => {
   const destination = (index: number) => ({ accountId: String(300000000000 + index), region: 'eu-west-1' });
 
-  function rulesFor(destinations: number, repositoryNames: string[]) {
-    const { stack, provider } = stackWithProvider();
+  function synthesizedRules(destinations: number, repositoryNames: string[]) {
+    const { stack, registry } = stackWithProvider();
     new ReplicationConfiguration(stack, 'replication', {
-      provider,
-      location: location(),
-      destinations: Array.from({ length: destinations }, (_, index) => destination(index)),
-      repositoryNames,
+      registry,
+      rules: ReplicationConfiguration.rulesFor(
+        Array.from({ length: destinations }, (_, index) => destination(index)),
+        repositoryNames,
+      ),
     });
     const configuration = onlyResource(synthesize(stack), 'aws_ecr_replication_configuration');
     return (configuration.replication_configuration as { rule: { destination: unknown[]; repository_filter: { filter: string; filter_type: string }[] }[] })
@@ -146,8 +212,7 @@ describe('ReplicationConfiguration', () => {
   }
 
   test('replicates every repository to every destination with PREFIX_MATCH filters', () => {
-    const rules = rulesFor(2, ['web', 'team-a/api']);
-    expect(rules).toEqual([
+    expect(synthesizedRules(2, ['web', 'team-a/api'])).toEqual([
       {
         destination: [
           { region: 'eu-west-1', registry_id: '300000000000' },
@@ -162,50 +227,53 @@ describe('ReplicationConfiguration', () => {
   });
 
   test('drops filters another filter already covers', () => {
-    expect(rulesFor(1, ['api', 'api-dev', 'apis/x', 'web'])[0].repository_filter.map((filter) => filter.filter)).toEqual(['api', 'web']);
+    expect(synthesizedRules(1, ['api', 'api-dev', 'apis/x', 'web'])[0].repository_filter.map((filter) => filter.filter)).toEqual(['api', 'web']);
   });
 
   test('splits more than 25 destinations into rules of at most 25', () => {
-    const rules = rulesFor(30, ['web']);
-    expect(rules.map((rule) => rule.destination.length)).toEqual([25, 5]);
+    expect(synthesizedRules(30, ['web']).map((rule) => rule.destination.length)).toEqual([25, 5]);
   });
 
   test('splits more than 100 filters into rules of at most 100', () => {
     const names = Array.from({ length: 150 }, (_, index) => `repo-${String(index).padStart(3, '0')}x`);
-    const rules = rulesFor(1, names);
-    expect(rules.map((rule) => rule.repository_filter.length)).toEqual([100, 50]);
+    expect(synthesizedRules(1, names).map((rule) => rule.repository_filter.length)).toEqual([100, 50]);
   });
 
-  test('fails when the split needs more than 10 rules', () => {
-    const { stack, provider } = stackWithProvider();
+  test('fails when the rules are more than 10, with the numbers', () => {
+    const { stack, registry } = stackWithProvider();
     const names = Array.from({ length: 1001 }, (_, index) => `repo-${String(index).padStart(4, '0')}x`);
-    expect(
-      () => new ReplicationConfiguration(stack, 'replication', { provider, location: location(), destinations: [destination(0)], repositoryNames: names }),
-    ).toThrow(
-      "ReplicationConfiguration replication: 1 destinations and 1001 filters need 11 rules, above ECR's limit of 10: replicate fewer repositories or group them under shared prefixes",
+    expect(() => new ReplicationConfiguration(stack, 'replication', { registry, rules: ReplicationConfiguration.rulesFor([destination(0)], names) })).toThrow(
+      'ReplicationConfiguration replication: 1 destinations and 1001 filters need 11 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)',
+    );
+  });
+
+  test('fails for a rule above the per-rule limits', () => {
+    const { stack, registry } = stackWithProvider();
+    const rule = { destinations: Array.from({ length: 26 }, (_, index) => destination(index)), filters: ['web'] };
+    expect(() => new ReplicationConfiguration(stack, 'replication', { registry, rules: [rule] })).toThrow(
+      "ReplicationConfiguration replication: rules[0] has 26 destinations and 1 filters, above ECR's 25 destinations and 100 filters per rule: split it (ReplicationConfiguration.rulesFor)",
     );
   });
 
   test('fails when a destination is the source registry', () => {
-    const { stack, provider } = stackWithProvider();
+    const { stack, registry } = stackWithProvider();
     expect(
       () =>
         new ReplicationConfiguration(stack, 'replication', {
-          provider,
-          location: location(),
-          destinations: [{ accountId: BUILD_ACCOUNT, region: 'us-east-1' }],
-          repositoryNames: ['web'],
+          registry,
+          rules: [{ destinations: [{ accountId: BUILD_ACCOUNT, region: 'us-east-1' }], filters: ['web'] }],
         }),
-    ).toThrow('ReplicationConfiguration replication: a destination cannot be the source registry itself (account 111111111111 in us-east-1)');
+    ).toThrow(
+      'ReplicationConfiguration replication: rules[0] names account 111111111111 in us-east-1: a destination cannot be its own source registry: change the account or the region',
+    );
   });
 });
 
 describe('ReplicationRegistryPolicy', () => {
   test('writes one registry policy for all replicating accounts', () => {
-    const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
     new ReplicationRegistryPolicy(stack, 'registry_policy', {
-      provider,
-      location: location(PROD_ACCOUNT, 'eu-west-1'),
+      registry,
       sources: [{ name: 'build', accountId: BUILD_ACCOUNT, replicationFilters: ['web'] }],
     });
     const policy = parsePolicy(onlyResource(synthesize(stack), 'aws_ecr_registry_policy').policy);
@@ -213,13 +281,31 @@ describe('ReplicationRegistryPolicy', () => {
     expect(asList(policy.Statement[0].Resource)).toEqual(['arn:aws:ecr:eu-west-1:222222222222:repository/web*']);
   });
 
+  test('WHEN the registry has other statements THEN the one policy keeps them after the replication statements', () => {
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
+    new ReplicationRegistryPolicy(stack, 'registry_policy', {
+      registry,
+      sources: [{ name: 'build', accountId: BUILD_ACCOUNT, replicationFilters: ['web'] }],
+      additionalStatements: [
+        {
+          Sid: 'AllowPullThroughCache',
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::222222222222:role/cache' },
+          Action: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'],
+          Resource: 'arn:aws:ecr:eu-west-1:222222222222:repository/cache/*',
+        },
+      ],
+    });
+    const policy = parsePolicy(onlyResource(synthesize(stack), 'aws_ecr_registry_policy').policy);
+    expect(policy.Statement.map((candidate) => candidate.Sid)).toEqual(['AllowReplicationFromBuild111111111111', 'AllowPullThroughCache']);
+  });
+
   test('fails for the registry own account', () => {
-    const { stack, provider } = stackWithProvider(location(PROD_ACCOUNT), 'prod');
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT), 'prod');
     expect(
       () =>
         new ReplicationRegistryPolicy(stack, 'registry_policy', {
-          provider,
-          location: location(PROD_ACCOUNT),
+          registry,
           sources: [{ name: 'prod', accountId: PROD_ACCOUNT, replicationFilters: ['web'] }],
         }),
     ).toThrow(
@@ -245,12 +331,17 @@ describe('RepositoryCreationTemplates', () => {
 
   test('creates KMS-encrypted, immutable templates for replication with a role ECR assumes', () => {
     // GIVEN
-    const at = location(PROD_ACCOUNT, 'eu-west-1');
-    const { stack, provider } = stackWithProvider(at, 'prod');
-    const role = new CreationTemplateRole(stack, 'creation_template_role', { provider, location: at });
-    const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: at, ecrServiceRoleArns: [role.role.arn] });
-    // WHEN
-    new RepositoryCreationTemplates(stack, 'creation_templates', { provider, location: at, key, role, replicationFilters: ['team-a/api', 'web'] });
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
+    const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
+    // WHEN: the role is created after the key; the templates grant it on the key
+    const role = new CreationTemplateRole(stack, 'creation_template_role', { registry, roleName: 'templates-eu-west-1', description: 'ECR templates' });
+    new RepositoryCreationTemplates(stack, 'creation_templates', {
+      registry,
+      key,
+      role,
+      replicationFilters: ['team-a/api', 'web'],
+      description: 'replicated repositories',
+    });
     // THEN
     const synthesized = synthesize(stack);
     const template = onlyResource(synthesized, 'aws_ecr_repository_creation_template');
@@ -262,9 +353,10 @@ describe('RepositoryCreationTemplates', () => {
         custom_role_arn: '${aws_iam_role.creation_template_role.arn}',
         encryption_configuration: [{ encryption_type: 'KMS', kms_key: KEY_REF }],
         image_tag_mutability: 'IMMUTABLE',
+        description: 'replicated repositories',
       }),
     );
-    expect(onlyResource(synthesized, 'aws_iam_role').name).toBe('ecr-replication-templates-eu-west-1');
+    expect(onlyResource(synthesized, 'aws_iam_role').name).toBe('templates-eu-west-1');
     const rolePolicy = parsePolicy(onlyResource(synthesized, 'aws_iam_role_policy').policy);
     expect(rolePolicy.Statement[1].Resource).toBe(KEY_REF);
     const keyPolicy = parsePolicy(onlyResource(synthesized, 'aws_kms_key').policy);
@@ -274,12 +366,25 @@ describe('RepositoryCreationTemplates', () => {
   });
 
   test('fails when the key belongs to another registry', () => {
-    const at = location(PROD_ACCOUNT, 'eu-west-1');
-    const { stack, provider } = stackWithProvider(at, 'prod');
-    const role = new CreationTemplateRole(stack, 'creation_template_role', { provider, location: at });
-    const key = new EcrEncryptionKey(stack, 'kms_key', { provider, location: location(PROD_ACCOUNT, 'us-east-1') });
-    expect(() => new RepositoryCreationTemplates(stack, 'creation_templates', { provider, location: at, key, role, replicationFilters: ['web'] })).toThrow(
+    const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
+    const role = new CreationTemplateRole(stack, 'creation_template_role', { registry, roleName: 'templates', description: 'ECR templates' });
+    const key = EcrEncryptionKey.fromKeyArn('arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    expect(
+      () => new RepositoryCreationTemplates(stack, 'creation_templates', { registry, key, role, replicationFilters: ['web'], description: 'replicated' }),
+    ).toThrow(
       'RepositoryCreationTemplates creation_templates: the key must belong to account 222222222222 in eu-west-1, not account 222222222222 in us-east-1',
+    );
+  });
+});
+
+describe('ReadableAddressStack', () => {
+  test('fails when two constructs would share a Terraform address, naming both', () => {
+    // GIVEN a resource with id "a_b" and a resource "b" inside a construct "a"
+    const { stack, registry } = stackWithProvider();
+    new EcrEncryptionKey(stack, 'a_b', { registry, ...KEY_NAMING });
+    // WHEN / THEN
+    expect(() => new EcrEncryptionKey(new Construct(stack, 'a'), 'b', { registry, ...KEY_NAMING })).toThrow(
+      'Terraform address collision in stack test: "test/a_b/Resource" and "test/a/b/Resource" both become "a_b": rename one of the construct ids (ids are joined with "_" and other characters become "_")',
     );
   });
 });

@@ -1,14 +1,18 @@
 /**
- * The synth command as the README runs it (`npm run synth`, here with
- * `--output` pointing at a temporary folder so the working tree's cdktf.out is
- * never touched): a failed synth leaves an existing output byte for byte as it
- * was, a successful one replaces it completely, and the output is the same on
- * every run, with no timestamps or machine paths in it.
+ * The app command of cdktf.json under the real cdktf CLI (`npx cdktf synth
+ * --output <temporary folder>`, so the working tree's cdktf.out is never
+ * touched): a successful synth replaces an old output completely, a failed one
+ * leaves it byte for byte as it was, and the bytes equal those of the
+ * launcher's own `synth` (no CLI), with no timestamps or machine paths in them.
+ * The atomic swap itself is unit-tested in launcher-atomic-output.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runCli } from '../launcher/cli';
+import { writeTerraformCliConfig } from '../scripts/terraform-cli';
+import { folderSnapshot } from '../test-support/folder-snapshot';
 
 const PROJECT = path.resolve(__dirname, '..');
 const EXPECTED_STACKS = ['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1', 'ecr-source-build-us-east-1'];
@@ -19,60 +23,32 @@ interface Run {
   readonly stderr: string;
 }
 
-function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // The bundled example unless a test names another file; the outdir only as given.
-  delete env.ECR_REPLICATION_CONFIG;
-  delete env.CDKTF_OUTDIR;
-  return { ...env, ...extra };
-}
-
-/** `npm run synth -- --output <outdir>`: the cdktf CLI with CI=true running the app command of cdktf.json. */
-function npmRunSynth(outdir: string, extra: Record<string, string> = {}): Run {
-  const result = spawnSync('npm', ['run', '--silent', 'synth', '--', '--output', outdir], {
+/** `npx cdktf synth --output <outdir>` in CI mode with the project's Terraform CLI config; the bundled example unless `config` names another. */
+function cdktfSynth(outdir: string, config = 'ecr-replication.yaml'): Run {
+  const cli = require.resolve('cdktf-cli/bundle/bin/cdktf', { paths: [PROJECT] });
+  const { CDKTF_OUTDIR: _outdir, ...inherited } = process.env;
+  const result = spawnSync(process.execPath, [cli, 'synth', '--output', outdir], {
     cwd: PROJECT,
-    env: environment(extra),
+    // The config is named: a config recorded in this checkout by `npm run synth -- --config` must not leak in.
+    env: { ...inherited, CI: 'true', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: writeTerraformCliConfig(PROJECT), ECR_REPLICATION_CONFIG: config },
     encoding: 'utf8',
     timeout: 110_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The app command of cdktf.json run directly, as the CLI runs it. */
-function appCommand(outdir: string, extra: Record<string, string> = {}): Run {
-  const { app } = JSON.parse(readFileSync(path.join(PROJECT, 'cdktf.json'), 'utf8')) as { app: string };
-  const result = spawnSync(app, { shell: true, cwd: PROJECT, env: environment({ ...extra, CDKTF_OUTDIR: outdir }), encoding: 'utf8', timeout: 110_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every file under a folder (relative path => bytes), folders included as entries so empty ones count. */
-function snapshot(root: string): Map<string, Buffer | 'dir'> {
-  const files = new Map<string, Buffer | 'dir'>();
-  const visit = (relative: string): void => {
-    for (const name of readdirSync(path.join(root, relative)).sort()) {
-      const child = path.join(relative, name);
-      if (statSync(path.join(root, child)).isDirectory()) {
-        files.set(`${child}/`, 'dir');
-        visit(child);
-      } else files.set(child, readFileSync(path.join(root, child)));
-    }
-  };
-  visit('');
-  return files;
-}
-
 function describeRun(run: Run): string {
   return `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
 }
 
-describe('synth output', () => {
+describe('GIVEN the cdktf CLI running the app command of cdktf.json', () => {
   let work: string;
   beforeAll(() => {
     work = mkdtempSync(path.join(os.tmpdir(), 'ecr-synth-output-'));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  test('a failed synth leaves cdktf.out exactly as it was; a successful one replaces it completely', () => {
+  test('WHEN a synth succeeds THEN it replaces the output completely; WHEN the next fails THEN the output stays as it was', () => {
     const outdir = path.join(work, 'atomic', 'cdktf.out');
     // An output from an earlier config: a stack that the bundled example does not have.
     const stale = path.join(outdir, 'stacks', 'ecr-destination-old-ap-south-1');
@@ -80,64 +56,29 @@ describe('synth output', () => {
     writeFileSync(path.join(stale, 'cdk.tf.json'), '{}\n');
     writeFileSync(path.join(outdir, 'stale-file.txt'), 'from an earlier synth\n');
 
-    const good = npmRunSynth(outdir);
+    const good = cdktfSynth(outdir);
     expect({ status: good.status, output: describeRun(good) }).toMatchObject({ status: 0 });
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     expect(Object.keys(manifest.stacks).sort()).toEqual(EXPECTED_STACKS);
     expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(EXPECTED_STACKS);
     expect(readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
-    const before = snapshot(outdir);
+    const before = folderSnapshot(outdir);
 
     // The bundled example with one destination region that does not exist.
     const broken = path.join(work, 'broken.yaml');
     writeFileSync(broken, readFileSync(path.join(PROJECT, 'ecr-replication.yaml'), 'utf8').replace('region: us-west-2', 'region: us-nowhere-9'));
-    const bad = npmRunSynth(outdir, { ECR_REPLICATION_CONFIG: broken });
+    const bad = cdktfSynth(outdir, broken);
     expect({ status: bad.status, output: describeRun(bad) }).toMatchObject({ status: 1 });
-    // The app's report, passed on by the CLI: the file, the field and the value.
-    expect(bad.stderr).toContain(broken);
-    expect(bad.stderr).toContain('sources[0].destinations[0].region');
-    expect(bad.stderr).toContain('us-nowhere-9');
+    // The app's report, on stdout (which the CLI passes on as it is): the file, the field and the value.
+    expect(bad.stdout).toContain(`${broken}: 1 problem found:`);
+    expect(bad.stdout).toContain('sources[0].destinations[0].region (received "us-nowhere-9")');
 
-    expect(snapshot(outdir)).toEqual(before);
+    expect(folderSnapshot(outdir)).toEqual(before);
     // No staging folder is left beside it.
     expect(readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
   });
 
-  test('the app command leaves cdktf.out as it was when the app fails after it began writing', () => {
-    // A stand-in project around a copy of the launcher: its "compiled app" writes part of an output, then fails.
-    const project = path.join(work, 'stand-in');
-    mkdirSync(path.join(project, 'bin'), { recursive: true });
-    mkdirSync(path.join(project, 'dist'), { recursive: true });
-    const { app } = JSON.parse(readFileSync(path.join(PROJECT, 'cdktf.json'), 'utf8')) as { app: string };
-    const launcher = app.replace(/^node\s+/, '');
-    writeFileSync(path.join(project, launcher), readFileSync(path.join(PROJECT, launcher)));
-    writeFileSync(path.join(project, 'tsconfig.json'), '{}\n');
-    writeFileSync(path.join(project, 'tsconfig.build.json'), '{ "include": [] }\n');
-    writeFileSync(path.join(project, 'dist', '.tsbuildinfo-app'), '{}\n');
-    const outdir = path.join(project, 'cdktf.out');
-    mkdirSync(path.join(outdir, 'stacks', 'kept'), { recursive: true });
-    writeFileSync(path.join(outdir, 'stacks', 'kept', 'cdk.tf.json'), '{"kept": true}\n');
-    writeFileSync(path.join(outdir, 'manifest.json'), '{"stacks": {}}\n');
-    const before = snapshot(outdir);
-
-    const failures = {
-      throws: `const out = process.env.CDKTF_OUTDIR; fs.mkdirSync(out + '/stacks/kept', { recursive: true });
-        fs.writeFileSync(out + '/stacks/kept/cdk.tf.json', 'half'); throw new Error('synthesis blew up');`,
-      'exits 0 early': `fs.writeFileSync(process.env.CDKTF_OUTDIR + '/manifest.json', '{}'); process.exit(0);`,
-      'error annotation': `fs.writeFileSync(process.env.CDKTF_OUTDIR + '/manifest.json', JSON.stringify({ stacks: { s: { annotations: [
-        { level: '@cdktf/error', constructPath: 's/r', message: 'RULE-1: broken' }] } } }));`,
-    };
-    for (const [name, body] of Object.entries(failures)) {
-      writeFileSync(path.join(project, 'dist', 'main.js'), `const fs = require('fs');\nexports.main = () => { ${body} };\n`);
-      const result = spawnSync(process.execPath, [launcher], { cwd: project, env: environment({}), encoding: 'utf8' });
-      expect({ name, status: result.status }).toEqual({ name, status: 1 });
-      expect(result.stderr).toMatch(/blew up|before synthesis completed|RULE-1: broken/);
-      expect(snapshot(outdir)).toEqual(before);
-      expect(readdirSync(project).sort()).toEqual(['bin', 'cdktf.out', 'dist', 'tsconfig.build.json', 'tsconfig.json']);
-    }
-  });
-
-  test('synth is deterministic: byte-identical files, no timestamps, no machine paths', () => {
+  test('WHEN the same config is synthesized by the CLI and by `npm run synth` THEN the bytes are identical, with no timestamps or machine paths', async () => {
     // The bundled example with one repository that is not scanned on push: a compliance warning, so
     // manifest.json holds an annotation (cdktf would put a stack trace, with machine paths, in it).
     const config = path.join(work, 'with-warning.yaml');
@@ -147,15 +88,21 @@ describe('synth output', () => {
     );
     const first = path.join(work, 'first', 'cdktf.out');
     const second = path.join(work, 'second', 'elsewhere', 'out');
-    const viaCli = npmRunSynth(first, { ECR_REPLICATION_CONFIG: config });
+    const viaCli = cdktfSynth(first, config);
     expect({ status: viaCli.status, output: describeRun(viaCli) }).toMatchObject({ status: 0 });
-    const direct = appCommand(second, { ECR_REPLICATION_CONFIG: config });
-    expect({ status: direct.status, output: describeRun(direct) }).toMatchObject({ status: 0 });
+    const direct = await runCli(['synth', '--config', config, '--output', second], {
+      projectRoot: path.join(work, 'second'),
+      cwd: path.join(work, 'second'),
+      environment: {},
+      stdout: () => undefined,
+      stderr: () => undefined,
+    });
+    expect(direct).toBe(0);
     const manifest = JSON.parse(readFileSync(path.join(first, 'manifest.json'), 'utf8')) as { stacks: Record<string, { annotations: unknown[] }> };
     expect(Object.values(manifest.stacks).flatMap((stack) => stack.annotations).length).toBeGreaterThan(0);
 
-    const one = snapshot(first);
-    const two = snapshot(second);
+    const one = folderSnapshot(first);
+    const two = folderSnapshot(second);
     expect([...two.keys()]).toEqual([...one.keys()]);
     for (const [file, content] of one)
       expect({ file, same: (Buffer.isBuffer(content) && content.equals(two.get(file) as Buffer)) || content === two.get(file) }).toEqual({ file, same: true });

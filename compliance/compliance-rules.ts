@@ -3,6 +3,7 @@
  * attributes (as synthesized, one instance at a time). The synth-time Aspect
  * and a future audit of synthesized output or of a live account reuse them.
  */
+import { KMS_KEY_ARN_PATTERN } from '../ecr/regions';
 
 export type RuleStatus = 'compliant' | 'non-compliant' | 'not-applicable';
 
@@ -33,7 +34,7 @@ function firstBlock(value: unknown): Record<string, unknown> | undefined {
 export function isCustomerManagedKeyReference(kmsKey: unknown): boolean {
   if (typeof kmsKey !== 'string' || kmsKey === '') return false;
   if (kmsKey.includes('alias/aws/')) return false;
-  return /\$\{aws_kms_key\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.arn\}/.test(kmsKey) || /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-fA-F-]+$/.test(kmsKey);
+  return /\$\{aws_kms_key\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.arn\}/.test(kmsKey) || KMS_KEY_ARN_PATTERN.test(kmsKey);
 }
 
 /** "ECR Repository Encrypted" at customer-managed-key level (seed 003). */

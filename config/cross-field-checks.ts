@@ -8,7 +8,9 @@
 import { ConfigPath, ConfigProblem } from './problems';
 import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
-import { replicationFiltersFor, replicationRuleLimitProblem } from '../ecr/replication-rules';
+import { duplicateRepositoryNameRule } from '../ecr/repository-name';
+import { replicationFiltersFor, replicationRuleLimitProblem, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
+import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
 
@@ -66,12 +68,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
     const name = isObject(repository) ? asString(repository.name) : undefined;
     if (name === undefined) return;
     const first = repositoryIndex.get(name);
-    if (first !== undefined)
-      report(
-        ['repositories', index, 'name'],
-        name,
-        `repository names must be unique (repositories[${first}] has this name too): remove or rename the duplicate`,
-      );
+    if (first !== undefined) report(['repositories', index, 'name'], name, duplicateRepositoryNameRule(first));
     else repositoryIndex.set(name, index);
   });
   const repositoryNames = [...repositoryIndex.keys()];
@@ -169,7 +166,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
       if (key === undefined) return;
       if (validRegion(region) !== undefined) stackNames.add(destinationStackName(account!, region!));
       if (key === sourceKey) {
-        report(path, { account, region }, 'a destination cannot be its own source registry: change the account or the region');
+        report(path, { account, region }, SELF_REPLICATION_RULE);
       }
       const first = seen.get(key);
       if (first !== undefined) report(path, { account, region }, `destination listed twice in this source (also destinations[${first}]): remove the duplicate`);
@@ -215,7 +212,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
   // Backend: HCP Terraform workspace names; state role in the partition of the state bucket.
   const backend = isObject(document.backend) ? document.backend : {};
   if (backend.type === 'cloud') {
-    const prefix = typeof backend.workspacePrefix === 'string' ? backend.workspacePrefix : 'ecr-kms-replication-';
+    const prefix = typeof backend.workspacePrefix === 'string' ? backend.workspacePrefix : DEFAULT_WORKSPACE_PREFIX;
     let longest = '';
     for (const name of stackNames) if (name.length > longest.length) longest = name;
     if (longest !== '' && prefix.length + longest.length > MAX_WORKSPACE_NAME_LENGTH) {

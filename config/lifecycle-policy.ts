@@ -30,29 +30,46 @@ const WholeNumber = z
   .int(rule('must be a whole number, 1 or more'))
   .min(1, rule('must be a whole number, 1 or more'));
 
-const TagPrefix = z.string(expects('a tag prefix, e.g. "v"')).min(1, rule('tag prefixes must not be empty: remove the entry or write the prefix'));
+const TagPrefix = z
+  .string(expects('a tag prefix, e.g. "v"'))
+  .min(1, rule('tag prefixes must not be empty: remove the entry or write the prefix'))
+  .meta({ description: 'A tag prefix, e.g. "v" selects v1, v1.2, ...' });
 
 const TagPattern = z
   .string(expects('a tag pattern with * wildcards, e.g. "release-*"'))
   .min(1, rule('tag patterns must not be empty: remove the entry or write the pattern'))
   .refine((pattern) => pattern.split('*').length - 1 <= MAX_TAG_PATTERN_WILDCARDS, {
     error: `tag patterns may hold at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards (ECR lifecycle policy rule): use fewer`,
+  })
+  .meta({
+    description: `A tag pattern with at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards, e.g. "release-*"`,
+    // The refinement above, as a pattern for the JSON Schema.
+    pattern: `^[^*]*(?:\\*[^*]*){0,${MAX_TAG_PATTERN_WILDCARDS}}$`,
   });
 
-const SelectionSchema = z.strictObject(
+export const LifecycleSelectionSchema = z.strictObject(
   {
-    tagStatus: z.enum(['tagged', 'untagged', 'any'], expects('tagged, untagged or any')),
+    tagStatus: z.enum(['tagged', 'untagged', 'any'], expects('tagged, untagged or any')).meta({
+      description: 'Images the rule selects: tagged (needs tagPrefixList or tagPatternList), untagged, or any (at most one rule, evaluated last)',
+    }),
     tagPrefixList: z
       .array(TagPrefix, expects('a list of tag prefixes, e.g. tagPrefixList: ["v"]'))
       .min(1, rule('must hold at least one tag prefix, e.g. ["v"]'))
+      .meta({ description: 'With tagStatus tagged: select images with a tag starting with one of these prefixes (not with tagPatternList)' })
       .optional(),
     tagPatternList: z
       .array(TagPattern, expects('a list of tag patterns, e.g. tagPatternList: ["release-*"]'))
       .min(1, rule('must hold at least one tag pattern, e.g. ["release-*"]'))
+      .meta({ description: 'With tagStatus tagged: select images with a tag matching one of these patterns (not with tagPrefixList)' })
       .optional(),
-    countType: z.enum(['imageCountMoreThan', 'sinceImagePushed'], expects('imageCountMoreThan or sinceImagePushed')),
-    countUnit: z.literal('days', expects('days (the only unit)')).optional(),
-    countNumber: WholeNumber,
+    countType: z
+      .enum(['imageCountMoreThan', 'sinceImagePushed'], expects('imageCountMoreThan or sinceImagePushed'))
+      .meta({ description: 'imageCountMoreThan: expire images beyond the newest countNumber; sinceImagePushed: expire images older than countNumber days' }),
+    countUnit: z
+      .literal('days', expects('days (the only unit)'))
+      .meta({ description: 'days: required with countType sinceImagePushed, not allowed with imageCountMoreThan' })
+      .optional(),
+    countNumber: WholeNumber.meta({ description: 'Images to keep (imageCountMoreThan) or age in days (sinceImagePushed), 1 or more' }),
   },
   expects('a selection: a mapping with tagStatus, countType, countNumber and, as needed, tagPrefixList or tagPatternList and countUnit'),
 );
@@ -60,13 +77,19 @@ const SelectionSchema = z.strictObject(
 const LifecycleRuleSchema = z
   .strictObject(
     {
-      rulePriority: WholeNumber,
-      description: z.string(expects('a description string')).max(256, rule('must be at most 256 characters long: shorten it')).optional(),
-      selection: SelectionSchema,
-      action: z.strictObject(
-        { type: z.literal('expire', expects('expire (the only lifecycle action)')) },
-        expects('a mapping with type expire, e.g. action: { type: expire }'),
-      ),
+      rulePriority: WholeNumber.meta({ description: 'Order of evaluation, lowest first, unique in the policy; a tagStatus any rule has the highest' }),
+      description: z
+        .string(expects('a description string'))
+        .max(256, rule('must be at most 256 characters long: shorten it'))
+        .meta({ description: 'What the rule is for, at most 256 characters' })
+        .optional(),
+      selection: LifecycleSelectionSchema,
+      action: z
+        .strictObject(
+          { type: z.literal('expire', expects('expire (the only lifecycle action)')).meta({ description: 'expire (the only lifecycle action)' }) },
+          expects('a mapping with type expire, e.g. action: { type: expire }'),
+        )
+        .meta({ description: 'What happens to the selected images: { type: expire }' }),
     },
     expects('a lifecycle rule: a mapping with rulePriority, selection and action'),
   )
@@ -79,12 +102,24 @@ export const LifecyclePolicySchema = z
     {
       rules: z
         .array(LifecycleRuleSchema, expects('a list of lifecycle rules, e.g. rules: [{ rulePriority: 1, selection: {...}, action: { type: expire } }]'))
-        .min(1, rule('must hold at least one rule: add one or remove lifecyclePolicy')),
+        .min(1, rule('must hold at least one rule: add one or remove lifecyclePolicy'))
+        .meta({
+          description: 'Lifecycle rules; priorities unique, at most one tagStatus any rule and it has the highest priority',
+          // At most one tagStatus any rule (lifecyclePolicyProblems), for the JSON Schema.
+          contains: { properties: { selection: { properties: { tagStatus: { const: 'any' } }, required: ['tagStatus'] } }, required: ['selection'] },
+          minContains: 0,
+          maxContains: 1,
+        }),
     },
     expects('an ECR lifecycle policy: a mapping with rules, e.g. lifecyclePolicy: { rules: [...] }'),
   )
   .superRefine((policy, ctx) => {
     for (const problem of lifecyclePolicyProblems(policy)) ctx.addIssue(issueOf(problem));
   });
+
+// Help texts of whole sections, for the JSON Schema; registered here so the definitions above keep their shape.
+z.globalRegistry.add(LifecycleSelectionSchema, { description: 'Which images the rule selects and how many it keeps or how old they may get' });
+z.globalRegistry.add(LifecycleRuleSchema, { description: 'One lifecycle rule: priority, selection and action' });
+z.globalRegistry.add(LifecyclePolicySchema, { description: 'An ECR lifecycle policy: { rules: [...] }' });
 
 export type LifecyclePolicy = z.output<typeof LifecyclePolicySchema>;

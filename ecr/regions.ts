@@ -88,3 +88,12 @@ export function iamRoleArn(partition: Partition, accountId: string, roleName: st
 export function ecrRepositoryArn(partition: Partition, region: string, accountId: string, repositoryName: string): string {
   return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
 }
+
+/** A KMS key ARN (never an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
+export const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):kms:([a-z0-9-]+):(\d{12}):key\/[0-9A-Za-z-]+$/;
+
+/** The partition, region and account of a KMS key ARN, or undefined when it is not one. */
+export function parseKmsKeyArn(arn: string): { readonly partition: Partition; readonly region: string; readonly accountId: string } | undefined {
+  const match = KMS_KEY_ARN_PATTERN.exec(arn);
+  return match ? { partition: match[1] as Partition, region: match[2], accountId: match[3] } : undefined;
+}

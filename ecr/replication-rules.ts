@@ -6,6 +6,9 @@
  */
 import { REPLICATION_LIMITS } from './limits';
 
+/** A registry does not replicate to itself. */
+export const SELF_REPLICATION_RULE = 'a destination cannot be its own source registry: change the account or the region';
+
 export interface ReplicationRule<D> {
   readonly destinations: readonly D[];
   readonly filters: readonly string[];

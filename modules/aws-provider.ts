@@ -22,6 +22,8 @@ export interface RegistryProviderProps {
   readonly region: string;
   /** Role to assume in the account. @default - the caller's credentials */
   readonly deployRoleArn?: string;
+  /** Session name of the assumed role (shows in CloudTrail). Required with deployRoleArn. @default - no role assumed */
+  readonly sessionName?: string;
   /** Tags applied to every resource the provider creates. @default {} */
   readonly defaultTags?: Readonly<Record<string, string>>;
   /** Send every call to an AWS-compatible endpoint (LocalStack, moto). @default - the real AWS endpoints */
@@ -40,7 +42,7 @@ export function registryProvider(scope: Construct, props: RegistryProviderProps)
     alias,
     region: props.region,
     allowedAccountIds: [props.accountId],
-    assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: 'ecr-kms-replication' }] : undefined,
+    assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: props.sessionName ?? 'terraform' }] : undefined,
     defaultTags: props.defaultTags && Object.keys(props.defaultTags).length > 0 ? [{ tags: { ...props.defaultTags } }] : undefined,
     ...(endpointUrl
       ? {

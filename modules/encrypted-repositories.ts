@@ -8,15 +8,17 @@
  * or removed, and synth cost stays flat as the registry grows.
  */
 import { Construct } from 'constructs';
-import { TerraformIterator, TerraformProvider } from 'cdktf';
+import { IResolvable, TerraformIterator, Token } from 'cdktf';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
 import { LifecyclePolicy } from '../ecr/lifecycle-policy';
 import { renderPolicy } from '../policies/policy-document';
 import { repositoryAccessPolicy } from '../policies/repository-policy';
-import { EcrEncryptionKey } from './encryption-key';
-import { describeRegistry, RegistryLocation } from './registry';
+import { firstDuplicate } from '../ecr/limits';
+import { duplicateRepositoryNameRule, repositoryNameProblem } from '../ecr/repository-name';
+import { IEcrEncryptionKey } from './encryption-key';
+import { describeRegistry, EcrRegistry, sameRegistry } from './registry';
 
 export interface RepositorySpec {
   readonly name: string;
@@ -33,11 +35,10 @@ export interface RepositorySpec {
 }
 
 export interface EncryptedRepositoriesProps {
-  readonly provider: TerraformProvider;
-  /** Where the repositories live; the key must be in the same account and region. */
-  readonly location: RegistryLocation;
+  /** The registry the repositories live in; the key must be in the same account and region. */
+  readonly registry: EcrRegistry;
   /** The customer-managed key that encrypts every repository. */
-  readonly key: EcrEncryptionKey;
+  readonly key: IEcrEncryptionKey;
   readonly repositories: readonly RepositorySpec[];
   /**
    * Delete a repository even when it holds images. Off, a repository with
@@ -59,16 +60,24 @@ export class EncryptedRepositories extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedRepositoriesProps) {
     super(scope, id);
-    const { key, location } = props;
-    if (key.location.accountId !== location.accountId || key.location.region !== location.region) {
+    const { key, registry } = props;
+    if (key.location !== undefined && !sameRegistry(key.location, registry)) {
       throw new Error(
-        `EncryptedRepositories ${id}: the key must be in the repositories' account and region (${describeRegistry(location)}), ` +
-          `but it is in ${describeRegistry(key.location)}: create an EcrEncryptionKey for ${describeRegistry(location)}`,
+        `EncryptedRepositories ${id}: the key must be in the repositories' account and region (${describeRegistry(registry)}), ` +
+          `but it is in ${describeRegistry(key.location)}: use a key of ${describeRegistry(registry)}`,
       );
     }
     const names = props.repositories.map((repository) => repository.name);
-    const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-    if (duplicate !== undefined) throw new Error(`EncryptedRepositories ${id}: repository "${duplicate}" is listed twice`);
+    names.forEach((name, index) => {
+      const problem = Token.isUnresolved(name) ? undefined : repositoryNameProblem(name);
+      if (problem !== undefined) throw new Error(`EncryptedRepositories ${id}: repositories[${index}].name (received "${name}") ${problem}`);
+    });
+    const duplicate = firstDuplicate(names);
+    if (duplicate !== undefined) {
+      throw new Error(
+        `EncryptedRepositories ${id}: repositories[${duplicate.index}].name (received "${duplicate.name}"): ${duplicateRepositoryNameRule(duplicate.firstIndex)}`,
+      );
+    }
     this.names = [...names].sort();
 
     const settings: Record<string, RepositorySettings> = {};
@@ -86,19 +95,19 @@ export class EncryptedRepositories extends Construct {
 
     const each = TerraformIterator.fromMap(settings);
     this.repositories = new EcrRepository(this, 'Resource', {
-      provider: props.provider,
+      provider: registry.provider,
       forEach: each,
       name: each.key,
       imageTagMutability: each.getString('image_tag_mutability'),
       imageScanningConfiguration: { scanOnPush: each.getBoolean('scan_on_push') },
-      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.arn }],
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
       forceDelete: props.forceDelete ?? false,
     });
 
     if (Object.keys(lifecyclePolicies).length > 0) {
       const lifecycle = TerraformIterator.fromMap(lifecyclePolicies);
       new EcrLifecyclePolicy(this, 'lifecycle_policy', {
-        provider: props.provider,
+        provider: registry.provider,
         forEach: lifecycle,
         repository: lifecycle.key,
         policy: lifecycle.value,
@@ -108,7 +117,7 @@ export class EncryptedRepositories extends Construct {
     if (Object.keys(accessPolicies).length > 0) {
       const access = TerraformIterator.fromMap(accessPolicies);
       new EcrRepositoryPolicy(this, 'policy', {
-        provider: props.provider,
+        provider: registry.provider,
         forEach: access,
         repository: access.key,
         policy: access.value,
@@ -118,7 +127,7 @@ export class EncryptedRepositories extends Construct {
   }
 
   /** `{ name => { arn, url, registry_id, encryption_type, kms_key } }` as a Terraform expression. */
-  get attributesByName(): unknown {
+  get attributesByName(): IResolvable {
     const repository = TerraformIterator.fromResources(this.repositories);
     return repository.forExpressionForMap(
       'key',

@@ -1,73 +1,129 @@
 /**
  * A registry's customer-managed KMS key: symmetric, rotated yearly, with an
  * alias and a key policy that confines its use to ECR in its own region.
+ *
+ * Constructs that need a key take the `IEcrEncryptionKey` interface, so an
+ * existing key works too (`EcrEncryptionKey.fromKeyArn`). The key policy is
+ * rendered at synth, so statements added after construction
+ * (`allowEcrServiceRole`, `addToResourcePolicy`) are part of it: a role
+ * created later can still be granted.
  */
 import { Construct } from 'constructs';
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { deletionWindowProblem } from '../ecr/limits';
+import { parseKmsKeyArn } from '../ecr/regions';
 import { ecrKeyPolicy } from '../policies/key-policy';
-import { renderPolicy } from '../policies/policy-document';
-import { RegistryLocation } from './registry';
+import { PolicyStatement, renderPolicy } from '../policies/policy-document';
+import { EcrRegistry, RegistryLocation } from './registry';
 
-export interface EcrEncryptionKeyProps {
-  readonly provider: TerraformProvider;
-  /** The account and region the key lives in; repositories must be in the same place. */
-  readonly location: RegistryLocation;
-  /** Principals that manage the key (never use it). @default [] */
-  readonly administrators?: readonly string[];
-  /** Principals that use the key, only through ECR. @default [] */
-  readonly users?: readonly string[];
-  /** ARNs of roles ECR assumes to create repositories with this key (creation templates). @default [] */
-  readonly ecrServiceRoleArns?: readonly string[];
-  /** Resources that must exist before the key policy names them. @default [] */
-  readonly dependsOn?: readonly ITerraformDependable[];
-  /** @default 30 */
-  readonly deletionWindowInDays?: number;
-  /** @default alias/ecr-kms-replication */
-  readonly alias?: string;
+/** A KMS key that can encrypt ECR repositories. */
+export interface IEcrEncryptionKey {
+  /** The key's ARN (a token for a key of this configuration). */
+  readonly keyArn: string;
+  /**
+   * Account and region of the key, when known. Repositories and creation
+   * templates check that they are in the same place (ECR requires it).
+   */
+  readonly location?: Pick<RegistryLocation, 'accountId' | 'region'>;
 }
 
-export class EcrEncryptionKey extends Construct {
+export interface EcrEncryptionKeyProps {
+  /** The registry the key serves: the key is created in its account and region. */
+  readonly registry: EcrRegistry;
+  /** The key's alias, e.g. `alias/ecr-images` (not under `alias/aws/`). */
+  readonly alias: string;
+  /** The key's description, shown in the KMS console. */
+  readonly description: string;
+  /** Principals that manage the key (never use it). @default [] */
+  readonly administrators?: readonly string[];
+  /** Principals that use the key, only through ECR in the key's region. @default [] */
+  readonly users?: readonly string[];
+  /** Waiting period of a scheduled deletion, 7 to 30 days. @default 30 */
+  readonly deletionWindowInDays?: number;
+  /**
+   * Refuse to destroy the key (Terraform `lifecycle.prevent_destroy`). A
+   * deleted key makes every image it encrypts unreadable.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+}
+
+export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
+  /**
+   * An existing key, by ARN. A literal ARN tells its account and region, so
+   * misplaced repositories fail at synth; a token ARN is trusted as it is.
+   */
+  static fromKeyArn(keyArn: string): IEcrEncryptionKey {
+    if (Token.isUnresolved(keyArn)) return { keyArn };
+    const parsed = parseKmsKeyArn(keyArn);
+    if (!parsed) {
+      throw new Error(
+        `EcrEncryptionKey.fromKeyArn: "${keyArn}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted`,
+      );
+    }
+    return { keyArn, location: { accountId: parsed.accountId, region: parsed.region } };
+  }
+
   readonly key: KmsKey;
   readonly alias: KmsAlias;
   readonly location: RegistryLocation;
+  private readonly ecrServiceRoles: string[] = [];
+  private readonly extraStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: EcrEncryptionKeyProps) {
     super(scope, id);
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
-    if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
-      throw new Error(`EcrEncryptionKey ${id}: deletionWindowInDays must be a whole number from 7 to 30, got ${deletionWindowInDays}`);
-    }
-    this.location = props.location;
+    const windowProblem = deletionWindowProblem(deletionWindowInDays);
+    if (windowProblem !== undefined) throw new Error(`EcrEncryptionKey ${id}: deletionWindowInDays (received ${deletionWindowInDays}) ${windowProblem}`);
+    const { registry } = props;
+    this.location = { accountId: registry.accountId, region: registry.region, partition: registry.partition };
     this.key = new KmsKey(this, 'Resource', {
-      provider: props.provider,
-      description: `ECR repositories of account ${props.location.accountId} in ${props.location.region} (ecr-kms-replication)`,
+      provider: registry.provider,
+      description: props.description,
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       enableKeyRotation: true,
       multiRegion: false,
       deletionWindowInDays,
-      policy: renderPolicy(
-        ecrKeyPolicy({
-          partition: props.location.partition,
-          accountId: props.location.accountId,
-          region: props.location.region,
-          administrators: props.administrators ?? [],
-          users: props.users ?? [],
-          ecrServiceRoles: props.ecrServiceRoleArns ?? [],
-        }),
-      ),
-      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      policy: Lazy.stringValue({
+        produce: () =>
+          renderPolicy(
+            ecrKeyPolicy({
+              partition: registry.partition,
+              accountId: registry.accountId,
+              region: registry.region,
+              administrators: props.administrators ?? [],
+              users: props.users ?? [],
+              ecrServiceRoles: this.ecrServiceRoles,
+              additionalStatements: this.extraStatements,
+            }),
+          ),
+      }),
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.alias = new KmsAlias(this, 'alias', {
-      provider: props.provider,
-      name: props.alias ?? 'alias/ecr-kms-replication',
+      provider: registry.provider,
+      name: props.alias,
       targetKeyId: this.key.keyId,
     });
   }
 
-  get arn(): string {
+  get keyArn(): string {
     return this.key.arn;
+  }
+
+  /**
+   * Lets a role that ECR assumes (a repository creation template's role)
+   * create and retire grants on the key through ECR in the key's region.
+   */
+  allowEcrServiceRole(roleArn: string): void {
+    this.ecrServiceRoles.push(roleArn);
+  }
+
+  /** Adds a statement to the key policy; its Sid must not clash with the policy's own. */
+  addToResourcePolicy(statement: PolicyStatement): void {
+    this.extraStatements.push(statement);
   }
 }

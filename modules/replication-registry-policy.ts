@@ -1,21 +1,22 @@
 /**
  * The destination registry's policy for cross-account replication. A registry
  * has exactly one policy: applying this one replaces whatever was there, so it
- * merges every source account that replicates into the registry.
+ * merges every source account that replicates into the registry, and keeps
+ * the caller's other statements (`additionalStatements`).
  */
 import { Construct } from 'constructs';
-import { TerraformProvider } from 'cdktf';
 import { EcrRegistryPolicy } from '@cdktf/provider-aws/lib/ecr-registry-policy';
-import { renderPolicy } from '../policies/policy-document';
+import { PolicyStatement, renderPolicy } from '../policies/policy-document';
 import { ReplicatingAccount, replicationRegistryPolicy } from '../policies/registry-policy';
-import { RegistryLocation } from './registry';
+import { EcrRegistry } from './registry';
 
 export interface ReplicationRegistryPolicyProps {
-  readonly provider: TerraformProvider;
   /** The destination registry. */
-  readonly location: RegistryLocation;
+  readonly registry: EcrRegistry;
   /** Accounts that replicate into the registry, each with the filters it replicates. At least one. */
   readonly sources: readonly ReplicatingAccount[];
+  /** Other statements the registry's one policy must keep (e.g. pull-through cache or another replication). @default [] */
+  readonly additionalStatements?: readonly PolicyStatement[];
 }
 
 export class ReplicationRegistryPolicy extends Construct {
@@ -23,9 +24,10 @@ export class ReplicationRegistryPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationRegistryPolicyProps) {
     super(scope, id);
+    const { registry } = props;
     if (props.sources.length === 0) throw new Error(`ReplicationRegistryPolicy ${id}: sources must name at least one replicating account`);
     for (const source of props.sources) {
-      if (source.accountId === props.location.accountId) {
+      if (source.accountId === registry.accountId) {
         throw new Error(
           `ReplicationRegistryPolicy ${id}: source account ${source.accountId} is the registry's own account; same-account replication needs no registry policy`,
         );
@@ -37,13 +39,14 @@ export class ReplicationRegistryPolicy extends Construct {
       }
     }
     this.policy = new EcrRegistryPolicy(this, 'Resource', {
-      provider: props.provider,
+      provider: registry.provider,
       policy: renderPolicy(
         replicationRegistryPolicy({
-          partition: props.location.partition,
-          region: props.location.region,
-          accountId: props.location.accountId,
+          partition: registry.partition,
+          region: registry.region,
+          accountId: registry.accountId,
           sources: props.sources,
+          additionalStatements: props.additionalStatements,
         }),
       ),
     });

@@ -6,14 +6,14 @@
  * create such repositories with KMS.
  */
 import { Construct } from 'constructs';
-import { TerraformIterator, TerraformProvider } from 'cdktf';
+import { TerraformIterator } from 'cdktf';
 import { EcrRepositoryCreationTemplate } from '@cdktf/provider-aws/lib/ecr-repository-creation-template';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { creationTemplateRolePolicy, ecrTrustPolicy } from '../policies/creation-template-role';
 import { renderPolicy } from '../policies/policy-document';
-import { EcrEncryptionKey } from './encryption-key';
-import { describeRegistry, RegistryLocation } from './registry';
+import { EcrEncryptionKey, IEcrEncryptionKey } from './encryption-key';
+import { describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
 
 /** The template prefix that covers what a filter replicates: its namespace, or ROOT for names without one. */
 export function creationTemplatePrefixFor(filter: string): string {
@@ -25,16 +25,13 @@ export function creationTemplatePrefixes(filters: readonly string[]): string[] {
   return [...new Set(filters.map(creationTemplatePrefixFor))].sort();
 }
 
-/** The default name of the role ECR assumes for a region's templates (IAM names are per account, so per region). */
-export function creationTemplateRoleName(region: string): string {
-  return `ecr-replication-templates-${region}`;
-}
-
 export interface CreationTemplateRoleProps {
-  readonly provider: TerraformProvider;
-  readonly location: RegistryLocation;
-  /** @default ecr-replication-templates-<region> */
-  readonly roleName?: string;
+  /** The destination registry whose templates use the role. */
+  readonly registry: EcrRegistry;
+  /** The role's name; IAM names are per account, so include the region when one account has several registries. */
+  readonly roleName: string;
+  /** The role's description. */
+  readonly description: string;
 }
 
 /** The role ECR assumes for the templates. Separate from the templates so the key policy can name it. */
@@ -44,23 +41,31 @@ export class CreationTemplateRole extends Construct {
 
   constructor(scope: Construct, id: string, props: CreationTemplateRoleProps) {
     super(scope, id);
-    this.location = props.location;
+    this.location = { accountId: props.registry.accountId, region: props.registry.region, partition: props.registry.partition };
     this.role = new IamRole(this, 'Resource', {
-      provider: props.provider,
-      name: props.roleName ?? creationTemplateRoleName(props.location.region),
-      description: `Assumed by ECR to create replicated repositories encrypted with the registry key in ${props.location.region}`,
-      assumeRolePolicy: renderPolicy(ecrTrustPolicy(props.location.accountId)),
+      provider: props.registry.provider,
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: renderPolicy(ecrTrustPolicy(props.registry.accountId)),
     });
   }
 }
 
 export interface RepositoryCreationTemplatesProps {
-  readonly provider: TerraformProvider;
-  readonly location: RegistryLocation;
-  readonly key: EcrEncryptionKey;
+  /** The destination registry. */
+  readonly registry: EcrRegistry;
+  /**
+   * The key replicated repositories are encrypted with, in the registry's
+   * account and region. An `EcrEncryptionKey` gets a statement for the role
+   * in its policy; an imported key's policy must already allow the role.
+   */
+  readonly key: IEcrEncryptionKey;
+  /** The role ECR assumes to create the repositories. */
   readonly role: CreationTemplateRole;
   /** The `PREFIX_MATCH` filters that replicate into this registry. */
   readonly replicationFilters: readonly string[];
+  /** The templates' description. */
+  readonly description: string;
   /** Tags for the repositories the templates create. @default {} */
   readonly resourceTags?: Readonly<Record<string, string>>;
 }
@@ -71,28 +76,30 @@ export class RepositoryCreationTemplates extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplatesProps) {
     super(scope, id);
+    const { registry, key, role } = props;
     for (const [what, location] of [
-      ['key', props.key.location],
-      ['role', props.role.location],
+      ['key', key.location],
+      ['role', role.location],
     ] as const) {
-      if (location.accountId !== props.location.accountId || location.region !== props.location.region) {
-        throw new Error(`RepositoryCreationTemplates ${id}: the ${what} must belong to ${describeRegistry(props.location)}, not ${describeRegistry(location)}`);
+      if (location !== undefined && !sameRegistry(location, registry)) {
+        throw new Error(`RepositoryCreationTemplates ${id}: the ${what} must belong to ${describeRegistry(registry)}, not ${describeRegistry(location)}`);
       }
     }
     if (props.replicationFilters.length === 0) throw new Error(`RepositoryCreationTemplates ${id}: replicationFilters must hold at least one filter`);
     this.prefixes = creationTemplatePrefixes(props.replicationFilters);
+    if (key instanceof EcrEncryptionKey) key.allowEcrServiceRole(role.role.arn);
 
     const rolePolicy = new IamRolePolicy(this, 'role_policy', {
-      provider: props.provider,
+      provider: registry.provider,
       name: 'create-replicated-repositories',
-      role: props.role.role.name,
+      role: role.role.name,
       policy: renderPolicy(
         creationTemplateRolePolicy({
-          partition: props.location.partition,
-          region: props.location.region,
-          accountId: props.location.accountId,
+          partition: registry.partition,
+          region: registry.region,
+          accountId: registry.accountId,
           replicationFilters: props.replicationFilters,
-          keyArn: props.key.arn,
+          keyArn: key.keyArn,
         }),
       ),
     });
@@ -100,13 +107,13 @@ export class RepositoryCreationTemplates extends Construct {
     const prefix = TerraformIterator.fromList([...this.prefixes]);
     const tags = props.resourceTags && Object.keys(props.resourceTags).length > 0 ? { ...props.resourceTags } : undefined;
     this.templates = new EcrRepositoryCreationTemplate(this, 'Resource', {
-      provider: props.provider,
+      provider: registry.provider,
       forEach: prefix,
       prefix: prefix.value,
       appliedFor: ['REPLICATION'],
-      description: 'Replicated repositories: encrypted with the registry key, immutable tags (ecr-kms-replication)',
-      customRoleArn: props.role.role.arn,
-      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: props.key.arn }],
+      description: props.description,
+      customRoleArn: role.role.arn,
+      encryptionConfiguration: [{ encryptionType: 'KMS', kmsKey: key.keyArn }],
       imageTagMutability: 'IMMUTABLE',
       resourceTags: tags,
       dependsOn: [rolePolicy],

@@ -3,11 +3,13 @@
  * replicated repository encrypted with a customer-managed key.
  */
 import { ecrServiceEndpoint, Partition } from '../ecr/regions';
+import { ECR_SERVICE_ROLE_KEY_ACTIONS } from './key-policy';
 import { policyDocument, PolicyDocument } from './policy-document';
 import { repositoryArnsForFilters } from './registry-policy';
 
 export const TEMPLATE_ROLE_ECR_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage', 'ecr:TagResource'];
-export const TEMPLATE_ROLE_KMS_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'];
+/** The role's side of the key access the key policy grants it (the same actions). */
+export const TEMPLATE_ROLE_KMS_ACTIONS: readonly string[] = ECR_SERVICE_ROLE_KEY_ACTIONS;
 
 /** Only ECR, acting for this account, may assume the role. */
 export function ecrTrustPolicy(accountId: string): PolicyDocument {

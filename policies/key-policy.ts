@@ -36,6 +36,9 @@ export const KEY_USE_ACTIONS: readonly string[] = ['kms:Decrypt', 'kms:DescribeK
  */
 export const KEY_GRANT_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RetireGrant'];
 
+/** What a role ECR assumes for repository creation templates may do with the key (seed 001: grants, and describe the key). */
+export const ECR_SERVICE_ROLE_KEY_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'];
+
 export interface KeyPolicyProps {
   readonly partition: Partition;
   readonly accountId: string;
@@ -47,6 +50,8 @@ export interface KeyPolicyProps {
   readonly users: readonly string[];
   /** Roles that ECR assumes to create repositories (repository creation templates). */
   readonly ecrServiceRoles: readonly string[];
+  /** Statements the caller adds after the project's own. @default [] */
+  readonly additionalStatements?: readonly PolicyStatement[];
 }
 
 export function ecrKeyPolicy(props: KeyPolicyProps): PolicyDocument {
@@ -100,10 +105,17 @@ export function ecrKeyPolicy(props: KeyPolicyProps): PolicyDocument {
       Sid: 'AllowEcrRepositoryCreationTemplateRole',
       Effect: 'Allow',
       Principal: { AWS: serviceRoles },
-      Action: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
+      Action: ECR_SERVICE_ROLE_KEY_ACTIONS,
       Resource: '*',
       Condition: { StringEquals: viaEcr },
     });
+  }
+  const sids = new Set(statements.map((statement) => statement.Sid));
+  for (const statement of props.additionalStatements ?? []) {
+    if (sids.has(statement.Sid))
+      throw new Error(`key policy: an added statement uses the Sid "${statement.Sid}", which the policy already has: choose another Sid`);
+    sids.add(statement.Sid);
+    statements.push(statement);
   }
   return policyDocument(statements, 'ecr-kms-replication-key-policy');
 }

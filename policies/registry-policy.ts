@@ -4,7 +4,7 @@
  * the repositories its filters cover, and nothing else.
  */
 import { accountRootArn, ecrRepositoryArn, Partition } from '../ecr/regions';
-import { policyDocument, PolicyDocument, sortedUnique } from './policy-document';
+import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique } from './policy-document';
 
 export const REPLICATION_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
 
@@ -22,6 +22,8 @@ export interface RegistryPolicyProps {
   /** The destination registry's account. */
   readonly accountId: string;
   readonly sources: readonly ReplicatingAccount[];
+  /** Statements kept beside the replication statements (a registry has one policy). @default [] */
+  readonly additionalStatements?: readonly PolicyStatement[];
 }
 
 /** Repository ARNs a set of `PREFIX_MATCH` filters can reach: `repository/<filter>*`. */
@@ -39,7 +41,14 @@ export function replicationRegistryPolicy(props: RegistryPolicyProps): PolicyDoc
       Action: REPLICATION_ACTIONS,
       Resource: repositoryArnsForFilters(props.partition, props.region, props.accountId, source.replicationFilters),
     }));
-  return policyDocument(statements);
+  const sids = new Set(statements.map((statement) => statement.Sid));
+  const added = (props.additionalStatements ?? []).map((statement) => {
+    if (sids.has(statement.Sid))
+      throw new Error(`registry policy: an added statement uses the Sid "${statement.Sid}", which a replication statement has: choose another Sid`);
+    sids.add(statement.Sid);
+    return statement;
+  });
+  return policyDocument([...statements, ...added]);
 }
 
 function pascalCase(name: string): string {

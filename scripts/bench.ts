@@ -1,6 +1,9 @@
 /**
  * `npm run bench`: how synth scales, and what the precompiled app command buys.
  *
+ * 0. Times the daily commands on the bundled example, each as its npm script
+ *    runs it (`node bin/ecr-replication.js synth|check|list`) and through
+ *    `npm run` (npm's own start-up included), median of 5.
  * 1. Synthesizes generated configs of 10, 100 and 1,000 repositories replicated
  *    from one source to 1, 3 and 10 destinations (spread over three accounts
  *    and ten regions) through the app command of cdktf.json, run directly the
@@ -15,7 +18,7 @@
  *
  * Figures are printed (and written to bench-results/), not asserted.
  * Options: --runs N (direct synth runs per scale, default 3), --cli-runs N
- * (default 3), --skip-cli, --skip-validate.
+ * (default 3), --skip-cli, --skip-validate, --skip-scale.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,8 +44,10 @@ const DESTINATION_REGIONS = [
 ];
 const TEMPLATE_APP = 'npx ts-node main.ts';
 const TIME = '/usr/bin/time';
-/** What bin/app.js prints when it recompiles dist/ before synthesizing. */
-const REBUILD_NOTICE = 'bin/app.js: compiling the app';
+/** What the launcher prints when it recompiles dist/ before running. */
+const REBUILD_NOTICE = 'ecr-replication: compiling the project';
+/** The launcher's command line, as the npm scripts run it. */
+const LAUNCHER = 'node bin/ecr-replication.js';
 const RESULTS_DIRECTORY = path.join(PROJECT_ROOT, 'bench-results');
 
 interface Options {
@@ -50,6 +55,7 @@ interface Options {
   readonly cliRuns: number;
   readonly skipCli: boolean;
   readonly skipValidate: boolean;
+  readonly skipScale: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -59,7 +65,13 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} needs a whole number of at least 1`);
     return parsed;
   };
-  return { runs: value('--runs', 3), cliRuns: value('--cli-runs', 3), skipCli: argv.includes('--skip-cli'), skipValidate: argv.includes('--skip-validate') };
+  return {
+    runs: value('--runs', 3),
+    cliRuns: value('--cli-runs', 3),
+    skipCli: argv.includes('--skip-cli'),
+    skipValidate: argv.includes('--skip-validate'),
+    skipScale: argv.includes('--skip-scale'),
+  };
 }
 
 // ---------------------------------------------------------------- configs
@@ -125,6 +137,8 @@ interface Measured {
   readonly seconds: number;
   /** Peak resident set size of the child (and its waited-for descendants), in MiB. */
   readonly peakRssMiB?: number;
+  /** CPU time (user + system) of the child and its descendants, in seconds: on a shared machine, steadier than wall time. */
+  readonly cpuSeconds?: number;
   readonly stderr: string;
   readonly stdout: string;
 }
@@ -137,7 +151,7 @@ function measure(command: string, env: NodeJS.ProcessEnv, scratch: string): Meas
   rmSync(report, { force: true });
   let wrapped = command;
   const childEnv: NodeJS.ProcessEnv = { ...env };
-  if (haveTime) wrapped = `${TIME} -q -f %M -o ${JSON.stringify(report)} ${command}`;
+  if (haveTime) wrapped = `${TIME} -q -f '%M %U %S' -o ${JSON.stringify(report)} ${command}`;
   else {
     const preload = path.join(scratch, 'report-rss.js');
     writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS)));\n`);
@@ -147,11 +161,13 @@ function measure(command: string, env: NodeJS.ProcessEnv, scratch: string): Meas
   const result = spawnSync(wrapped, { shell: true, cwd: PROJECT_ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let peakRssMiB: number | undefined;
+  let cpuSeconds: number | undefined;
   if (existsSync(report)) {
-    const kib = Number(readFileSync(report, 'utf8').trim().split('\n').pop());
+    const [kib, user, system] = (readFileSync(report, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
     if (Number.isFinite(kib)) peakRssMiB = kib / 1024;
+    if (Number.isFinite(user) && Number.isFinite(system)) cpuSeconds = user + system;
   }
-  return { status: result.status, seconds, peakRssMiB, stderr: result.stderr ?? '', stdout: result.stdout ?? '' };
+  return { status: result.status, seconds, peakRssMiB, cpuSeconds, stderr: result.stderr ?? '', stdout: result.stdout ?? '' };
 }
 
 /** A synth through the app command; a run that had to recompile dist/ (sources edited meanwhile) is not timed but repeated. */
@@ -264,7 +280,8 @@ function main(): void {
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
   const app = appCommand();
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true', CHECKPOINT_DISABLE: '1' };
-  delete baseEnv.ECR_REPLICATION_CONFIG;
+  // The example, named: a config recorded in this checkout (`--config`) must not change what is measured.
+  baseEnv.ECR_REPLICATION_CONFIG = 'ecr-replication.yaml';
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const log = (text: string) => process.stdout.write(`${text}\n`);
   const report: string[] = [`Machine: ${machine}`, `App command: \`${app}\``, ''];
@@ -285,12 +302,47 @@ function main(): void {
     report.push(exampleText, '');
     results.example = { seconds: exampleRuns.map((run) => run.seconds) };
 
+    // 0b. The daily commands on the example, as their npm scripts run them and through npm (targets: synth and check <= 0.5 s).
+    const commandOut = path.join(scratch, 'commands', 'cdktf.out');
+    const commands = [
+      { label: `\`${LAUNCHER} synth\` (npm run synth)`, command: `${LAUNCHER} synth --output ${JSON.stringify(commandOut)}` },
+      { label: '`npm run synth`', command: `npm run -s synth -- --output ${JSON.stringify(commandOut)}` },
+      { label: `\`${LAUNCHER} check\` (npm run check)`, command: `${LAUNCHER} check` },
+      { label: '`npm run check`', command: 'npm run -s check' },
+      { label: `\`${LAUNCHER} list\` (npm run list)`, command: `${LAUNCHER} list` },
+      { label: '`npm run list`', command: 'npm run -s list' },
+    ];
+    const commandRows = commands.map(({ label, command }) => {
+      const runs = Array.from({ length: 5 }, () => synthRun(command, baseEnv, scratch, command));
+      const wall = runs.map((run) => run.seconds);
+      const cpu = runs.map((run) => run.cpuSeconds ?? Number.NaN);
+      return {
+        label,
+        wall,
+        cpu,
+        row: [
+          label,
+          wall.map((value) => value.toFixed(2)).join(' / '),
+          seconds(median(wall)),
+          seconds(median(cpu)),
+          mib(Math.max(...runs.map((run) => run.peakRssMiB ?? Number.NaN))),
+        ],
+      };
+    });
+    const commandTable = table(
+      ['command, bundled example', 'runs (s)', 'median', 'median CPU', 'peak RSS'],
+      commandRows.map((entry) => entry.row),
+    );
+    log(`${commandTable}\n`);
+    report.push('### Daily commands on the bundled example, 5 runs each', '', commandTable, '');
+    results.commands = commandRows.map(({ label, wall, cpu }) => ({ label, seconds: wall, cpuSeconds: cpu }));
+
     // 1. Scale.
-    log(`Synth through the app command (run directly with CDKTF_OUTDIR, median of ${options.runs}) on ${machine}\n`);
+    if (!options.skipScale) log(`Synth through the app command (run directly with CDKTF_OUTDIR, median of ${options.runs}) on ${machine}\n`);
     const rows: string[][] = [];
     const scaleResults: unknown[] = [];
     let largest: { outdir: string; stats: OutputStats } | undefined;
-    for (const repositories of REPOSITORY_COUNTS) {
+    for (const repositories of options.skipScale ? [] : REPOSITORY_COUNTS) {
       for (const destinations of DESTINATION_COUNTS) {
         // YAML, as people write the file (the loader parses JSON files with the same YAML parser).
         const configFile = path.join(RESULTS_DIRECTORY, `config-${repositories}x${destinations}.yaml`);
@@ -328,8 +380,10 @@ function main(): void {
       }
     }
     const scaleTable = table(['repositories', 'destinations', 'stacks', 'wall', 'peak RSS', 'synthesized', 'resource blocks', 'resource instances'], rows);
-    log(`\n${scaleTable}\n`);
-    report.push(`### Synth at scale (app command run directly, median of ${options.runs})`, '', scaleTable, '');
+    if (rows.length > 0) {
+      log(`\n${scaleTable}\n`);
+      report.push(`### Synth at scale (app command run directly, median of ${options.runs})`, '', scaleTable, '');
+    }
     results.scale = scaleResults;
 
     // 2. The CLI: template app against the project's app command.
@@ -373,9 +427,10 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
           .map((run) => run.seconds.toFixed(2))
           .join(' / '),
         seconds(medians[index]),
+        seconds(median(timings.get(variant.label)!.map((run) => run.cpuSeconds ?? Number.NaN))),
         mib(Math.max(...timings.get(variant.label)!.map((run) => run.peakRssMiB ?? Number.NaN))),
       ]);
-      const cliTable = table(['cdktf synth, bundled example', 'runs (s)', 'median', 'peak RSS'], cliRows);
+      const cliTable = table(['cdktf synth, bundled example', 'runs (s)', 'median', 'median CPU', 'peak RSS'], cliRows);
       const ratio = medians[0] / medians[1];
       const ratioText =
         `Ratio template / project app: ${ratio.toFixed(2)}x (${seconds(medians[0])} -> ${seconds(medians[1])}, target >= 2x). ` +

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../config/load';
-import { ConfigError, formatWarning } from '../config/problems';
+import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 
 const USAGE = `Usage: npm run check -- [options] [file]
@@ -35,8 +35,13 @@ const processStreams: CheckStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Runs the check; returns the exit status. */
-export function runCheck(args: readonly string[], environment: NodeJS.ProcessEnv = process.env, streams: CheckStreams = processStreams): number {
+/** Runs the check; returns the exit status. A relative file is read from `baseDirectory`. */
+export function runCheck(
+  args: readonly string[],
+  environment: NodeJS.ProcessEnv = process.env,
+  streams: CheckStreams = processStreams,
+  baseDirectory: string = process.cwd(),
+): number {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -56,13 +61,13 @@ export function runCheck(args: readonly string[], environment: NodeJS.ProcessEnv
 
   let loaded: LoadedConfig;
   try {
-    loaded = loadConfigFile(file);
+    loaded = loadConfigFile(file, baseDirectory);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     streams.stderr(`${error.message}\ncheck failed: fix the problems above\n`);
     return 1;
   }
-  for (const warning of loaded.warnings) streams.stderr(`${formatWarning(loaded.file, warning)}\n`);
+  for (const warning of formatWarnings(loaded.file, loaded.warnings)) streams.stderr(`${warning}\n`);
   const plan = planDeployment(loaded.config);
   const stacks = [...plan.destinations, ...plan.sources].map((registry) => registry.stackName);
   const warnings = loaded.warnings.length;

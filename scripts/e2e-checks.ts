@@ -4,7 +4,8 @@
  * stacks, what each registry must look like, and the comparison of what the
  * AWS APIs describe with those expectations. No I/O, so it is unit-tested.
  */
-import { accountRootArn, Partition } from '../ecr/regions';
+import { accountRootArn, parseKmsKeyArn, Partition } from '../ecr/regions';
+import { repositoryArnsForFilters } from '../policies/registry-policy';
 import { ConfigInput } from '../config/schema';
 import { DeploymentPlan } from '../config/deployment-plan';
 
@@ -201,13 +202,11 @@ export interface DescribedReplicationConfiguration {
   }[];
 }
 
-const KMS_KEY_ARN = /^arn:([a-z-]+):kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/;
-
 /** The key ARN a stack output: a KMS key of the registry's own account and region. */
 export function checkKeyArn(expectation: RegistryExpectation, keyArn: string | undefined): string[] {
-  const match = keyArn ? KMS_KEY_ARN.exec(keyArn) : null;
-  if (!match) return [`${expectation.stackName}: output kms_key_arn is not a KMS key ARN: ${JSON.stringify(keyArn)}`];
-  const [, partition, region, accountId] = match;
+  const parsed = keyArn ? parseKmsKeyArn(keyArn) : undefined;
+  if (!parsed) return [`${expectation.stackName}: output kms_key_arn is not a KMS key ARN: ${JSON.stringify(keyArn)}`];
+  const { partition, region, accountId } = parsed;
   const problems: string[] = [];
   if (partition !== expectation.partition || region !== expectation.region || accountId !== expectation.accountId) {
     problems.push(
@@ -293,7 +292,7 @@ export function checkRegistryPolicy(expectation: RegistryExpectation, policyText
       if (!actions.has(action)) problems.push(`${expectation.stackName}: the registry policy does not allow ${action} to ${principal}`);
     }
     const resources = new Set(granted.flatMap((statement) => list(statement.Resource)));
-    const expected = source.filters.map((filter) => `arn:${expectation.partition}:ecr:${expectation.region}:${expectation.accountId}:repository/${filter}*`);
+    const expected = repositoryArnsForFilters(expectation.partition, expectation.region, expectation.accountId, source.filters);
     for (const resource of expected) {
       if (!resources.has(resource)) problems.push(`${expectation.stackName}: the registry policy does not grant ${resource} to ${principal}`);
     }

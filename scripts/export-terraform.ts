@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
+import { configFileFromEnvironment } from '../config/load';
 import { loadConfigOrReport } from '../main';
 import { DEFAULT_EXPORT_DIRECTORY, ownedFiles, terraformExportFiles, writeTerraformExport } from '../terraform-export/export';
 import { stacksAsHcl, writeStacksAsHcl } from '../hcl/stacks-to-hcl';
@@ -52,7 +53,7 @@ export function staleFiles(directory: string, files: Readonly<Record<string, str
 
 export function main(args: readonly string[] = process.argv.slice(2)): number {
   const options = parseArguments(args);
-  const loaded = loadConfigOrReport();
+  const loaded = loadConfigOrReport(configFileFromEnvironment());
   if (loaded === undefined) return 1;
   if (options.stacks) {
     const written = writeStacksAsHcl(options.out ?? DEFAULT_STACKS_HCL_DIRECTORY, stacksAsHcl(loaded.config));

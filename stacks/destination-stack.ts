@@ -11,6 +11,7 @@ import { ReplicationRegistryPolicy } from '../modules/replication-registry-polic
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { RegistryStack, RegistryStackProps } from './registry-stack';
+import { CREATION_TEMPLATE_DESCRIPTION, creationTemplateRoleDescription, creationTemplateRoleName } from './resource-names';
 
 export interface DestinationStackProps extends Omit<RegistryStackProps, 'registry' | 'repositories'> {
   readonly plan: DestinationRegistryPlan;
@@ -27,16 +28,12 @@ export class DestinationStack extends RegistryStack {
     super(scope, props.plan.stackName, { ...props, registry: props.plan.registry, repositories: props.plan.repositories });
     this.plan = props.plan;
 
-    const templateRole = props.plan.repositoryCreationTemplates
-      ? new CreationTemplateRole(this, 'creation_template_role', { provider: this.provider, location: this.location })
-      : undefined;
-    this.key = this.createKey(templateRole ? [templateRole.role.arn] : []);
+    this.key = this.createKey();
     this.repositories = this.createRepositories(this.key);
 
     if (props.plan.crossAccountSources.length > 0) {
       this.registryPolicy = new ReplicationRegistryPolicy(this, 'registry_policy', {
-        provider: this.provider,
-        location: this.location,
+        registry: this.ecrRegistry,
         sources: props.plan.crossAccountSources.map((source) => ({
           name: source.accountName,
           accountId: source.account.id,
@@ -44,13 +41,18 @@ export class DestinationStack extends RegistryStack {
         })),
       });
     }
-    if (templateRole) {
+    if (props.plan.repositoryCreationTemplates) {
+      const region = this.ecrRegistry.region;
       this.creationTemplates = new RepositoryCreationTemplates(this, 'creation_templates', {
-        provider: this.provider,
-        location: this.location,
+        registry: this.ecrRegistry,
         key: this.key,
-        role: templateRole,
+        role: new CreationTemplateRole(this, 'creation_template_role', {
+          registry: this.ecrRegistry,
+          roleName: creationTemplateRoleName(region),
+          description: creationTemplateRoleDescription(region),
+        }),
         replicationFilters: props.plan.replicationFilters,
+        description: CREATION_TEMPLATE_DESCRIPTION,
         resourceTags: props.tags,
       });
     }

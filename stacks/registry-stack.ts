@@ -11,7 +11,8 @@ import { Registry } from '../config/deployment-plan';
 import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
-import { RegistryLocation } from '../modules/registry';
+import { EcrRegistry, ecrRegistry } from '../modules/registry';
+import { DEPLOY_SESSION_NAME, keyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { useStateBackend } from './state-backend';
 
@@ -29,7 +30,8 @@ export interface RegistryStackProps {
 export abstract class RegistryStack extends ReadableAddressStack {
   readonly stackName: string;
   readonly provider: AwsProvider;
-  readonly location: RegistryLocation;
+  /** The registry this stack manages, bound to its provider: what every construct of the stack receives. */
+  readonly ecrRegistry: EcrRegistry;
   readonly registry: Registry;
   readonly props: RegistryStackProps;
 
@@ -38,35 +40,34 @@ export abstract class RegistryStack extends ReadableAddressStack {
     this.stackName = stackName;
     this.props = props;
     this.registry = props.registry;
-    this.location = { accountId: props.registry.account.id, region: props.registry.region, partition: props.registry.partition };
     useStateBackend(this, stackName, props.backend, props.endpoint);
     this.provider = registryProvider(this, {
       accountName: props.registry.accountName,
       accountId: props.registry.account.id,
       region: props.registry.region,
       deployRoleArn: props.registry.account.deployRoleArn,
+      sessionName: DEPLOY_SESSION_NAME,
       defaultTags: props.tags,
       endpoint: props.endpoint,
     });
+    this.ecrRegistry = ecrRegistry({ provider: this.provider, accountId: props.registry.account.id, region: props.registry.region });
   }
 
   /** The registry's key, administered and used by the account's principals from the config. */
-  protected createKey(ecrServiceRoleArns: readonly string[] = []): EcrEncryptionKey {
+  protected createKey(): EcrEncryptionKey {
     return new EcrEncryptionKey(this, 'kms_key', {
-      provider: this.provider,
-      location: this.location,
+      registry: this.ecrRegistry,
+      alias: this.props.keys.alias,
+      description: keyDescription(this.ecrRegistry.accountId, this.ecrRegistry.region),
       administrators: this.registry.account.keyAdministrators,
       users: this.registry.account.keyUsers,
-      ecrServiceRoleArns,
       deletionWindowInDays: this.props.keys.deletionWindowInDays,
-      alias: this.props.keys.alias,
     });
   }
 
   protected createRepositories(key: EcrEncryptionKey): EncryptedRepositories {
     return new EncryptedRepositories(this, 'repositories', {
-      provider: this.provider,
-      location: this.location,
+      registry: this.ecrRegistry,
       key,
       repositories: this.props.repositories,
     });
@@ -74,9 +75,9 @@ export abstract class RegistryStack extends ReadableAddressStack {
 
   /** Outputs both stack roles share; the source stack's guard reads them from destinations. */
   protected outputRegistry(key: EcrEncryptionKey, repositories: EncryptedRepositories): void {
-    this.output('registry_id', this.location.accountId, 'Account id of the registry');
-    this.output('region', this.location.region, 'Region of the registry');
-    this.output('kms_key_arn', key.arn, 'ARN of the customer-managed key that encrypts the repositories');
+    this.output('registry_id', this.ecrRegistry.accountId, 'Account id of the registry');
+    this.output('region', this.ecrRegistry.region, 'Region of the registry');
+    this.output('kms_key_arn', key.keyArn, 'ARN of the customer-managed key that encrypts the repositories');
     this.output('kms_key_alias', key.alias.name, 'Alias of the key');
     this.output('repositories', repositories.attributesByName, 'Repositories by name: arn, url, registry_id, encryption_type and kms_key');
   }

@@ -47,13 +47,11 @@ export class SourceStack extends RegistryStack {
     });
 
     this.replication = new ReplicationConfiguration(this, 'replication', {
-      provider: this.provider,
-      location: this.location,
-      destinations: props.plan.destinations.map((destination) => ({
-        accountId: destination.registry.account.id,
-        region: destination.registry.region,
+      registry: this.ecrRegistry,
+      rules: props.plan.replicationRules.map((rule) => ({
+        destinations: rule.destinations.map((destination) => ({ accountId: destination.account.id, region: destination.region })),
+        filters: rule.filters,
       })),
-      repositoryNames: names,
       preconditions,
     });
 

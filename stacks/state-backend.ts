@@ -17,6 +17,7 @@ import {
   TerraformStack,
 } from 'cdktf';
 import { BackendConfig, EndpointConfig } from '../config/schema';
+import { STATE_SESSION_NAME } from './resource-names';
 
 /**
  * Path of a stack's local state file, as written in the synthesized JSON.
@@ -44,7 +45,7 @@ function s3Settings(backend: Extract<BackendConfig, { type: 's3' }>, stackName: 
     region: backend.region,
     encrypt: true,
     dynamodbTable: backend.dynamodbTable,
-    assumeRole: backend.roleArn ? { roleArn: backend.roleArn, sessionName: 'ecr-kms-replication-state' } : undefined,
+    assumeRole: backend.roleArn ? { roleArn: backend.roleArn, sessionName: STATE_SESSION_NAME } : undefined,
     ...(url
       ? {
           endpoints: { s3: url, sts: url, iam: url, dynamodb: url },

@@ -9,6 +9,7 @@ import { Config, RepositoryConfig } from '../config/schema';
 import { DestinationRegistryPlan, planDeployment, Registry, SourceRegistryPlan } from '../config/deployment-plan';
 import { ENDPOINT_SERVICES, providerAlias } from '../modules/aws-provider';
 import { cloudWorkspaceName, s3StateKey } from '../stacks/state-backend';
+import { DEPLOY_SESSION_NAME, keyDescription, STATE_SESSION_NAME } from '../stacks/resource-names';
 import { sortedUnique } from '../policies/policy-document';
 import { attribute, attributes, blank, block, expr, HclBodyItem, HclValue, renderFile } from '../hcl/hcl-writer';
 import { AWS_PROVIDER_CONSTRAINT, GENERATED_HEADER, REQUIRED_TERRAFORM_VERSION } from './module-definition';
@@ -31,7 +32,7 @@ function providerBlock(registry: Registry, config: Config): HclBodyItem {
       : []),
   ];
   if (registry.account.deployRoleArn) {
-    body.push(block('assume_role', [], attributes({ role_arn: registry.account.deployRoleArn, session_name: 'ecr-kms-replication' })));
+    body.push(block('assume_role', [], attributes({ role_arn: registry.account.deployRoleArn, session_name: DEPLOY_SESSION_NAME })));
   }
   if (Object.keys(config.tags).length > 0) body.push(block('default_tags', [], [attribute('tags', { ...config.tags })]));
   if (endpoint) body.push(block('endpoints', [], attributes(Object.fromEntries(ENDPOINT_SERVICES.map((service) => [service, endpoint])))));
@@ -56,7 +57,7 @@ function backendBlock(config: Config): HclBodyItem {
             encrypt: true,
             use_lockfile: backend.useLockfile ? true : undefined,
             dynamodb_table: backend.dynamodbTable,
-            assume_role: backend.roleArn ? { role_arn: backend.roleArn, session_name: 'ecr-kms-replication-state' } : undefined,
+            assume_role: backend.roleArn ? { role_arn: backend.roleArn, session_name: STATE_SESSION_NAME } : undefined,
           }),
           ...(url
             ? attributes({
@@ -135,7 +136,7 @@ function keyAndRepositories(
       [
         ...attributes({
           alias: config.keys.alias,
-          description: `ECR repositories of account ${registry.account.id} in ${registry.region} (ecr-kms-replication)`,
+          description: keyDescription(registry.account.id, registry.region),
           deletion_window_in_days: config.keys.deletionWindowInDays,
           administrators: sortedUnique(registry.account.keyAdministrators),
           users: sortedUnique(registry.account.keyUsers),

@@ -3,28 +3,31 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { registryProvider } from '../modules/aws-provider';
 import { ReadableAddressStack } from '../stacks/readable-address-stack';
-import { RegistryLocation } from '../modules/registry';
+import { EcrRegistry, ecrRegistry, RegistryLocation } from '../modules/registry';
+import { partitionOf } from '../ecr/regions';
 import { PolicyDocument, PolicyStatement } from '../policies/policy-document';
 
 export const BUILD_ACCOUNT = '111111111111';
 export const PROD_ACCOUNT = '222222222222';
 
 export function location(accountId: string = BUILD_ACCOUNT, region = 'us-east-1'): RegistryLocation {
-  return { accountId, region, partition: region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws' };
+  return { accountId, region, partition: partitionOf(region) };
 }
 
 export interface TestStack {
   readonly app: App;
   readonly stack: TerraformStack;
   readonly provider: AwsProvider;
+  /** The stack's registry, bound to its provider: what constructs receive. */
+  readonly registry: EcrRegistry;
 }
 
 /** A bare stack with one aliased provider, for testing a construct alone. */
-export function stackWithProvider(at: RegistryLocation = location(), accountName = 'build'): TestStack {
+export function stackWithProvider(at: Pick<RegistryLocation, 'accountId' | 'region'> = location(), accountName = 'build'): TestStack {
   const app = Testing.app();
   const stack = new ReadableAddressStack(app, 'test');
   const provider = registryProvider(stack, { accountName, accountId: at.accountId, region: at.region });
-  return { app, stack, provider };
+  return { app, stack, provider, registry: ecrRegistry({ provider, accountId: at.accountId, region: at.region }) };
 }
 
 export interface SynthesizedStack {

@@ -18,7 +18,7 @@ import { SynthesizedStack } from './synth';
 import { planDeployment, Registry } from '../config/deployment-plan';
 import { iamRoleArn } from '../ecr/regions';
 import { providerAlias } from '../modules/aws-provider';
-import { creationTemplateRoleName } from '../modules/repository-creation-templates';
+import { creationTemplateRoleName } from '../stacks/resource-names';
 import { attribute, block, expr, renderFile } from '../hcl/hcl-writer';
 import { TERRAFORM_MODULES } from '../terraform-export/export';
 

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { accountRootArn, dnsSuffixOf, ecrRepositoryArn, iamRoleArn } from '../ecr/regions';
 import { DestinationRegistryPlan, Registry, SourceRegistryPlan } from '../config/deployment-plan';
 import { providerAlias } from '../modules/aws-provider';
-import { creationTemplateRoleName } from '../modules/repository-creation-templates';
+import { creationTemplateRoleName } from '../stacks/resource-names';
 
 /** Folder, inside a stack folder, that `terraform test` reads by default. */
 export const TEST_DIRECTORY = 'tests';

@@ -1,7 +1,8 @@
 /** Module repository-creation-templates: templates for replicated repositories and the role ECR assumes (RepositoryCreationTemplates + CreationTemplateRole). */
 import { attribute, block, call, expr, template } from '../../hcl/hcl-writer';
 import { creationTemplateRolePolicy, ecrTrustPolicy } from '../../policies/creation-template-role';
-import { creationTemplatePrefixes, creationTemplateRoleName } from '../../modules/repository-creation-templates';
+import { creationTemplatePrefixes } from '../../modules/repository-creation-templates';
+import { CREATION_TEMPLATE_DESCRIPTION, creationTemplateRoleDescription, creationTemplateRoleName } from '../../stacks/resource-names';
 import { ModuleDefinition } from '../module-definition';
 import { policyToHcl } from '../policy-expressions';
 import { ACCOUNT_ID, mockProvider, MOCK_KEY_ARN, PARTITION, REGION, registryContext, testHeader, withPartitionDnsSuffix } from '../registry-context';
@@ -61,7 +62,7 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       ['aws_iam_role', 'this'],
       [
         attribute('name', expr(`coalesce(var.role_name, "${creationTemplateRoleName('${local.region}')}")`)),
-        attribute('description', template('Assumed by ECR to create replicated repositories encrypted with the registry key in ${local.region}')),
+        attribute('description', template(creationTemplateRoleDescription('${local.region}'))),
         attribute('assume_role_policy', call('jsonencode', policyToHcl(ecrTrustPolicy(ACCOUNT_ID)))),
         attribute('tags', expr('var.tags')),
       ],
@@ -99,7 +100,7 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
         attribute('for_each', expr('toset(local.prefixes)')),
         attribute('prefix', expr('each.value')),
         attribute('applied_for', ['REPLICATION']),
-        attribute('description', 'Replicated repositories: encrypted with the registry key, immutable tags (ecr-kms-replication)'),
+        attribute('description', CREATION_TEMPLATE_DESCRIPTION),
         attribute('custom_role_arn', expr('aws_iam_role.this.arn')),
         attribute('image_tag_mutability', 'IMMUTABLE'),
         attribute('resource_tags', expr('length(var.resource_tags) > 0 ? var.resource_tags : null')),

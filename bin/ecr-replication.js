@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Starts the compiled launcher (launcher/cli.ts -> dist/launcher/cli.js), which checks the sources
+// against dist/ on every run and recompiles when one is newer. This file is plain JavaScript only
+// because something must run before dist/ exists: on a checkout that was never built, it compiles
+// the project once.
+'use strict';
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+const entry = path.join(root, 'dist', 'launcher', 'cli.js');
+
+function load() {
+  try {
+    return require(entry);
+  } catch (error) {
+    if (error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(entry)) return undefined;
+    throw error;
+  }
+}
+
+let launcher = load();
+if (launcher === undefined) {
+  process.stderr.write('ecr-replication: compiling the project (dist/ has no launcher yet): tsc -p tsconfig.build.json\n');
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+  const build = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (build.status !== 0) {
+    process.stderr.write('ecr-replication: the TypeScript build failed (see above)\n');
+    process.exit(1);
+  }
+  launcher = load();
+}
+launcher.main(process.argv.slice(2));

@@ -1,0 +1,63 @@
+/**
+ * The public API of ecr-kms-replication, for CDKTF apps that compose the
+ * constructs in their own stacks, and for the app in this repository.
+ *
+ * Layers, from the bottom: ECR/KMS knowledge (`ecr/`), policies as data
+ * (`policies/`), constructs (`modules/`), compliance rules (`compliance/`);
+ * then the app: config and deployment plan (`config/`) and stacks (`stacks/`).
+ * A layer imports only the layers below it.
+ */
+
+// ECR and KMS knowledge.
+export * from './ecr/regions';
+export * from './ecr/limits';
+export * from './ecr/repository-name';
+export * from './ecr/lifecycle-policy';
+export * from './ecr/replication-rules';
+
+// Policies as data.
+export * from './policies/policy-document';
+export * from './policies/key-policy';
+export * from './policies/registry-policy';
+export * from './policies/repository-policy';
+export * from './policies/creation-template-role';
+
+// Constructs.
+export { type EcrRegistry, type EcrRegistryProps, ecrRegistry, type RegistryLocation, describeRegistry, sameRegistry } from './modules/registry';
+export { type AwsEndpoint, ENDPOINT_SERVICES, providerAlias, registryProvider, type RegistryProviderProps } from './modules/aws-provider';
+export { EcrEncryptionKey, type EcrEncryptionKeyProps, type IEcrEncryptionKey } from './modules/encryption-key';
+export { EncryptedRepositories, type EncryptedRepositoriesProps, type RepositorySpec } from './modules/encrypted-repositories';
+export { ReplicationRegistryPolicy, type ReplicationRegistryPolicyProps } from './modules/replication-registry-policy';
+export { ReplicationConfiguration, type ReplicationConfigurationProps, type ReplicationDestination } from './modules/replication-configuration';
+export {
+  CreationTemplateRole,
+  type CreationTemplateRoleProps,
+  creationTemplatePrefixes,
+  creationTemplatePrefixFor,
+  RepositoryCreationTemplates,
+  type RepositoryCreationTemplatesProps,
+} from './modules/repository-creation-templates';
+
+// Compliance rules, applied at synth by the aspect.
+export * from './compliance/compliance-rules';
+export { ComplianceAspect } from './compliance/compliance-aspect';
+
+// The app layer: config, deployment plan, stacks.
+export { type Config, type ConfigInput, ConfigSchema } from './config/schema';
+export { loadConfigFile, parseConfigText, validateConfig, type LoadedConfig } from './config/load';
+export { ConfigError, type ConfigProblem, formatProblem } from './config/problems';
+export {
+  type DeploymentPlan,
+  type DestinationRegistryPlan,
+  planDeployment,
+  type Registry,
+  type ReplicationRulePlan,
+  type SourceRegistryPlan,
+  destinationStackName,
+  sourceStackName,
+} from './config/deployment-plan';
+export { buildReplicationStacks, type ReplicationStacks } from './stacks/build-stacks';
+export { DestinationStack, type DestinationStackProps } from './stacks/destination-stack';
+export { SourceStack, type SourceStackProps } from './stacks/source-stack';
+export { RegistryStack, type RegistryStackProps } from './stacks/registry-stack';
+export { MAIN_RESOURCE_ID, ReadableAddressStack } from './stacks/readable-address-stack';
