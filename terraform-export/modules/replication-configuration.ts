@@ -219,7 +219,7 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
       mockProvider(),
       '',
       'run "every_destination_receives_every_filter" {',
-      '  command = apply',
+      '  command = plan',
       '',
       '  variables {',
       `    repository_names = ${JSON.stringify(EXAMPLE_NAMES).replace(/,/g, ', ')}`,

@@ -93,7 +93,7 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
       mockProvider(),
       '',
       'run "each_source_may_replicate_its_filters_only" {',
-      '  command = apply',
+      '  command = plan',
       '',
       '  variables {',
       '    sources = {',

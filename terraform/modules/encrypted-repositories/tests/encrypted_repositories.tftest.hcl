@@ -32,7 +32,7 @@ variables {
 }
 
 run "every_repository_is_encrypted_with_the_key" {
-  command = apply
+  command = plan
 
   assert {
     condition     = alltrue([for repository in aws_ecr_repository.this : repository.encryption_configuration[0].encryption_type == "KMS" && repository.encryption_configuration[0].kms_key == var.kms_key_arn])

@@ -32,7 +32,7 @@ variables {
 }
 
 run "key_is_rotated_and_used_only_through_ecr" {
-  command = apply
+  command = plan
 
   assert {
     condition     = aws_kms_key.this.enable_key_rotation && aws_kms_key.this.deletion_window_in_days == 30 && aws_kms_key.this.customer_master_key_spec == "SYMMETRIC_DEFAULT"
@@ -57,7 +57,7 @@ run "key_is_rotated_and_used_only_through_ecr" {
 }
 
 run "only_the_root_statement_without_principals" {
-  command = apply
+  command = plan
 
   variables {
     administrators = []

@@ -21,7 +21,7 @@ mock_provider "aws" {
 }
 
 run "every_destination_receives_every_filter" {
-  command = apply
+  command = plan
 
   variables {
     repository_names = ["team-a/api", "team-a/api-dev", "web"]

@@ -21,7 +21,7 @@ mock_provider "aws" {
 }
 
 run "each_source_may_replicate_its_filters_only" {
-  command = apply
+  command = plan
 
   variables {
     sources = {
