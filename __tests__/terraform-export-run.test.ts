@@ -1,0 +1,200 @@
+/**
+ * Terraform on the export, offline, in as few runs as possible
+ * (test-support/terraform-export-root.ts): `terraform fmt -check` of
+ * terraform/; one `terraform init` + `terraform validate` of the root
+ * composition, every module, every module example and the HCL of the CDKTF
+ * stacks (the bundled example and a scaled config); one `terraform test` of
+ * every module's tests; one that applies the root composition with mock
+ * providers, whose state is compared with the synthesized CDKTF stacks: the
+ * same resource types and counts, the same encryption, the same policies.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateConfig } from '../config/load';
+import { ConfigInput } from '../config/schema';
+import { stacksAsHcl, writeStacksAsHcl } from '../hcl/stacks-to-hcl';
+import { terraformJsonToHcl } from '../hcl/terraform-json-to-hcl';
+import { compositionSummary } from '../terraform-export/composition';
+import { exampleConfig } from '../test-support/example-config';
+import { cleanupSynth, SynthesizedApp, SynthesizedStack, synthesizeConfig } from '../test-support/synth';
+import { parseTestReport, terraformAsync, TerraformResult, TerraformTestReport } from '../test-support/terraform';
+import {
+  COMPOSITION_RUN,
+  COMPOSITION_TEST_FILE,
+  copyExport,
+  runState,
+  cdktfCounts,
+  cdktfPolicies,
+  StateResource,
+  stateCounts,
+  statePolicies,
+  stateResources,
+  writeChecks,
+  writeCompositionTest,
+  writeModuleTests,
+} from '../test-support/terraform-export-root';
+
+const EXPORT_DIRECTORY = path.resolve(__dirname, '..', 'terraform');
+const MODULE_TEST_FILES = [
+  'encrypted_repositories.tftest.hcl',
+  'kms_key.tftest.hcl',
+  'replication_configuration.tftest.hcl',
+  'replication_registry_policy.tftest.hcl',
+  'repository_creation_templates.tftest.hcl',
+];
+
+/** 101 repositories (two filter chunks, so two replication rules) replicated to another account. */
+function scaledConfig(): ConfigInput {
+  const config = exampleConfig();
+  config.repositories = Array.from({ length: 101 }, (_, index) => ({ name: `svc-${String(index).padStart(3, '0')}` }));
+  config.sources = [{ account: 'build', region: 'us-east-1', destinations: [{ account: 'prod', region: 'eu-west-1' }] }];
+  return config;
+}
+
+let temporary: string;
+let synthesized: SynthesizedApp | undefined;
+let fmt: TerraformResult;
+let inits: TerraformResult[];
+let validate: TerraformResult;
+let moduleTests: TerraformResult;
+let compositionTest: TerraformResult;
+let report: TerraformTestReport;
+let composition: (StateResource & { module: string })[] = [];
+const stackNames: string[] = [];
+
+beforeAll(async () => {
+  temporary = mkdtempSync(path.join(os.tmpdir(), 'ecr-terraform-export-'));
+  const validateRoot = path.join(temporary, 'validate');
+  const testRoot = path.join(temporary, 'test');
+  copyExport(EXPORT_DIRECTORY, validateRoot);
+  copyExport(EXPORT_DIRECTORY, testRoot);
+  synthesized = synthesizeConfig(exampleConfig());
+  const stacks = new Map(synthesized.stacks.map((stack) => [stack.name, terraformJsonToHcl(stack.json)]));
+  for (const [name, text] of stacksAsHcl(validateConfig(scaledConfig(), '<scaled>').config)) stacks.set(`scaled-${name}`, text);
+  writeStacksAsHcl(validateRoot, stacks);
+  stackNames.push(...stacks.keys());
+  writeChecks(validateRoot, stackNames, 'build_us_east_1');
+  writeModuleTests(testRoot);
+  writeCompositionTest(testRoot, synthesized.config);
+  const initArguments = ['init', '-backend=false', '-input=false', '-no-color'];
+  [fmt, ...inits] = await Promise.all([
+    terraformAsync(['fmt', '-check', '-recursive', '-no-color'], EXPORT_DIRECTORY),
+    terraformAsync(initArguments, validateRoot),
+    terraformAsync(initArguments, testRoot),
+  ]);
+  [validate, moduleTests, compositionTest] = await Promise.all([
+    terraformAsync(['validate', '-json', '-no-color'], validateRoot),
+    terraformAsync(['test', '-json', '-no-color', ...MODULE_TEST_FILES.map((file) => `-filter=tests/${file}`)], testRoot),
+    terraformAsync(['test', '-json', '-verbose', '-no-color', `-filter=tests/${COMPOSITION_TEST_FILE}`], testRoot),
+  ]);
+  const modules = parseTestReport(moduleTests.stdout);
+  const applied = parseTestReport(compositionTest.stdout);
+  report = {
+    summary: undefined,
+    runs: [...modules.runs, ...applied.runs],
+    diagnostics: [...modules.diagnostics, ...applied.diagnostics],
+    files: [...modules.files, ...applied.files],
+  };
+  composition = stateResources(runState(compositionTest.stdout, COMPOSITION_RUN) ?? {});
+}, 600_000);
+
+afterAll(() => {
+  cleanupSynth(synthesized);
+  if (temporary) rmSync(temporary, { recursive: true, force: true });
+});
+
+describe('terraform fmt, init and validate', () => {
+  test('GIVEN terraform/ THEN terraform fmt -check finds nothing to change', () => {
+    expect({ code: fmt.code, files: fmt.stdout }).toEqual({ code: 0, files: '' });
+  });
+
+  test('GIVEN the export THEN terraform init installs its modules and the provider with the project CLI config', () => {
+    expect(inits.map((init) => ({ code: init.code, stderr: init.stderr }))).toEqual([
+      { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
+    ]);
+  });
+
+  test('GIVEN the root composition, every module, example and stack (example and scaled) THEN terraform validate reports no error', () => {
+    const result = JSON.parse(validate.stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail?: string }[] };
+    expect(result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(stackNames).toHaveLength(5); // 3 stacks of the example, 2 of the scaled config
+  });
+});
+
+describe('terraform test', () => {
+  test.each(MODULE_TEST_FILES)("GIVEN the module's %s THEN every run passes", (file) => {
+    const runs = report.runs.filter((run) => run.file === `tests/${file}`);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.filter((run) => run.status !== 'pass')).toEqual([]);
+  });
+
+  test('GIVEN mock providers THEN the root composition applies in one run', () => {
+    expect(report.runs.filter((run) => run.file === `tests/${COMPOSITION_TEST_FILE}`)).toEqual([
+      { file: `tests/${COMPOSITION_TEST_FILE}`, run: COMPOSITION_RUN, status: 'pass' },
+    ]);
+    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The composition and the CDKTF stacks describe the same registries.
+
+function registries(): { stack: SynthesizedStack; resources: (StateResource & { module: string })[] }[] {
+  return compositionSummary(synthesized!.config).registries.map((registry) => ({
+    stack: synthesized!.stack(registry.stackName),
+    resources: composition.filter((resource) => resource.module.startsWith(`module.${registry.prefix}_`)),
+  }));
+}
+
+describe('the root composition and the CDKTF stacks of the example', () => {
+  test('GIVEN the example THEN the composition holds the registries of every stack', () => {
+    expect(registries().map(({ stack, resources }) => [stack.name, resources.length > 0])).toEqual([
+      ['ecr-destination-build-us-west-2', true],
+      ['ecr-destination-prod-eu-west-1', true],
+      ['ecr-source-build-us-east-1', true],
+    ]);
+  });
+
+  test('GIVEN each registry THEN both have the same resource types and instance counts', () => {
+    for (const { stack, resources } of registries())
+      expect({ stack: stack.name, counts: stateCounts(resources) }).toEqual({ stack: stack.name, counts: cdktfCounts(stack) });
+  });
+
+  test('GIVEN each registry THEN every repository is KMS-encrypted with the registry key in both', () => {
+    for (const { stack, resources } of registries()) {
+      const key = resources.find((resource) => resource.type === 'aws_kms_key')!;
+      expect(key.values.enable_key_rotation).toBe(true);
+      const repositories = resources.filter((resource) => resource.type === 'aws_ecr_repository');
+      expect(repositories.map((repository) => repository.values.encryption_configuration)).toEqual(
+        repositories.map(() => [{ encryption_type: 'KMS', kms_key: key.values.arn }]),
+      );
+      expect(stack.json.resource.aws_ecr_repository.repositories.encryption_configuration).toEqual([
+        { encryption_type: 'KMS', kms_key: '${aws_kms_key.kms_key.arn}' },
+      ]);
+    }
+  });
+
+  test('GIVEN each registry THEN the key, registry, repository, lifecycle and role policies are the same documents', () => {
+    for (const { stack, resources } of registries()) {
+      expect({ stack: stack.name, policies: statePolicies(resources) }).toEqual({ stack: stack.name, policies: cdktfPolicies(stack, resources) });
+    }
+  });
+
+  test('GIVEN the source THEN the replication rules are the same', () => {
+    const [{ stack, resources }] = registries().filter(({ stack: candidate }) => candidate.role === 'source');
+    const rules = (rule: { destination: { region: string; registry_id: string }[]; repository_filter: { filter: string; filter_type: string }[] }) => ({
+      destinations: rule.destination.map((destination) => `${destination.registry_id}/${destination.region}`),
+      filters: rule.repository_filter.map((filter) => `${filter.filter_type}:${filter.filter}`),
+    });
+    const configuration = resources.find((resource) => resource.type === 'aws_ecr_replication_configuration')!;
+    expect(configuration.values.replication_configuration[0].rule.map(rules)).toEqual(
+      stack.json.resource.aws_ecr_replication_configuration.replication.replication_configuration.rule.map(rules),
+    );
+    expect(configuration.values.replication_configuration[0].rule.map(rules)).toEqual([
+      { destinations: ['111111111111/us-west-2', '222222222222/eu-west-1'], filters: ['PREFIX_MATCH:team-a/api', 'PREFIX_MATCH:web'] },
+    ]);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The Terraform export without running Terraform: the HCL writer, the JSON to
+ * HCL converter of the stacks, the modules' use of the library, the root
+ * composition's honouring of the config, and the committed export being fresh.
+ * (terraform-export-run.test.ts runs fmt, init, validate and test on it.)
+ */
+import * as path from 'node:path';
+import { validateConfig } from '../config/load';
+import { ConfigInput } from '../config/schema';
+import { attribute, block, call, expr, renderBody, renderFile, renderValue, soleInterpolation, template } from '../hcl/hcl-writer';
+import { providerBlocks } from '../hcl/provider-blocks';
+import { terraformJsonToHcl } from '../hcl/terraform-json-to-hcl';
+import { parseArguments, staleFiles } from '../scripts/export-terraform';
+import { listOf, policyToHcl } from '../terraform-export/policy-expressions';
+import { terraformExportFiles } from '../terraform-export/export';
+import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
+
+const COMMITTED_EXPORT = path.resolve(__dirname, '..', 'terraform');
+
+function exportOf(input: ConfigInput): Record<string, string> {
+  return terraformExportFiles(validateConfig(input, '<test config>').config, 'ecr-replication.yaml');
+}
+
+describe('HCL writer', () => {
+  test.each([
+    ['a literal string keeps ${ and %{ as text', 'team-${x}/%{y}', '"team-$${x}/%%{y}"'],
+    ['quotes, backslashes and newlines are escaped', 'say "hi"\\\n', '"say \\"hi\\"\\\\\\n"'],
+  ])('GIVEN %s WHEN rendered THEN it is quoted safely', (_what, value, expected) => {
+    expect(renderValue(value)).toBe(expected);
+  });
+
+  test('GIVEN a template WHEN rendered THEN its interpolations stay live and quotes inside them are not escaped', () => {
+    expect(renderValue(template('a"${join("", ["b"])}"c'))).toBe('"a\\"${join("", ["b"])}\\"c"');
+  });
+
+  test.each([
+    ['${var.x}', 'var.x'],
+    ['${a}${b}', undefined],
+    ['x${a}', undefined],
+    ['${f("}")}', 'f("}")'],
+  ])('GIVEN the template %s THEN its sole interpolation is %s', (text, expected) => {
+    expect(soleInterpolation(text)).toBe(expected);
+  });
+
+  test('GIVEN consecutive one-line attributes and a multi-line one WHEN rendered THEN = is aligned as terraform fmt does, the multi-line one stands alone', () => {
+    const text = renderBody([attribute('a', 1), attribute('long_name', true), attribute('object', { k: 'v' }), attribute('b', expr('var.b'))]);
+    expect(text).toBe(['a         = 1', 'long_name = true', 'object = {', '  k = "v"', '}', 'b = var.b'].join('\n'));
+  });
+
+  test('GIVEN a block with labels, a list of objects and a call WHEN rendered THEN the layout is canonical', () => {
+    const text = renderFile([
+      block('resource', ['aws_x', 'this'], [attribute('items', [{ id: 1 }]), attribute('policy', call('jsonencode', { Version: '1' }))]),
+    ]);
+    expect(text).toBe(
+      [
+        'resource "aws_x" "this" {',
+        '  items = [',
+        '    {',
+        '      id = 1',
+        '    },',
+        '  ]',
+        '  policy = jsonencode({',
+        '    Version = "1"',
+        '  })',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('policies with references', () => {
+  test('GIVEN a list placeholder WHEN converted THEN the list becomes the expression', () => {
+    expect(renderValue(policyToHcl({ AWS: [listOf('var.users')] }))).toBe('{\n  AWS = var.users\n}');
+  });
+
+  test('GIVEN a loop variable WHEN converted THEN the list becomes a for expression', () => {
+    expect(renderValue(policyToHcl({ Resource: ['arn:${p}:repository/${filter}*'] }, { forEach: { filter: 'var.filters' } }))).toBe(
+      '{\n  Resource = [\n    for filter in var.filters : "arn:${p}:repository/${filter}*"\n  ]\n}',
+    );
+  });
+});
+
+describe('Terraform JSON to HCL (the stacks)', () => {
+  test('GIVEN the provider bindings THEN the blocks of a replication configuration are known', () => {
+    expect(providerBlocks('resource', 'aws_ecr_replication_configuration')).toEqual({
+      replication_configuration: { rule: { destination: {}, repository_filter: {} } },
+    });
+  });
+
+  test('GIVEN a JSON policy string with a reference WHEN converted THEN it is jsonencode({...}) with the reference live', () => {
+    const text = terraformJsonToHcl({
+      resource: { aws_kms_key: { k: { policy: '{"Statement":[{"Resource":"${aws_iam_role.r.arn}"}]}', provider: 'aws.a' } } },
+    });
+    expect(text).toBe(
+      [
+        'resource "aws_kms_key" "k" {',
+        '  policy = jsonencode({',
+        '    Statement = [',
+        '      {',
+        '        Resource = aws_iam_role.r.arn',
+        '      },',
+        '    ]',
+        '  })',
+        '  provider = aws.a',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('GIVEN preconditions and nested blocks WHEN converted THEN they are blocks, not arguments', () => {
+    const text = terraformJsonToHcl({
+      resource: {
+        aws_ecr_repository: {
+          r: {
+            name: 'web',
+            encryption_configuration: [{ encryption_type: 'KMS', kms_key: '${aws_kms_key.k.arn}' }],
+            lifecycle: { precondition: [{ condition: '${1 == 1}', error_message: 'm' }] },
+          },
+        },
+      },
+    });
+    expect(text).toContain('  encryption_configuration {\n    encryption_type = "KMS"\n    kms_key         = aws_kms_key.k.arn\n  }');
+    expect(text).toContain('  lifecycle {\n    precondition {\n      condition     = 1 == 1\n      error_message = "m"\n    }\n  }');
+  });
+});
+
+describe('modules generated from the library', () => {
+  const files = exportOf(exampleConfig());
+
+  test.each([
+    ['modules/replication-configuration/main.tf', 'chunklist(var.destinations, 25)'],
+    ['modules/replication-configuration/main.tf', 'chunklist(local.filters, 100)'],
+    ['modules/replication-configuration/main.tf', 'condition     = length(local.rules) <= 10'],
+    ['modules/kms-key/variables.tf', 'var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30'],
+    ['modules/kms-key/main.tf', '"kms:ViaService"    = "ecr.${local.region}.${data.aws_partition.current.dns_suffix}"'],
+    ['modules/replication-registry-policy/main.tf', '"arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${filter}*"'],
+    ['modules/encrypted-repositories/main.tf', 'encryption_type = "KMS"'],
+    ['modules/kms-key/versions.tf', 'version = ">= 5.100.0, < 6.0.0"'],
+  ])('GIVEN the export WHEN reading %s THEN it holds %s', (file, expected) => {
+    expect(files[file]).toContain(expected);
+  });
+
+  test('GIVEN any module THEN it has the files Terraform teams expect and no provider block', () => {
+    for (const name of ['kms-key', 'encrypted-repositories', 'replication-registry-policy', 'replication-configuration', 'repository-creation-templates']) {
+      for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) expect(files[`modules/${name}/${file}`]).toBeDefined();
+      expect(files[`modules/${name}/main.tf`]).not.toMatch(/^provider /m);
+      expect(files[`examples/${name}/main.tf`]).toContain(`source = "../../modules/${name}"`);
+    }
+  });
+
+  test('GIVEN a module README THEN usage comes first and the inputs table lists every variable', () => {
+    const readme = files['modules/kms-key/README.md'];
+    expect(readme.indexOf('## Usage')).toBeLessThan(readme.indexOf('## Inputs'));
+    expect(readme).toContain('| deletion_window_in_days | Waiting period of a scheduled key deletion, 7 to 30 days. | `number` | `30` | no |');
+    expect(readme).toContain('| arn | ARN of the key. |');
+  });
+});
+
+describe('root composition', () => {
+  test('GIVEN the same config twice THEN the export is byte-identical', () => {
+    expect(exportOf(exampleConfig())).toEqual(exportOf(exampleConfig()));
+  });
+
+  test('GIVEN the committed terraform/ folder THEN it is what the export writes for ecr-replication.yaml (run npm run export:terraform)', () => {
+    expect(staleFiles(COMMITTED_EXPORT, exportOf(exampleConfig()))).toEqual([]);
+  });
+
+  test('GIVEN an s3 backend and an endpoint THEN the backend and every provider follow them', () => {
+    const files = exportOf(
+      exampleConfigWith({
+        backend: { type: 's3', bucket: 'acme-state', region: 'eu-central-1', keyPrefix: 'platform' },
+        endpoint: { url: 'http://localhost:4566' },
+      }),
+    );
+    expect(files['versions.tf']).toContain(
+      'backend "s3" {\n    bucket       = "acme-state"\n    key          = "platform/composition.tfstate"\n    region       = "eu-central-1"\n    encrypt      = true\n    use_lockfile = true\n',
+    );
+    expect(files['providers.tf'].match(/endpoints \{\n\s+ecr = "http:\/\/localhost:4566"/g)).toHaveLength(3);
+  });
+
+  test('GIVEN a cloud backend THEN the composition has its own workspace', () => {
+    const files = exportOf(exampleConfigWith({ backend: { type: 'cloud', organization: 'acme' } }));
+    expect(files['versions.tf']).toContain(
+      'cloud {\n    organization = "acme"\n    hostname     = "app.terraform.io"\n\n    workspaces {\n      name = "ecr-kms-replication-composition"\n    }\n  }'.replace(
+        '\n\n',
+        '\n',
+      ),
+    );
+  });
+
+  test('GIVEN the example THEN the replication configuration reads each destination through references and waits for its registry policy and templates', () => {
+    const main = exportOf(exampleConfig())['main.tf'];
+    expect(main).toContain('registry_id  = module.destination_prod_eu_west_1_repositories.registry_id');
+    expect(main).toContain('repositories = module.destination_prod_eu_west_1_repositories.repositories');
+    expect(main).toContain(
+      'depends_on = [\n    module.destination_build_us_west_2_creation_templates,\n    module.destination_prod_eu_west_1_registry_policy,\n    module.destination_prod_eu_west_1_creation_templates,\n  ]',
+    );
+  });
+});
+
+describe('export command', () => {
+  test('fails an unknown argument with the usage', () => {
+    expect(() => parseArguments(['--outdir', 'x'])).toThrow(
+      'unknown argument "--outdir": usage: export-terraform [--out <dir>] [--check] | export-terraform --stacks [--out <dir>]',
+    );
+  });
+
+  test('GIVEN --stacks --out dir THEN the stacks are written there', () => {
+    expect(parseArguments(['--stacks', '--out', 'dir'])).toEqual({ stacks: true, check: false, out: 'dir' });
+  });
+});
