@@ -18,7 +18,16 @@ import { terraformJsonToHcl } from '../hcl/terraform-json-to-hcl';
 import { compositionSummary } from '../terraform-export/composition';
 import { exampleConfig } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, SynthesizedStack, synthesizeConfig } from '../test-support/synth';
-import { parseTestReport, terraformAsync, TerraformResult, TerraformTestReport } from '../test-support/terraform';
+import { ProviderServer, startProviderServer } from '../test-support/provider-server';
+import {
+  parseTestReport,
+  prepareDirectory,
+  requiredProviders,
+  sharedInit,
+  terraformAsync,
+  TerraformResult,
+  TerraformTestReport,
+} from '../test-support/terraform';
 import {
   COMPOSITION_RUN,
   COMPOSITION_TEST_FILE,
@@ -60,6 +69,7 @@ let validate: TerraformResult;
 let moduleTests: TerraformResult;
 let compositionTest: TerraformResult;
 let report: TerraformTestReport;
+let server: ProviderServer | undefined;
 let composition: (StateResource & { module: string })[] = [];
 const stackNames: string[] = [];
 
@@ -77,16 +87,24 @@ beforeAll(async () => {
   writeChecks(validateRoot, stackNames, 'build_us_east_1');
   writeModuleTests(testRoot);
   writeCompositionTest(testRoot, synthesized.config);
+  // The shared provider install (linked, not copied) and one shared provider process for every run below.
+  const providers = requiredProviders(synthesized.stacks[0].directory);
+  prepareDirectory(validateRoot, providers);
+  prepareDirectory(testRoot, providers);
+  const starting = startProviderServer(sharedInit(providers));
+  starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
   const initArguments = ['init', '-backend=false', '-input=false', '-no-color'];
   [fmt, ...inits] = await Promise.all([
     terraformAsync(['fmt', '-check', '-recursive', '-no-color'], EXPORT_DIRECTORY),
     terraformAsync(initArguments, validateRoot),
     terraformAsync(initArguments, testRoot),
   ]);
+  server = await starting;
+  const env = server.environment;
   [validate, moduleTests, compositionTest] = await Promise.all([
-    terraformAsync(['validate', '-json', '-no-color'], validateRoot),
-    terraformAsync(['test', '-json', '-no-color', ...MODULE_TEST_FILES.map((file) => `-filter=tests/${file}`)], testRoot),
-    terraformAsync(['test', '-json', '-verbose', '-no-color', `-filter=tests/${COMPOSITION_TEST_FILE}`], testRoot),
+    terraformAsync(['validate', '-json', '-no-color'], validateRoot, { env }),
+    terraformAsync(['test', '-json', '-no-color', ...MODULE_TEST_FILES.map((file) => `-filter=tests/${file}`)], testRoot, { env }),
+    terraformAsync(['test', '-json', '-verbose', '-no-color', `-filter=tests/${COMPOSITION_TEST_FILE}`], testRoot, { env }),
   ]);
   const modules = parseTestReport(moduleTests.stdout);
   const applied = parseTestReport(compositionTest.stdout);
@@ -99,7 +117,8 @@ beforeAll(async () => {
   composition = stateResources(runState(compositionTest.stdout, COMPOSITION_RUN) ?? {});
 }, 600_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await server?.stop();
   cleanupSynth(synthesized);
   if (temporary) rmSync(temporary, { recursive: true, force: true });
 });
