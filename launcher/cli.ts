@@ -264,6 +264,27 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
   return status;
 }
 
+/** The compiled tools `tool <name>` runs (npm run audit, backfill, recover, export:terraform, synth:hcl, diagram), after the freshness check. */
+export const TOOLS: Readonly<Record<string, string>> = {
+  audit: 'scripts/audit.js',
+  backfill: 'scripts/backfill.js',
+  recover: 'scripts/recover.js',
+  'export-terraform': 'scripts/export-terraform.js',
+  diagram: 'scripts/write-architecture-diagram.js',
+};
+
+/** Runs a compiled tool in a child process with the given arguments; its exit code, or 2 for an unknown tool. */
+export function runTool(argv: readonly string[]): number {
+  const [name, ...rest] = argv;
+  const script = name === undefined ? undefined : TOOLS[name];
+  if (script === undefined) {
+    process.stderr.write(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
+    return 2;
+  }
+  const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', script), ...rest], { stdio: 'inherit' });
+  return child.status ?? 1;
+}
+
 /** Set in a launcher started again after a rebuild, so it does not check once more. */
 const REBUILT_MARKER = 'ECR_REPLICATION_LAUNCHER_REBUILT';
 
@@ -289,6 +310,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = again.status ?? 1;
       return;
     }
+  }
+  if (argv[0] === 'tool') {
+    process.exitCode = runTool(argv.slice(1));
+    return;
   }
   try {
     process.exitCode = await runCli(argv);
