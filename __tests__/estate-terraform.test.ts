@@ -65,9 +65,10 @@ beforeAll(async () => {
   const starting = startProviderServer(prepareDirectory(app.stack(ACTIVE_ACTIVE_SOURCES[0]).directory, providers));
   starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
 
-  // Two `terraform test` runs side by side (2 cores), one in each source folder, against one shared provider
-  // instance: each file's runs name the folder of the stack they check in a `module` block. The guard reads the
-  // destinations' local state through paths relative to the folder terraform runs in, the same for both sources.
+  // One `terraform test` run in the folder of the first source, against one shared provider instance: each
+  // file's runs name the folder of the stack they check in a `module` block (each terraform process loads the
+  // provider schema, seconds of CPU, so one process checks all five). The guard reads the destinations' local
+  // state through paths relative to the folder terraform runs in, the same for both sources.
   const destinationText = (stack: string, module: string): string =>
     destinationTestFile(
       plan.destinations.find((destination) => destination.stackName === stack)!,
@@ -84,24 +85,15 @@ beforeAll(async () => {
     );
   const fileOf = (stack: string): string => `${stack}.tftest.hcl`;
   const [east, west] = ACTIVE_ACTIVE_SOURCES;
-  const batches: { directory: string; files: Record<string, string> }[] = [
-    {
-      directory: app.stack(east).directory,
-      files: {
-        [fileOf(east)]: guardText(east),
-        [fileOf(BOTH_ROLES_DESTINATION)]: destinationText(BOTH_ROLES_DESTINATION, BOTH_ROLES_DESTINATION),
-      },
-    },
-    {
-      directory: app.stack(west).directory,
-      files: {
-        [fileOf(west)]: guardText(west),
-        [fileOf(PURE_DESTINATION)]: destinationText(PURE_DESTINATION, PURE_DESTINATION),
-        // The same checks as the registry in both roles, on its leaky copy.
-        [fileOf(LEAKY_DESTINATION)]: destinationText(BOTH_ROLES_DESTINATION, LEAKY_DESTINATION),
-      },
-    },
-  ];
+  const directory = app.stack(east).directory;
+  const files: Record<string, string> = {
+    [fileOf(east)]: guardText(east),
+    [fileOf(west)]: guardText(west, west),
+    [fileOf(BOTH_ROLES_DESTINATION)]: destinationText(BOTH_ROLES_DESTINATION, BOTH_ROLES_DESTINATION),
+    [fileOf(PURE_DESTINATION)]: destinationText(PURE_DESTINATION, PURE_DESTINATION),
+    // The same checks as the registry in both roles, on its leaky copy.
+    [fileOf(LEAKY_DESTINATION)]: destinationText(BOTH_ROLES_DESTINATION, LEAKY_DESTINATION),
+  };
   const leaky = path.join(stacksDirectory, LEAKY_DESTINATION);
   cpSync(app.stack(BOTH_ROLES_DESTINATION).directory, leaky, { recursive: true, verbatimSymlinks: true });
   const broken = JSON.parse(readFileSync(path.join(leaky, 'cdk.tf.json'), 'utf8'));
@@ -111,31 +103,24 @@ beforeAll(async () => {
   broken.resource.aws_ecr_repository.repositories.for_each['team-a/web'].kms_key = '${aws_kms_key.kms_key.arn}';
   writeFileSync(path.join(leaky, 'cdk.tf.json'), JSON.stringify(broken, null, 2));
   writeDestinationStates(app.root, 'terraform-state', plan.destinations);
-  for (const batch of batches) {
-    prepareDirectory(batch.directory, providers);
-    writeTestFiles(batch.directory, batch.files);
-  }
+  prepareDirectory(directory, providers);
+  writeTestFiles(directory, files);
   // Records the module folders the runs name (no download, no provider).
-  for (const batch of batches) {
-    const get = await terraformAsync(['get', '-no-color'], batch.directory);
-    if (get.code !== 0) throw new Error(`terraform get failed in ${batch.directory}:\n${get.stderr}${get.stdout}`);
-  }
+  const get = await terraformAsync(['get', '-no-color'], directory);
+  if (get.code !== 0) throw new Error(`terraform get failed in ${directory}:\n${get.stderr}${get.stdout}`);
   server = await starting;
-  const env = server.environment;
-  const results = await Promise.all(batches.map((batch) => terraformAsync(['test', '-json', '-no-color'], batch.directory, { env })));
-  batches.forEach((batch, index) => {
-    const report = parseTestReport(results[index].stdout);
-    for (const [file, text] of Object.entries(batch.files)) {
-      const stack = file.slice(0, -'.tftest.hcl'.length);
-      const own = testFileReport(report, `${TEST_DIRECTORY}/${file}`);
-      outcomes.set(stack, {
-        status: own.status,
-        report: { summary: { status: own.status, ...own.summary }, runs: own.runs, diagnostics: own.diagnostics },
-        expectedRuns: runCount(text),
-        stderr: results[index].stderr,
-      });
-    }
-  });
+  const result = await terraformAsync(['test', '-json', '-no-color'], directory, { env: server.environment });
+  const report = parseTestReport(result.stdout);
+  for (const [file, text] of Object.entries(files)) {
+    const stack = file.slice(0, -'.tftest.hcl'.length);
+    const own = testFileReport(report, `${TEST_DIRECTORY}/${file}`);
+    outcomes.set(stack, {
+      status: own.status,
+      report: { summary: { status: own.status, ...own.summary }, runs: own.runs, diagnostics: own.diagnostics },
+      expectedRuns: runCount(text),
+      stderr: result.stderr,
+    });
+  }
 }, 300_000);
 
 afterAll(async () => {
