@@ -13,5 +13,7 @@ module.exports = {
   // Jest's default on 2 cores is 1 worker (cores - 1). The terraform and synth suites mostly wait on child
   // processes, so a second worker keeps both cores busy.
   maxWorkers: 2,
+  // Suites that run terraform or the cdktf CLI start first even without jest's timing cache (fresh checkout).
+  testSequencer: '<rootDir>/test-support/slow-first-sequencer.js',
   testTimeout: 120000,
 };

@@ -14,11 +14,27 @@ import { exampleConfig } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
 
 const synthesized: SynthesizedApp[] = [];
-function synth(edit: (config: ConfigInput) => void = () => undefined): SynthesizedApp {
+/** Outputs only read by the tests, by config: a config edited the same way in several tests is synthesized once. */
+const byConfig = new Map<string, SynthesizedApp>();
+/** A synthesis of its own, never shared: for a test of synthesizing again, or one that writes into the output. */
+function freshSynth(edit: (config: ConfigInput) => void = () => undefined): SynthesizedApp {
   const config = exampleConfig();
   edit(config);
   const app = synthesizeConfig(config);
   synthesized.push(app);
+  return app;
+}
+/** The output of the example edited by `edit`, synthesized once per distinct config; tests must not write into it. */
+function synth(edit: (config: ConfigInput) => void = () => undefined): SynthesizedApp {
+  const config = exampleConfig();
+  edit(config);
+  const key = JSON.stringify(config);
+  let app = byConfig.get(key);
+  if (!app) {
+    app = synthesizeConfig(config);
+    synthesized.push(app);
+    byConfig.set(key, app);
+  }
   return app;
 }
 afterAll(() => synthesized.forEach(cleanupSynth));
@@ -33,12 +49,12 @@ const compare = (next: SynthesizedApp, accepted?: string) =>
 
 describe('GIVEN the same config synthesized again', () => {
   test('WHEN the outputs are compared THEN there is nothing to report and nothing refuses', () => {
-    const report = compare(synth());
+    const report = compare(freshSynth());
     expect({ findings: report.findings, refused: report.refused, lines: formatChangeReport(report) }).toEqual({ findings: [], refused: false, lines: [] });
   });
 
   test('WHEN the destinations are listed in the other order THEN every stack file has the same bytes', () => {
-    const reordered = synth((config) => config.sources[0].destinations.reverse());
+    const reordered = freshSynth((config) => config.sources[0].destinations.reverse());
     for (const stack of example.stacks) expect(readFileSync(reordered.stack(stack.name).file, 'utf8')).toBe(readFileSync(stack.file, 'utf8'));
   });
 });
@@ -71,7 +87,7 @@ describe('GIVEN a repository removed from the config', () => {
 describe('GIVEN a destination removed from the config', () => {
   let next: SynthesizedApp;
   beforeAll(() => {
-    next = synth((config) => (config.sources[0].destinations = config.sources[0].destinations.filter((destination) => destination.account !== 'prod')));
+    next = freshSynth((config) => (config.sources[0].destinations = config.sources[0].destinations.filter((destination) => destination.account !== 'prod')));
   });
 
   test('WHEN the outputs are compared THEN the dropped stack refuses, and the retirement applies the source before destroying the destination', () => {
@@ -97,7 +113,9 @@ describe('GIVEN a destination removed from the config', () => {
   });
 
   test('fails WHEN the hook is not given the token, and writes nothing', () => {
-    const other = synth((config) => (config.sources[0].destinations = config.sources[0].destinations.filter((destination) => destination.account !== 'prod')));
+    const other = freshSynth(
+      (config) => (config.sources[0].destinations = config.sources[0].destinations.filter((destination) => destination.account !== 'prod')),
+    );
     const result = changeReportHook(example.outdir, other.outdir, {});
     expect(result.ok).toBe(false);
     expect(existsSync(path.join(other.outdir, 'retired'))).toBe(false);

@@ -16,13 +16,12 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
+import { ProviderServer, startProviderServer } from '../test-support/provider-server';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
-import { mapLimit, parseTestReport, prepareStack, terraformAsync, terraformParallelism, TerraformTestReport } from '../test-support/terraform';
+import { parseTestReport, prepareDirectory, requiredProviders, terraformAsync, TerraformTestReport, testFileReport } from '../test-support/terraform';
 import {
   DESTINATION_FAULTS,
-  DESTINATION_TEST_FILE,
   destinationTestFile,
-  GUARD_TEST_FILE,
   guardTestFile,
   runCount,
   TEST_DIRECTORY,
@@ -43,14 +42,16 @@ const PARTNER: Record<string, string> = {
 const LEAKY_DESTINATION = 'leaky-destination';
 
 interface Outcome {
-  readonly code: number;
-  readonly report: TerraformTestReport;
+  /** `pass`, `fail`, `error`, `skip`, or `missing` when the file never completed. */
+  readonly status: string;
+  readonly report: Pick<TerraformTestReport, 'runs' | 'diagnostics'> & { readonly summary: Record<string, unknown> };
   readonly expectedRuns: number;
   readonly stderr: string;
 }
 
 let synthesized: SynthesizedApp | undefined;
 let plan: DeploymentPlan;
+let server: ProviderServer | undefined;
 const outcomes = new Map<string, Outcome>();
 
 beforeAll(async () => {
@@ -59,28 +60,41 @@ beforeAll(async () => {
   synthesized = synthesizeConfig({ ...estate, keys: { ...estate.keys, preventDestroy: false } });
   plan = planDeployment(synthesized.config);
   const app = synthesized;
-  const jobs: { stack: string; file: string; text: string }[] = [
-    ...[BOTH_ROLES_DESTINATION, PURE_DESTINATION].map((stack) => ({
-      stack,
-      file: DESTINATION_TEST_FILE,
-      text: destinationTestFile(plan.destinations.find((destination) => destination.stackName === stack)!),
-    })),
-    ...ACTIVE_ACTIVE_SOURCES.map((stack) => ({
-      stack,
-      file: GUARD_TEST_FILE,
-      // Faults in the partner registry only: the other destinations' guard terms are the same expressions.
-      text: guardTestFile(
-        plan.sources.find((source) => source.stackName === stack)!,
-        { faultDestinations: [PARTNER[stack]] },
-      ),
-    })),
-  ];
-  const directoryOf = (stack: string) => (stack === LEAKY_DESTINATION ? path.join(app.outdir, 'stacks', LEAKY_DESTINATION) : app.stack(stack).directory);
-  for (const job of jobs) {
-    prepareStack(app.stack(job.stack).directory);
-    writeTestFiles(app.stack(job.stack).directory, { [job.file]: job.text });
-  }
-  const leaky = directoryOf(LEAKY_DESTINATION);
+  const stacksDirectory = path.join(app.outdir, 'stacks');
+  const providers = requiredProviders(app.stack(ACTIVE_ACTIVE_SOURCES[0]).directory);
+  const starting = startProviderServer(prepareDirectory(app.stack(ACTIVE_ACTIVE_SOURCES[0]).directory, providers));
+  starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+
+  // One `terraform test` run in the folder of the first source, against one shared provider instance: each
+  // file's runs name the folder of the stack they check in a `module` block (each terraform process loads the
+  // provider schema, seconds of CPU, so one process checks all five). The guard reads the destinations' local
+  // state through paths relative to the folder terraform runs in, the same for both sources.
+  const destinationText = (stack: string, module: string): string =>
+    destinationTestFile(
+      plan.destinations.find((destination) => destination.stackName === stack)!,
+      { module: `../${module}` },
+    );
+  // Faults in the partner registry only: the other destinations' guard terms are the same expressions.
+  const guardText = (stack: string, module?: string): string =>
+    guardTestFile(
+      plan.sources.find((source) => source.stackName === stack)!,
+      {
+        faultDestinations: [PARTNER[stack]],
+        ...(module === undefined ? {} : { module: `../${module}` }),
+      },
+    );
+  const fileOf = (stack: string): string => `${stack}.tftest.hcl`;
+  const [east, west] = ACTIVE_ACTIVE_SOURCES;
+  const directory = app.stack(east).directory;
+  const files: Record<string, string> = {
+    [fileOf(east)]: guardText(east),
+    [fileOf(west)]: guardText(west, west),
+    [fileOf(BOTH_ROLES_DESTINATION)]: destinationText(BOTH_ROLES_DESTINATION, BOTH_ROLES_DESTINATION),
+    [fileOf(PURE_DESTINATION)]: destinationText(PURE_DESTINATION, PURE_DESTINATION),
+    // The same checks as the registry in both roles, on its leaky copy.
+    [fileOf(LEAKY_DESTINATION)]: destinationText(BOTH_ROLES_DESTINATION, LEAKY_DESTINATION),
+  };
+  const leaky = path.join(stacksDirectory, LEAKY_DESTINATION);
   cpSync(app.stack(BOTH_ROLES_DESTINATION).directory, leaky, { recursive: true, verbatimSymlinks: true });
   const broken = JSON.parse(readFileSync(path.join(leaky, 'cdk.tf.json'), 'utf8'));
   const keyPolicy = JSON.parse(broken.resource.aws_kms_key['kms_key_team-a'].policy);
@@ -88,22 +102,31 @@ beforeAll(async () => {
   broken.resource.aws_kms_key['kms_key_team-a'].policy = JSON.stringify(keyPolicy);
   broken.resource.aws_ecr_repository.repositories.for_each['team-a/web'].kms_key = '${aws_kms_key.kms_key.arn}';
   writeFileSync(path.join(leaky, 'cdk.tf.json'), JSON.stringify(broken, null, 2));
-  jobs.push({ stack: LEAKY_DESTINATION, file: DESTINATION_TEST_FILE, text: jobs[0].text });
   writeDestinationStates(app.root, 'terraform-state', plan.destinations);
-  const results = await mapLimit(jobs, terraformParallelism(), (job) =>
-    terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${job.file}`], directoryOf(job.stack)),
-  );
-  jobs.forEach((job, index) =>
-    outcomes.set(job.stack, {
-      code: results[index].code,
-      report: parseTestReport(results[index].stdout),
-      expectedRuns: runCount(job.text),
-      stderr: results[index].stderr,
-    }),
-  );
+  prepareDirectory(directory, providers);
+  writeTestFiles(directory, files);
+  // Records the module folders the runs name (no download, no provider).
+  const get = await terraformAsync(['get', '-no-color'], directory);
+  if (get.code !== 0) throw new Error(`terraform get failed in ${directory}:\n${get.stderr}${get.stdout}`);
+  server = await starting;
+  const result = await terraformAsync(['test', '-json', '-no-color'], directory, { env: server.environment });
+  const report = parseTestReport(result.stdout);
+  for (const [file, text] of Object.entries(files)) {
+    const stack = file.slice(0, -'.tftest.hcl'.length);
+    const own = testFileReport(report, `${TEST_DIRECTORY}/${file}`);
+    outcomes.set(stack, {
+      status: own.status,
+      report: { summary: { status: own.status, ...own.summary }, runs: own.runs, diagnostics: own.diagnostics },
+      expectedRuns: runCount(text),
+      stderr: result.stderr,
+    });
+  }
 }, 300_000);
 
-afterAll(() => cleanupSynth(synthesized));
+afterAll(async () => {
+  await server?.stop();
+  cleanupSynth(synthesized);
+});
 
 function expectAllPassed(stack: string): void {
   const outcome = outcomes.get(stack)!;
@@ -111,7 +134,7 @@ function expectAllPassed(stack: string): void {
     stack,
     summary: outcome.report.summary,
     failures: outcome.report.runs.filter((run) => run.status !== 'pass'),
-    diagnostics: outcome.code === 0 ? [] : outcome.report.diagnostics,
+    diagnostics: outcome.status === 'pass' ? [] : outcome.report.diagnostics,
   }).toEqual({
     stack,
     summary: { status: 'pass', passed: outcome.expectedRuns, failed: 0, errored: 0, skipped: 0 },
@@ -136,7 +159,7 @@ describe('terraform test: estate destinations (namespaces, both roles, keys per 
 describe('terraform test: the namespace-key checks bite', () => {
   it("GIVEN a team-a key that also names team B's CI and a team-a repository on the registry key THEN the destination test fails on both", () => {
     const outcome = outcomes.get(LEAKY_DESTINATION)!;
-    expect(outcome.code).not.toBe(0);
+    expect(outcome.status).toBe('fail');
     const failed = outcome.report.diagnostics.filter((diagnostic) => diagnostic.summary === 'Test assertion failed').map((diagnostic) => diagnostic.detail);
     expect(failed).toEqual(
       expect.arrayContaining([

@@ -19,7 +19,8 @@ import {
   ReplicationRegistryPolicy,
   RepositoryCreationTemplates,
 } from '../index';
-import { prepareStack, terraformAsync } from '../test-support/terraform';
+import { startProviderServer } from '../test-support/provider-server';
+import { prepareDirectory, requiredProviders, terraformAsync } from '../test-support/terraform';
 
 class PlatformRegistryStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -89,8 +90,14 @@ test('GIVEN a stack composed through the public API WHEN synthesized THEN each r
 });
 
 test('GIVEN a stack composed through the public API THEN terraform validate accepts it', async () => {
-  prepareStack(stackDirectory);
-  const result = await terraformAsync(['validate', '-no-color'], stackDirectory);
+  // A provider instance started once (test-support/provider-server.ts) instead of one per provider configuration.
+  const server = await startProviderServer(prepareDirectory(stackDirectory, requiredProviders(stackDirectory)));
+  let result;
+  try {
+    result = await terraformAsync(['validate', '-no-color'], stackDirectory, { env: server.environment });
+  } finally {
+    await server.stop();
+  }
   expect(`${result.stdout}${result.stderr}`).toContain('Success! The configuration is valid.');
   expect(result.code).toBe(0);
 });

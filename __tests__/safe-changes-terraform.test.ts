@@ -9,7 +9,8 @@
 import { planDeployment } from '../config/deployment-plan';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
-import { mapLimit, parseTestReport, prepareStack, terraformAsync, TerraformResult, terraformParallelism } from '../test-support/terraform';
+import { ProviderServer, startProviderServer } from '../test-support/provider-server';
+import { parseTestReport, prepareDirectory, requiredProviders, terraformAsync, TerraformResult } from '../test-support/terraform';
 import { mockProvider, TEST_DIRECTORY, writeTestFiles } from '../test-support/tftest';
 
 const KEY_TEST_FILE = 'key_teardown.tftest.hcl';
@@ -21,6 +22,7 @@ let protectedApp: SynthesizedApp;
 let retiringApp: SynthesizedApp;
 let teardown: TerraformResult;
 let validate: TerraformResult;
+let server: ProviderServer | undefined;
 
 beforeAll(async () => {
   protectedApp = synthesizeConfig(exampleConfig());
@@ -30,8 +32,11 @@ beforeAll(async () => {
   const destination = planDeployment(protectedApp.config).destinations.find((plan) => plan.stackName === DESTINATION)!;
   const testDirectory = protectedApp.stack(DESTINATION).directory;
   const validateDirectory = retiringApp.stack(SOURCE).directory;
-  prepareStack(testDirectory);
-  prepareStack(validateDirectory);
+  const providers = requiredProviders(testDirectory);
+  // One provider instance for both terraform runs (test-support/provider-server.ts).
+  const starting = startProviderServer(prepareDirectory(testDirectory, providers));
+  starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+  prepareDirectory(validateDirectory, requiredProviders(validateDirectory));
   // Only the key (and what its policy names) is applied: the teardown is what is tested.
   const keyTest = [
     mockProvider(destination.registry),
@@ -39,17 +44,19 @@ beforeAll(async () => {
     '',
   ].join('\n\n');
   writeTestFiles(testDirectory, { [KEY_TEST_FILE]: keyTest });
-  [teardown, validate] = await mapLimit(
-    [
-      () => terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${KEY_TEST_FILE}`], testDirectory),
-      () => terraformAsync(['validate', '-no-color'], validateDirectory),
-    ],
-    terraformParallelism(),
-    (run) => run(),
-  );
+  server = await starting;
+  const env = server.environment;
+  // Side by side: 2 cores.
+  [teardown, validate] = await Promise.all([
+    terraformAsync(['test', '-json', '-no-color', `-filter=${TEST_DIRECTORY}/${KEY_TEST_FILE}`], testDirectory, { env }),
+    terraformAsync(['validate', '-no-color'], validateDirectory, { env }),
+  ]);
 }, 180_000);
 
-afterAll(() => [protectedApp, retiringApp].forEach(cleanupSynth));
+afterAll(async () => {
+  await server?.stop();
+  [protectedApp, retiringApp].forEach(cleanupSynth);
+});
 
 describe('GIVEN keys protected by default', () => {
   test('WHEN synthesized THEN every key of every stack has prevent_destroy', () => {

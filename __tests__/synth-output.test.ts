@@ -5,8 +5,12 @@
  * leaves it byte for byte as it was, and the bytes equal those of the
  * launcher's own `synth` (no CLI), with no timestamps or machine paths in them.
  * The atomic swap itself is unit-tested in launcher-atomic-output.test.ts.
+ *
+ * Each CLI run costs seconds of CPU: the suite runs the CLI twice, side by
+ * side, in beforeAll (one synth that succeeds, one that fails, each over an
+ * output left by an earlier synth), and every test reads those two runs.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,72 +28,92 @@ interface Run {
 }
 
 /** `npx cdktf synth --output <outdir>` in CI mode with the project's Terraform CLI config; the bundled example unless `config` names another. */
-function cdktfSynth(outdir: string, config = 'ecr-replication.yaml'): Run {
+function cdktfSynth(outdir: string, config = 'ecr-replication.yaml'): Promise<Run> {
   const cli = require.resolve('cdktf-cli/bundle/bin/cdktf', { paths: [PROJECT] });
   const { CDKTF_OUTDIR: _outdir, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, [cli, 'synth', '--output', outdir], {
-    cwd: PROJECT,
-    // The config is named: a config recorded in this checkout by `npm run synth -- --config` must not leak in.
-    env: { ...inherited, CI: 'true', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: writeTerraformCliConfig(PROJECT), ECR_REPLICATION_CONFIG: config },
-    encoding: 'utf8',
-    timeout: 110_000,
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'synth', '--output', outdir], {
+      cwd: PROJECT,
+      // The config is named: a config recorded in this checkout by `npm run synth -- --config` must not leak in.
+      env: { ...inherited, CI: 'true', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: writeTerraformCliConfig(PROJECT), ECR_REPLICATION_CONFIG: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 110_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function describeRun(run: Run): string {
   return `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
 }
 
+/** An output from an earlier config: a stack that the bundled example does not have, and a stray file. */
+function writeEarlierOutput(outdir: string): void {
+  const stale = path.join(outdir, 'stacks', 'ecr-destination-old-ap-south-1');
+  mkdirSync(stale, { recursive: true });
+  writeFileSync(path.join(stale, 'cdk.tf.json'), '{}\n');
+  writeFileSync(path.join(outdir, 'stale-file.txt'), 'from an earlier synth\n');
+}
+
 describe('GIVEN the cdktf CLI running the app command of cdktf.json', () => {
   let work: string;
-  beforeAll(() => {
+  /** The bundled example with one repository that is not scanned on push (a compliance warning, so manifest.json holds an annotation). */
+  let config: string;
+  /** The bundled example with one destination region that does not exist. */
+  let broken: string;
+  let goodOutdir: string;
+  let badOutdir: string;
+  let good: Run;
+  let bad: Run;
+  let badBefore: ReturnType<typeof folderSnapshot>;
+
+  beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'ecr-synth-output-'));
-  });
+    const example = readFileSync(path.join(PROJECT, 'ecr-replication.yaml'), 'utf8');
+    // cdktf would put a stack trace, with machine paths, in the annotation.
+    config = path.join(work, 'with-warning.yaml');
+    writeFileSync(config, example.replace(/^ {2}- name: web$/m, '  - name: web\n    scanOnPush: false'));
+    broken = path.join(work, 'broken.yaml');
+    writeFileSync(broken, example.replace('region: us-west-2', 'region: us-nowhere-9'));
+    goodOutdir = path.join(work, 'good', 'cdktf.out');
+    badOutdir = path.join(work, 'bad', 'cdktf.out');
+    writeEarlierOutput(goodOutdir);
+    writeEarlierOutput(badOutdir);
+    badBefore = folderSnapshot(badOutdir);
+    [good, bad] = await Promise.all([cdktfSynth(goodOutdir, config), cdktfSynth(badOutdir, broken)]);
+  }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  test('WHEN a synth succeeds THEN it replaces the output completely; WHEN the next fails THEN the output stays as it was', () => {
-    const outdir = path.join(work, 'atomic', 'cdktf.out');
-    // An output from an earlier config: a stack that the bundled example does not have.
-    const stale = path.join(outdir, 'stacks', 'ecr-destination-old-ap-south-1');
-    mkdirSync(stale, { recursive: true });
-    writeFileSync(path.join(stale, 'cdk.tf.json'), '{}\n');
-    writeFileSync(path.join(outdir, 'stale-file.txt'), 'from an earlier synth\n');
-
-    const good = cdktfSynth(outdir);
+  test('WHEN a synth succeeds THEN it replaces the output completely', () => {
     expect({ status: good.status, output: describeRun(good) }).toMatchObject({ status: 0 });
-    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(path.join(goodOutdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     expect(Object.keys(manifest.stacks).sort()).toEqual(EXPECTED_STACKS);
-    expect(readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(EXPECTED_STACKS);
-    expect(readdirSync(outdir).sort()).toEqual(['manifest.json', 'stacks']);
-    const before = folderSnapshot(outdir);
+    expect(readdirSync(path.join(goodOutdir, 'stacks')).sort()).toEqual(EXPECTED_STACKS);
+    expect(readdirSync(goodOutdir).sort()).toEqual(['manifest.json', 'stacks']);
+    // No staging folder is left beside it.
+    expect(readdirSync(path.dirname(goodOutdir))).toEqual(['cdktf.out']);
+  });
 
-    // The bundled example with one destination region that does not exist.
-    const broken = path.join(work, 'broken.yaml');
-    writeFileSync(broken, readFileSync(path.join(PROJECT, 'ecr-replication.yaml'), 'utf8').replace('region: us-west-2', 'region: us-nowhere-9'));
-    const bad = cdktfSynth(outdir, broken);
+  test('WHEN a synth fails THEN the output stays as it was, and the report names the file, the field and the value', () => {
     expect({ status: bad.status, output: describeRun(bad) }).toMatchObject({ status: 1 });
     // The app's report, on stdout (which the CLI passes on as it is): the file, the field and the value.
     expect(bad.stdout).toContain(`${broken}: 1 problem found:`);
     expect(bad.stdout).toContain('sources[0].destinations[0].region (received "us-nowhere-9")');
 
-    expect(folderSnapshot(outdir)).toEqual(before);
+    expect(folderSnapshot(badOutdir)).toEqual(badBefore);
     // No staging folder is left beside it.
-    expect(readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
+    expect(readdirSync(path.dirname(badOutdir))).toEqual(['cdktf.out']);
   });
 
   test('WHEN the same config is synthesized by the CLI and by `npm run synth` THEN the bytes are identical, with no timestamps or machine paths', async () => {
-    // The bundled example with one repository that is not scanned on push: a compliance warning, so
-    // manifest.json holds an annotation (cdktf would put a stack trace, with machine paths, in it).
-    const config = path.join(work, 'with-warning.yaml');
-    writeFileSync(
-      config,
-      readFileSync(path.join(PROJECT, 'ecr-replication.yaml'), 'utf8').replace(/^ {2}- name: web$/m, '  - name: web\n    scanOnPush: false'),
-    );
-    const first = path.join(work, 'first', 'cdktf.out');
+    const first = goodOutdir;
     const second = path.join(work, 'second', 'elsewhere', 'out');
-    const viaCli = cdktfSynth(first, config);
-    expect({ status: viaCli.status, output: describeRun(viaCli) }).toMatchObject({ status: 0 });
+    expect({ status: good.status, output: describeRun(good) }).toMatchObject({ status: 0 });
     const direct = await runCli(['synth', '--config', config, '--output', second], {
       projectRoot: path.join(work, 'second'),
       cwd: path.join(work, 'second'),

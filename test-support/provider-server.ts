@@ -67,10 +67,12 @@ export function providerSharingEnabled(environment: NodeJS.ProcessEnv = process.
   return environment.TF_TEST_PROVIDER_SERVER !== '0';
 }
 
-// The provider runs in the background with no stdin; `cat` waits for this process's pipe to close.
+// The provider runs in the background with no stdin; `cat` waits for this process's pipe to close. The
+// wrapper then waits for the provider it killed, so it leaves no orphan behind and the provider's CPU time is
+// accounted to the test run (getrusage, /usr/bin/time) like that of every other child process.
 const WRAPPER = `"$0" -debug &
 provider=$!
-trap 'kill "$provider" 2>/dev/null' EXIT INT TERM
+trap 'kill "$provider" 2>/dev/null; wait "$provider" 2>/dev/null' EXIT INT TERM
 cat >/dev/null`;
 
 function startOne(address: string, binary: string): Promise<{ config: ReattachConfig; wrapper: ChildProcess }> {
