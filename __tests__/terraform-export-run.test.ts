@@ -49,6 +49,7 @@ const MODULE_TEST_FILES = [
   'encrypted_repositories.tftest.hcl',
   'kms_key.tftest.hcl',
   'replication_configuration.tftest.hcl',
+  'registry_scanning.tftest.hcl',
   'replication_registry_policy.tftest.hcl',
   'repository_creation_templates.tftest.hcl',
 ];

@@ -143,7 +143,14 @@ describe('modules generated from the library', () => {
   });
 
   test('GIVEN any module THEN it has the files Terraform teams expect and no provider block', () => {
-    for (const name of ['kms-key', 'encrypted-repositories', 'replication-registry-policy', 'replication-configuration', 'repository-creation-templates']) {
+    for (const name of [
+      'kms-key',
+      'encrypted-repositories',
+      'replication-registry-policy',
+      'replication-configuration',
+      'repository-creation-templates',
+      'registry-scanning',
+    ]) {
       for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) expect(files[`modules/${name}/${file}`]).toBeDefined();
       expect(files[`modules/${name}/main.tf`]).not.toMatch(/^provider /m);
       expect(files[`examples/${name}/main.tf`]).toContain(`source = "../../modules/${name}"`);

@@ -13,19 +13,17 @@ import { ENCRYPTED_REPOSITORIES_MODULE } from './modules/encrypted-repositories'
 import { KMS_KEY_MODULE } from './modules/kms-key';
 import { REPLICATION_CONFIGURATION_MODULE } from './modules/replication-configuration';
 import { REPLICATION_REGISTRY_POLICY_MODULE } from './modules/replication-registry-policy';
+import { REGISTRY_SCANNING_MODULE } from './modules/registry-scanning';
 import { REPOSITORY_CREATION_TEMPLATES_MODULE } from './modules/repository-creation-templates';
 
-/**
- * Every module, one per construct. Registry scanning (the compliance issue)
- * gets its module here: a ModuleDefinition in modules/registry-scanning.ts,
- * listed below, and a call per registry in composition.ts.
- */
+/** Every module, one per construct. */
 export const TERRAFORM_MODULES: readonly ModuleDefinition[] = [
   KMS_KEY_MODULE,
   ENCRYPTED_REPOSITORIES_MODULE,
   REPLICATION_REGISTRY_POLICY_MODULE,
   REPLICATION_CONFIGURATION_MODULE,
   REPOSITORY_CREATION_TEMPLATES_MODULE,
+  REGISTRY_SCANNING_MODULE,
 ];
 
 /** The default export folder, relative to the project. */

@@ -84,6 +84,7 @@ function mockProvider(registry: Registry): string {
     aws_ecr_repository: { registry_id: account },
     aws_ecr_registry_policy: { registry_id: account },
     aws_ecr_replication_configuration: { registry_id: account },
+    aws_ecr_registry_scanning_configuration: { registry_id: account },
   };
   const data: Record<string, Record<string, string>> = {
     aws_caller_identity: { account_id: account },
