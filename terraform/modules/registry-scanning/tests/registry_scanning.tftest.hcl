@@ -42,11 +42,11 @@ run "enhanced_scans_continuously_and_on_push" {
   }
 
   assert {
-    condition     = aws_ecr_registry_scanning_configuration.this.scan_type == "ENHANCED" && sort([for rule in aws_ecr_registry_scanning_configuration.this.rule : rule.scan_frequency]) == ["CONTINUOUS_SCAN", "SCAN_ON_PUSH"]
+    condition     = aws_ecr_registry_scanning_configuration.this.scan_type == "ENHANCED" && sort([for rule in aws_ecr_registry_scanning_configuration.this.rule : rule.scan_frequency]) == tolist(["CONTINUOUS_SCAN", "SCAN_ON_PUSH"])
     error_message = "Enhanced scanning with one rule per frequency."
   }
   assert {
-    condition     = sort(flatten([for rule in aws_ecr_registry_scanning_configuration.this.rule : [for filter in rule.repository_filter : "${rule.scan_frequency}:${filter.filter_type}:${filter.filter}"]])) == ["CONTINUOUS_SCAN:WILDCARD:team-a/*", "CONTINUOUS_SCAN:WILDCARD:web", "SCAN_ON_PUSH:WILDCARD:*"]
+    condition     = sort(flatten([for rule in aws_ecr_registry_scanning_configuration.this.rule : [for filter in rule.repository_filter : "${rule.scan_frequency}:${filter.filter_type}:${filter.filter}"]])) == tolist(["CONTINUOUS_SCAN:WILDCARD:team-a/*", "CONTINUOUS_SCAN:WILDCARD:web", "SCAN_ON_PUSH:WILDCARD:*"])
     error_message = "Every filter is a wildcard filter of its rule."
   }
 }
