@@ -65,7 +65,7 @@ function overviewReadme(config: Config, configName: string): string {
     '',
     `Requirements: Terraform \`${REQUIRED_TERRAFORM_VERSION}\`, hashicorp/aws \`${AWS_PROVIDER_CONSTRAINT}\` (tested with 5.100.0). Each module takes one \`aws\` provider (the registry it manages); pass it with \`providers = { aws = aws.<alias> }\`. Examples: \`examples/<module>/\`.`,
     '',
-    'Registry scanning (enhanced scanning, the compliance issue) is not exported yet: it will be one more module here, called once per registry.',
+    'Compliance settings of the config, as the CDKTF stacks apply them: each registry gets one `registry-scanning` call (`scanning`; a registry in both roles from its destination call), and `defaultLifecyclePolicy` is the lifecycle policy of every repository without one of its own and of every creation template.',
     '',
     'Regenerate with `npm run export:terraform` (or `ECR_REPLICATION_CONFIG=path npm run export:terraform -- --out dir` for another config); a test fails when this folder is stale.',
     '',
