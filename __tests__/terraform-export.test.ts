@@ -14,6 +14,8 @@ import { parseArguments, staleFiles } from '../scripts/export-terraform';
 import { listOf, policyToHcl } from '../terraform-export/policy-expressions';
 import { terraformExportFiles } from '../terraform-export/export';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
+import { ScanningField } from '../config/compliance-schema';
+import { SCANNING_FILTER_PATTERN } from '../terraform-export/modules/registry-scanning';
 
 const COMMITTED_EXPORT = path.resolve(__dirname, '..', 'terraform');
 
@@ -143,7 +145,14 @@ describe('modules generated from the library', () => {
   });
 
   test('GIVEN any module THEN it has the files Terraform teams expect and no provider block', () => {
-    for (const name of ['kms-key', 'encrypted-repositories', 'replication-registry-policy', 'replication-configuration', 'repository-creation-templates']) {
+    for (const name of [
+      'kms-key',
+      'encrypted-repositories',
+      'replication-registry-policy',
+      'replication-configuration',
+      'repository-creation-templates',
+      'registry-scanning',
+    ]) {
       for (const file of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'README.md']) expect(files[`modules/${name}/${file}`]).toBeDefined();
       expect(files[`modules/${name}/main.tf`]).not.toMatch(/^provider /m);
       expect(files[`examples/${name}/main.tf`]).toContain(`source = "../../modules/${name}"`);
@@ -197,6 +206,73 @@ describe('root composition', () => {
     expect(main).toContain(
       'depends_on = [\n    module.destination_build_us_west_2_creation_templates,\n    module.destination_prod_eu_west_1_registry_policy,\n    module.destination_prod_eu_west_1_creation_templates,\n  ]',
     );
+  });
+});
+
+describe('compliance settings in the composition', () => {
+  const occurrences = (text: string, part: string): number => text.split(part).length - 1;
+  const scanningCalls = (main: string): string[] => [...main.matchAll(/module "([a-z0-9_]+_scanning)"/g)].map((match) => match[1]);
+
+  test.each([
+    ['*', true],
+    ['team-a/*', true],
+    ['a.b_c-d/e*', true],
+    ['Team-A/*', false],
+    ['a//b', false],
+    ['-web', false],
+  ])('GIVEN the scanning filter %s THEN the module accepts it as the config does: %s', (filter, accepted) => {
+    expect([SCANNING_FILTER_PATTERN.test(filter), ScanningField.safeParse({ rules: [{ frequency: 'SCAN_ON_PUSH', filters: [filter] }] }).success]).toEqual([
+      accepted,
+      accepted,
+    ]);
+  });
+
+  test('GIVEN the example THEN every registry has one scanning call with the module defaults (basic scan on push of *)', () => {
+    const main = exportOf(exampleConfig())['main.tf'];
+    expect(scanningCalls(main)).toEqual(['destination_build_us_west_2_scanning', 'destination_prod_eu_west_1_scanning', 'source_build_us_east_1_scanning']);
+    expect(main).toContain(
+      'module "source_build_us_east_1_scanning" {\n  source = "./modules/registry-scanning"\n  providers = {\n    aws = aws.build_us_east_1\n  }\n}\n',
+    );
+  });
+
+  test('GIVEN scanning enabled: false THEN no registry has a scanning call', () => {
+    expect(scanningCalls(exportOf(exampleConfigWith({ scanning: { enabled: false } }))['main.tf'])).toEqual([]);
+  });
+
+  test('GIVEN enhanced scanning THEN each call passes the scan type and rules', () => {
+    const main = exportOf(exampleConfigWith({ scanning: { scanType: 'ENHANCED', rules: [{ frequency: 'CONTINUOUS_SCAN', filters: ['team-a/*'] }] } }))[
+      'main.tf'
+    ];
+    expect(occurrences(main, 'scan_type = "ENHANCED"\n  rules = [\n    {\n      frequency = "CONTINUOUS_SCAN"\n      filters   = ["team-a/*"]')).toBe(3);
+  });
+
+  test('GIVEN a registry in both roles THEN it gets its scanning call from its destination call only', () => {
+    const config = exampleConfig();
+    config.repositories = [...config.repositories, { name: 'tools' }];
+    config.sources = [
+      { ...config.sources[0], repositories: ['team-a/api', 'web'] },
+      { account: 'build', region: 'us-west-2', repositories: ['tools'], destinations: [{ account: 'prod', region: 'eu-west-1' }] },
+    ];
+    const main = exportOf(config)['main.tf'];
+    expect(main).toContain('module "source_build_us_west_2_replication"');
+    expect(scanningCalls(main)).toEqual(['destination_build_us_west_2_scanning', 'destination_prod_eu_west_1_scanning', 'source_build_us_east_1_scanning']);
+  });
+
+  test('GIVEN a repository without a lifecycle policy THEN it gets the default policy (expire untagged after 14 days)', () => {
+    const main = exportOf(exampleConfig())['main.tf'];
+    expect(main).toContain(
+      '    web = {\n      lifecycle_rules = [\n        {\n          rule_priority = 1\n          description   = "expire untagged images after 14 days"',
+    );
+  });
+
+  test('GIVEN creation templates THEN each takes the default lifecycle policy', () => {
+    const main = exportOf(exampleConfig())['main.tf'];
+    expect(
+      occurrences(
+        main,
+        'lifecycle_policy = jsonencode({\n    rules = [\n      {\n        rulePriority = 1\n        description  = "expire untagged images after 14 days"',
+      ),
+    ).toBe(2);
   });
 });
 

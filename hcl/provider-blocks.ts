@@ -24,14 +24,18 @@ export function bindingModule(kind: 'resource' | 'data' | 'provider', type: stri
   return `@cdktf/provider-aws/lib/${folder}`;
 }
 
-/** The `const attrs = { ... };` object that follows `start` in the source. */
+/**
+ * The `const attrs = { ... };` object that follows `start` in the source, up to the `};` at the
+ * indentation of its opening line (4 spaces in the struct functions, 8 in the classes' methods).
+ * Without that bound the section would run to the end of the file, whose last line is a source map
+ * of hundreds of kilobytes: scanning it costs the entry pattern below seconds to tens of seconds.
+ */
 function attrsSection(source: string, start: number): string {
   const open = source.indexOf('const attrs = {', start);
   if (open < 0) return '';
-  const close = source.indexOf('\n    };', open);
-  const end = source.indexOf('\n};', open);
-  const candidates = [close, end].filter((index) => index > 0);
-  return source.slice(open, candidates.length > 0 ? Math.min(...candidates) : undefined);
+  const indent = open - source.lastIndexOf('\n', open) - 1;
+  const close = source.indexOf(`\n${' '.repeat(indent)}};`, open);
+  return source.slice(open, close > 0 ? close : undefined);
 }
 
 function blocksOf(source: string, section: string, seen: ReadonlySet<string>): BlockTree {

@@ -11,7 +11,8 @@ import { ENDPOINT_SERVICES, providerAlias } from '../modules/aws-provider';
 import { cloudWorkspaceName, s3StateKey } from '../stacks/state-backend';
 import { DEPLOY_SESSION_NAME, keyDescription, STATE_SESSION_NAME } from '../stacks/resource-names';
 import { sortedUnique } from '../policies/policy-document';
-import { attribute, attributes, blank, block, expr, HclBodyItem, HclValue, renderFile } from '../hcl/hcl-writer';
+import { DEFAULT_SCANNING } from '../config/compliance-schema';
+import { attribute, attributes, blank, block, call as hclCall, expr, HclBodyItem, HclValue, renderFile } from '../hcl/hcl-writer';
 import { AWS_PROVIDER_CONSTRAINT, GENERATED_HEADER, REQUIRED_TERRAFORM_VERSION } from './module-definition';
 
 /** State name of the composition: one state for every registry (the CDKTF app keeps one per stack). */
@@ -114,7 +115,7 @@ function call(name: string, registry: Registry, inputs: readonly HclBodyItem[], 
     [
       attribute('source', MODULE_SOURCE(moduleName)),
       attribute('providers', { aws: expr(`aws.${alias(registry)}`) }),
-      blank,
+      ...(inputs.length > 0 ? [blank] : []),
       ...inputs,
       ...(dependsOn.length > 0 ? [blank, attribute('depends_on', expr(`[\n  ${dependsOn.join(',\n  ')},\n]`))] : []),
     ],
@@ -157,9 +158,38 @@ function keyAndRepositories(
       registry,
       [
         attribute('kms_key_arn', expr(`module.${prefix}_key.arn`)),
-        attribute('repositories', Object.fromEntries(repositories.map((repository) => [repository.name, repositoryInput(repository)]))),
+        attribute(
+          'repositories',
+          Object.fromEntries(
+            // As the CDKTF stacks do (RegistryStack.createRepositories): the config's default for repositories without a policy.
+            repositories.map((repository) => [
+              repository.name,
+              repositoryInput({ ...repository, lifecyclePolicy: repository.lifecyclePolicy ?? config.defaultLifecyclePolicy }),
+            ]),
+          ),
+        ),
       ],
       'encrypted-repositories',
+    ),
+  ];
+}
+
+/** The registry's one scanning configuration; defaults of the module are left out. */
+function scanningCall(prefix: string, registry: Registry, config: Config): HclBodyItem[] {
+  const scanning = config.scanning;
+  if (!scanning.enabled) return [];
+  const isDefault = (value: unknown, fallback: unknown): boolean => JSON.stringify(value) === JSON.stringify(fallback);
+  return [
+    call(
+      `${prefix}_scanning`,
+      registry,
+      attributes({
+        scan_type: isDefault(scanning.scanType, DEFAULT_SCANNING.scanType) ? undefined : scanning.scanType,
+        rules: isDefault(scanning.rules, DEFAULT_SCANNING.rules)
+          ? undefined
+          : scanning.rules.map((rule) => ({ frequency: rule.frequency, filters: [...rule.filters] })),
+      }),
+      'registry-scanning',
     ),
   ];
 }
@@ -181,6 +211,9 @@ function destinationCalls(plan: DestinationRegistryPlan, config: Config): HclBod
             replication_filters: [...plan.replicationFilters],
             resource_tags: Object.keys(config.tags).length > 0 ? { ...config.tags } : undefined,
           }),
+          ...(config.defaultLifecyclePolicy
+            ? [attribute('lifecycle_policy', hclCall('jsonencode', JSON.parse(JSON.stringify(config.defaultLifecyclePolicy)) as HclValue))]
+            : []),
         ],
         'repository-creation-templates',
       ),
@@ -195,6 +228,7 @@ function destinationCalls(plan: DestinationRegistryPlan, config: Config): HclBod
       plan.repositoryCreationTemplates ? [`module.${prefix}_creation_templates.role_arn`] : [],
     ),
   );
+  items.push(...scanningCall(prefix, plan.registry, config));
   if (plan.crossAccountSources.length > 0) {
     items.push(
       call(
@@ -248,6 +282,8 @@ function sourceCalls(plan: SourceRegistryPlan, config: Config): HclBodyItem[] {
       'replication-configuration',
       prerequisites,
     ),
+    // A registry has one scanning configuration: a registry in both roles gets it from its destination call (as in the CDKTF app).
+    ...(plan.registryStackName === undefined ? scanningCall(prefix, plan.registry, config) : []),
   ];
 }
 

@@ -13,19 +13,17 @@ import { ENCRYPTED_REPOSITORIES_MODULE } from './modules/encrypted-repositories'
 import { KMS_KEY_MODULE } from './modules/kms-key';
 import { REPLICATION_CONFIGURATION_MODULE } from './modules/replication-configuration';
 import { REPLICATION_REGISTRY_POLICY_MODULE } from './modules/replication-registry-policy';
+import { REGISTRY_SCANNING_MODULE } from './modules/registry-scanning';
 import { REPOSITORY_CREATION_TEMPLATES_MODULE } from './modules/repository-creation-templates';
 
-/**
- * Every module, one per construct. Registry scanning (the compliance issue)
- * gets its module here: a ModuleDefinition in modules/registry-scanning.ts,
- * listed below, and a call per registry in composition.ts.
- */
+/** Every module, one per construct. */
 export const TERRAFORM_MODULES: readonly ModuleDefinition[] = [
   KMS_KEY_MODULE,
   ENCRYPTED_REPOSITORIES_MODULE,
   REPLICATION_REGISTRY_POLICY_MODULE,
   REPLICATION_CONFIGURATION_MODULE,
   REPOSITORY_CREATION_TEMPLATES_MODULE,
+  REGISTRY_SCANNING_MODULE,
 ];
 
 /** The default export folder, relative to the project. */
@@ -67,7 +65,7 @@ function overviewReadme(config: Config, configName: string): string {
     '',
     `Requirements: Terraform \`${REQUIRED_TERRAFORM_VERSION}\`, hashicorp/aws \`${AWS_PROVIDER_CONSTRAINT}\` (tested with 5.100.0). Each module takes one \`aws\` provider (the registry it manages); pass it with \`providers = { aws = aws.<alias> }\`. Examples: \`examples/<module>/\`.`,
     '',
-    'Registry scanning (enhanced scanning, the compliance issue) is not exported yet: it will be one more module here, called once per registry.',
+    'Compliance settings of the config, as the CDKTF stacks apply them: each registry gets one `registry-scanning` call (`scanning`; a registry in both roles from its destination call), and `defaultLifecyclePolicy` is the lifecycle policy of every repository without one of its own and of every creation template.',
     '',
     'Regenerate with `npm run export:terraform` (or `ECR_REPLICATION_CONFIG=path npm run export:terraform -- --out dir` for another config); a test fails when this folder is stale.',
     '',

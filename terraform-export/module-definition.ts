@@ -103,7 +103,7 @@ function markdownCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** A type constraint on one line, entries separated by commas (as HCL allows), for a table cell. */
+/** A type constraint or default value on one line, entries separated by commas (as HCL allows), for a table cell. */
 function typeText(type: HclValue): string {
   const lines = renderValue(type)
     .split('\n')
@@ -116,7 +116,7 @@ export function readmeFile(definition: ModuleDefinition, exampleSource: string):
   const inputs = definition.variables.map(
     (variable) =>
       `| ${variable.name} | ${markdownCell(variable.description)} | \`${markdownCell(typeText(variable.type))}\` | ${
-        variable.default === undefined ? 'n/a' : `\`${markdownCell(renderValue(variable.default).replace(/\s*\n\s*/g, ' '))}\``
+        variable.default === undefined ? 'n/a' : `\`${markdownCell(typeText(variable.default))}\``
       } | ${variable.default === undefined ? 'yes' : 'no'} |`,
   );
   const outputs = definition.outputs.map((output) => `| ${output.name} | ${markdownCell(output.description)} |`);

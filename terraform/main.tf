@@ -13,6 +13,23 @@ module "destination_build_us_west_2_creation_templates" {
     Project = "ecr-kms-replication"
     Owner   = "platform-team"
   }
+  lifecycle_policy = jsonencode({
+    rules = [
+      {
+        rulePriority = 1
+        description  = "expire untagged images after 14 days"
+        selection = {
+          tagStatus   = "untagged"
+          countType   = "sinceImagePushed"
+          countUnit   = "days"
+          countNumber = 14
+        }
+        action = {
+          type = "expire"
+        }
+      },
+    ]
+  })
 }
 
 module "destination_build_us_west_2_key" {
@@ -62,7 +79,27 @@ module "destination_build_us_west_2_repositories" {
       ]
       pull_principals = ["arn:aws:iam::222222222222:role/eks-node"]
     }
-    web = {}
+    web = {
+      lifecycle_rules = [
+        {
+          rule_priority = 1
+          description   = "expire untagged images after 14 days"
+          selection = {
+            tag_status   = "untagged"
+            count_type   = "sinceImagePushed"
+            count_unit   = "days"
+            count_number = 14
+          }
+        },
+      ]
+    }
+  }
+}
+
+module "destination_build_us_west_2_scanning" {
+  source = "./modules/registry-scanning"
+  providers = {
+    aws = aws.build_us_west_2
   }
 }
 
@@ -78,6 +115,23 @@ module "destination_prod_eu_west_1_creation_templates" {
     Project = "ecr-kms-replication"
     Owner   = "platform-team"
   }
+  lifecycle_policy = jsonencode({
+    rules = [
+      {
+        rulePriority = 1
+        description  = "expire untagged images after 14 days"
+        selection = {
+          tagStatus   = "untagged"
+          countType   = "sinceImagePushed"
+          countUnit   = "days"
+          countNumber = 14
+        }
+        action = {
+          type = "expire"
+        }
+      },
+    ]
+  })
 }
 
 module "destination_prod_eu_west_1_key" {
@@ -127,7 +181,27 @@ module "destination_prod_eu_west_1_repositories" {
       ]
       pull_principals = ["arn:aws:iam::222222222222:role/eks-node"]
     }
-    web = {}
+    web = {
+      lifecycle_rules = [
+        {
+          rule_priority = 1
+          description   = "expire untagged images after 14 days"
+          selection = {
+            tag_status   = "untagged"
+            count_type   = "sinceImagePushed"
+            count_unit   = "days"
+            count_number = 14
+          }
+        },
+      ]
+    }
+  }
+}
+
+module "destination_prod_eu_west_1_scanning" {
+  source = "./modules/registry-scanning"
+  providers = {
+    aws = aws.prod_eu_west_1
   }
 }
 
@@ -191,7 +265,20 @@ module "source_build_us_east_1_repositories" {
       ]
       pull_principals = ["arn:aws:iam::222222222222:role/eks-node"]
     }
-    web = {}
+    web = {
+      lifecycle_rules = [
+        {
+          rule_priority = 1
+          description   = "expire untagged images after 14 days"
+          selection = {
+            tag_status   = "untagged"
+            count_type   = "sinceImagePushed"
+            count_unit   = "days"
+            count_number = 14
+          }
+        },
+      ]
+    }
   }
 }
 
@@ -222,4 +309,11 @@ module "source_build_us_east_1_replication" {
     module.destination_prod_eu_west_1_registry_policy,
     module.destination_prod_eu_west_1_creation_templates,
   ]
+}
+
+module "source_build_us_east_1_scanning" {
+  source = "./modules/registry-scanning"
+  providers = {
+    aws = aws.build_us_east_1
+  }
 }

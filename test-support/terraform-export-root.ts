@@ -84,6 +84,7 @@ function mockProvider(registry: Registry): string {
     aws_ecr_repository: { registry_id: account },
     aws_ecr_registry_policy: { registry_id: account },
     aws_ecr_replication_configuration: { registry_id: account },
+    aws_ecr_registry_scanning_configuration: { registry_id: account },
   };
   const data: Record<string, Record<string, string>> = {
     aws_caller_identity: { account_id: account },
@@ -192,12 +193,15 @@ export function resolved(text: string, resources: readonly StateResource[]): str
   });
 }
 
+/** JSON documents compared: IAM-style policies, and the lifecycle policy of the creation templates (`defaultLifecyclePolicy`). */
+const POLICY_ATTRIBUTES = ['policy', 'assume_role_policy', 'lifecycle_policy'];
+
 /** Policy-like attributes (JSON text) by resource type, keyed by for_each key or the resource type. */
 export function cdktfPolicies(stack: SynthesizedStack, resources: readonly StateResource[]): Record<string, unknown> {
   const policies: Record<string, unknown> = {};
   for (const [type, instances] of Object.entries(stack.json.resource as Record<string, Record<string, Record<string, unknown>>>)) {
     for (const resource of Object.values(instances)) {
-      for (const attribute of ['policy', 'assume_role_policy']) {
+      for (const attribute of POLICY_ATTRIBUTES) {
         const value = resource[attribute];
         if (typeof value !== 'string') continue;
         if (value === '${each.value}' && resource.for_each && typeof resource.for_each === 'object') {
@@ -213,7 +217,7 @@ export function cdktfPolicies(stack: SynthesizedStack, resources: readonly State
 export function statePolicies(resources: readonly StateResource[]): Record<string, unknown> {
   const policies: Record<string, unknown> = {};
   for (const resource of resources) {
-    for (const attribute of ['policy', 'assume_role_policy']) {
+    for (const attribute of POLICY_ATTRIBUTES) {
       const value = resource.values[attribute];
       if (typeof value !== 'string' || value === '') continue;
       const key =

@@ -71,6 +71,7 @@ resource "aws_ecr_repository_creation_template" "this" {
   description          = "Replicated repositories: encrypted with the registry key, immutable tags (ecr-kms-replication)"
   custom_role_arn      = aws_iam_role.this.arn
   image_tag_mutability = "IMMUTABLE"
+  lifecycle_policy     = var.lifecycle_policy
   resource_tags        = length(var.resource_tags) > 0 ? var.resource_tags : null
   encryption_configuration {
     encryption_type = "KMS"

@@ -9,6 +9,6 @@ output "prefixes" {
 }
 
 output "templates" {
-  description = "Templates by prefix: encryption type, key and the role."
-  value       = { for prefix, item in aws_ecr_repository_creation_template.this : prefix => { encryption_type = item.encryption_configuration[0].encryption_type, kms_key = item.encryption_configuration[0].kms_key, custom_role_arn = item.custom_role_arn } }
+  description = "Templates by prefix: encryption type, key, the role and the lifecycle policy."
+  value       = { for prefix, item in aws_ecr_repository_creation_template.this : prefix => { encryption_type = item.encryption_configuration[0].encryption_type, kms_key = item.encryption_configuration[0].kms_key, custom_role_arn = item.custom_role_arn, lifecycle_policy = item.lifecycle_policy } }
 }

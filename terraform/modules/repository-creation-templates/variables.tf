@@ -22,6 +22,16 @@ variable "role_name" {
   default     = null
 }
 
+variable "lifecycle_policy" {
+  description = "Lifecycle policy (ECR JSON, e.g. jsonencode({ rules = [...] })) of the repositories the templates create; null sets none."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.lifecycle_policy == null || can(length(jsondecode(var.lifecycle_policy).rules) > 0)
+    error_message = "The lifecycle_policy must be an ECR lifecycle policy document with at least one rule, e.g. jsonencode({ rules = [...] }), or null."
+  }
+}
+
 variable "resource_tags" {
   description = "Tags of the repositories the templates create."
   type        = map(string)

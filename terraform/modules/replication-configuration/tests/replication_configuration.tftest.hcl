@@ -59,8 +59,8 @@ run "fails_above_10_rules" {
   command = plan
 
   variables {
-    repository_names = [for index in range(501) : format("repo-%03d", index)]
-    destinations     = [for index in range(26) : { region = "us-west-2", registry_id = format("%d", 200000000000 + index) }]
+    repository_names = ["web"]
+    destinations     = [for index in range(251) : { region = "us-west-2", registry_id = format("%d", 200000000000 + index) }]
   }
 
   expect_failures = [aws_ecr_replication_configuration.this]

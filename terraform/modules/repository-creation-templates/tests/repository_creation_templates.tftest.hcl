@@ -31,6 +31,7 @@ run "templates_encrypt_replicated_repositories_with_the_key" {
   variables {
     kms_key_arn         = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
     replication_filters = ["team-a/api", "team-b/tools/cli", "web"]
+    lifecycle_policy    = jsonencode({ rules = [{ rulePriority = 1, selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }, action = { type = "expire" } }] })
   }
 
   assert {
@@ -40,6 +41,10 @@ run "templates_encrypt_replicated_repositories_with_the_key" {
   assert {
     condition     = alltrue([for item in aws_ecr_repository_creation_template.this : item.encryption_configuration[0].encryption_type == "KMS" && item.encryption_configuration[0].kms_key == var.kms_key_arn && item.custom_role_arn == aws_iam_role.this.arn && item.applied_for == toset(["REPLICATION"]) && item.image_tag_mutability == "IMMUTABLE"])
     error_message = "Every template creates immutable repositories encrypted with the key, for replication, through the role."
+  }
+  assert {
+    condition     = alltrue([for item in aws_ecr_repository_creation_template.this : jsondecode(item.lifecycle_policy).rules[0].selection.countNumber == 14])
+    error_message = "Every template carries the lifecycle policy given."
   }
   assert {
     condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal == { Service = "ecr.amazonaws.com" } && jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "111111111111"
