@@ -15,6 +15,7 @@ export * from './ecr/repository-name';
 export * from './ecr/lifecycle-policy';
 export * from './ecr/replication-rules';
 export * from './ecr/namespaces';
+export * from './ecr/scanning';
 
 // Policies as data.
 export * from './policies/policy-document';

@@ -15,7 +15,7 @@ import { listOf, policyToHcl } from '../terraform-export/policy-expressions';
 import { terraformExportFiles } from '../terraform-export/export';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
 import { ScanningField } from '../config/compliance-schema';
-import { SCANNING_FILTER_PATTERN } from '../terraform-export/modules/registry-scanning';
+import { SCANNING_FILTER_PATTERN } from '../ecr/scanning';
 
 const COMMITTED_EXPORT = path.resolve(__dirname, '..', 'terraform');
 

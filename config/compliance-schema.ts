@@ -8,10 +8,9 @@ import { z } from 'zod';
 import { expects, rule } from './messages';
 import { LifecyclePolicy, LifecyclePolicySchema } from './lifecycle-policy';
 
-/** ECR's pattern for a scanning filter (WILDCARD: `*` matches any characters). */
-const SCANNING_FILTER_PATTERN = /^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$/;
-/** PutRegistryScanningConfiguration takes at most 2 rules and 100 filters per rule. */
-export const SCANNING_LIMITS = { rules: 2, filtersPerRule: 100 } as const;
+import { SCANNING_FILTER_PATTERN, SCANNING_LIMITS } from '../ecr/scanning';
+
+export { SCANNING_LIMITS };
 
 const ScanningRuleSchema = z.strictObject(
   {

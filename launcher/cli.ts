@@ -23,7 +23,7 @@ import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } f
 import { buildLayout, rebuildWhenStale } from './build-freshness';
 import { CdktfCommand, cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode } from './cdktf-commands';
 import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig } from './config-selection';
-import { PreSwapCheck, PROJECT_PRE_SWAP_CHECKS } from './pre-swap-checks';
+import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
 
 /** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
 const synthesis = () => import('./synthesize');
@@ -37,7 +37,7 @@ export interface CliEnvironment {
   readonly environment: NodeJS.ProcessEnv;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** @default PROJECT_PRE_SWAP_CHECKS */
+  /** @default projectPreSwapChecks(environment) */
   readonly preSwapChecks?: readonly PreSwapCheck[];
   /** Runs `cdktf` with these arguments and environment, returns its exit status. @default the cdktf-cli package's CLI */
   readonly runCdktf?: (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
@@ -102,7 +102,7 @@ async function synth(run: CliEnvironment, options: ConfigOption & { output: stri
     cwd: run.cwd,
     outdir,
     config,
-    preSwapChecks: run.preSwapChecks ?? PROJECT_PRE_SWAP_CHECKS,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
     report: run.stderr,
   });
   if (!result.ok) return 1;
@@ -155,7 +155,7 @@ async function terraformCommand(
     cwd: run.cwd,
     outdir,
     config,
-    preSwapChecks: run.preSwapChecks ?? PROJECT_PRE_SWAP_CHECKS,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
     noteConfigChange: true,
     report: run.stderr,
   });
@@ -187,7 +187,7 @@ async function app(run: CliEnvironment): Promise<number> {
     cwd: run.cwd,
     outdir: path.resolve(run.cwd, run.environment.CDKTF_OUTDIR || DEFAULT_OUTDIR),
     config,
-    preSwapChecks: run.preSwapChecks ?? PROJECT_PRE_SWAP_CHECKS,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
     // The CLI deletes the folders of dropped stacks itself after the app exits, and fails when one is gone.
     keepDroppedStackFolders: true,
     // The CLI passes the app's stdout on as it is but prefixes each stderr line with "[ERROR] default -".

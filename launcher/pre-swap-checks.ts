@@ -24,8 +24,11 @@ export interface PreSwapCheckResult {
  */
 export type PreSwapCheck = (previousOutDir: string | undefined, stagedOutDir: string) => PreSwapCheckResult;
 
-/** The checks every synth of this project runs (`npm run synth|deploy|diff|destroy` and the cdktf app command). */
-export const PROJECT_PRE_SWAP_CHECKS: readonly PreSwapCheck[] = [(previousOutDir, stagedOutDir) => changeReportHook(previousOutDir, stagedOutDir)];
+/** The checks every synth of this project runs (`npm run synth|deploy|diff|destroy` and the cdktf app command), for the command's environment. */
+export function projectPreSwapChecks(environment: NodeJS.ProcessEnv): readonly PreSwapCheck[] {
+  // The command's environment (not this process's) carries ECR_REPLICATION_ACCEPT.
+  return [(previousOutDir, stagedOutDir) => changeReportHook(previousOutDir, stagedOutDir, environment)];
+}
 
 /** Runs the checks in order, all of them (every message is shown), and combines their answers. */
 export function runPreSwapChecks(checks: readonly PreSwapCheck[], previousOutDir: string | undefined, stagedOutDir: string): PreSwapCheckResult {

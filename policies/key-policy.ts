@@ -5,7 +5,7 @@
  * resources (ECR repositories).
  */
 import { accountRootArn, ecrServiceEndpoint, Partition } from '../ecr/regions';
-import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique } from './policy-document';
+import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique, withAddedStatements } from './policy-document';
 
 /** What administrators may do: manage the key's life and policy, never encrypt or decrypt. */
 export const KEY_ADMINISTRATION_ACTIONS: readonly string[] = [
@@ -110,12 +110,5 @@ export function ecrKeyPolicy(props: KeyPolicyProps): PolicyDocument {
       Condition: { StringEquals: viaEcr },
     });
   }
-  const sids = new Set(statements.map((statement) => statement.Sid));
-  for (const statement of props.additionalStatements ?? []) {
-    if (sids.has(statement.Sid))
-      throw new Error(`key policy: an added statement uses the Sid "${statement.Sid}", which the policy already has: choose another Sid`);
-    sids.add(statement.Sid);
-    statements.push(statement);
-  }
-  return policyDocument(statements, 'ecr-kms-replication-key-policy');
+  return policyDocument(withAddedStatements('key policy', statements, props.additionalStatements), 'ecr-kms-replication-key-policy');
 }

@@ -23,6 +23,20 @@ export function policyDocument(statements: readonly PolicyStatement[], id?: stri
   return id === undefined ? { Version: '2012-10-17', Statement: statements } : { Version: '2012-10-17', Id: id, Statement: statements };
 }
 
+/**
+ * The project's statements followed by a caller's: a policy is one document, so an added statement whose
+ * Sid the document already uses is refused (`what` names the policy in the message).
+ */
+export function withAddedStatements(what: string, own: readonly PolicyStatement[], added: readonly PolicyStatement[] = []): PolicyStatement[] {
+  const sids = new Set(own.map((statement) => statement.Sid));
+  for (const statement of added) {
+    if (sids.has(statement.Sid))
+      throw new Error(`${what}: an added statement uses the Sid "${statement.Sid}", which the policy already has: choose another Sid`);
+    sids.add(statement.Sid);
+  }
+  return [...own, ...added];
+}
+
 /** Sorted and de-duplicated, so the same inputs give the same policy bytes. */
 export function sortedUnique(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();

@@ -4,7 +4,7 @@
  * the repositories its filters cover, and nothing else.
  */
 import { accountRootArn, ecrRepositoryArn, Partition } from '../ecr/regions';
-import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique } from './policy-document';
+import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique, withAddedStatements } from './policy-document';
 
 export const REPLICATION_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
 
@@ -41,14 +41,7 @@ export function replicationRegistryPolicy(props: RegistryPolicyProps): PolicyDoc
       Action: REPLICATION_ACTIONS,
       Resource: repositoryArnsForFilters(props.partition, props.region, props.accountId, source.replicationFilters),
     }));
-  const sids = new Set(statements.map((statement) => statement.Sid));
-  const added = (props.additionalStatements ?? []).map((statement) => {
-    if (sids.has(statement.Sid))
-      throw new Error(`registry policy: an added statement uses the Sid "${statement.Sid}", which a replication statement has: choose another Sid`);
-    sids.add(statement.Sid);
-    return statement;
-  });
-  return policyDocument([...statements, ...added]);
+  return policyDocument(withAddedStatements('registry policy', statements, props.additionalStatements));
 }
 
 function pascalCase(name: string): string {

@@ -588,18 +588,7 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
       log(
         `terraform validate on ${largest.stats.largestStack.name} (${kib(largest.stats.largestStack.bytes)}), from ${path.relative(PROJECT_ROOT, RESULTS_DIRECTORY)}`,
       );
-      const timed = (args: string[]): number => {
-        const start = process.hrtime.bigint();
-        try {
-          runTerraform(args, stackDirectory);
-        } catch (error) {
-          const failure = error as { stderr?: string; stdout?: string; message: string };
-          throw new Error(`terraform ${args.join(' ')} failed:\n${failure.stderr ?? ''}${failure.stdout ?? ''}${failure.message}`, { cause: error });
-        }
-        return Number(process.hrtime.bigint() - start) / 1e9;
-      };
-      const init = timed(['init', '-backend=false', '-input=false', '-no-color']);
-      const validate = [timed(['validate', '-no-color']), timed(['validate', '-no-color'])];
+      const { init, validate } = validateTimes(stackDirectory);
       const validateText =
         `terraform validate, largest stack (${largest.stats.largestStack.name}, ${kib(largest.stats.largestStack.bytes)} of JSON): ` +
         `${validate.map(seconds).join(', ')} (init -backend=false, once: ${seconds(init)})`;

@@ -1,5 +1,6 @@
 /** Module registry-scanning: the registry's one scanning configuration (RegistryScanningConfiguration). */
 import { DEFAULT_SCANNING, SCANNING_LIMITS } from '../../config/compliance-schema';
+import { SCANNING_FILTER_PATTERN } from '../../ecr/scanning';
 import { ScanFrequency, ScanType } from '../../modules/registry-scanning-configuration';
 import { attribute, block, expr } from '../../hcl/hcl-writer';
 import { ModuleDefinition } from '../module-definition';
@@ -11,11 +12,6 @@ const FREQUENCIES: readonly ScanFrequency[] = ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'
 const CONTINUOUS: ScanFrequency = 'CONTINUOUS_SCAN';
 const ENHANCED: ScanType = 'ENHANCED';
 const WILDCARD = 'WILDCARD';
-/**
- * ECR's pattern for a scanning filter, as config/compliance-schema.ts checks it (that constant is not
- * exported; __tests__/terraform-export.test.ts checks that both accept and reject the same filters).
- */
-export const SCANNING_FILTER_PATTERN = /^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$/;
 
 const eachRule = (condition: string): string => `alltrue([for rule in var.rules : ${condition}])`;
 
