@@ -27,6 +27,8 @@ export default tseslint.config(
         Atomics: 'readonly',
         SharedArrayBuffer: 'readonly',
         Int32Array: 'readonly',
+        setTimeout: 'readonly',
+        globalThis: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

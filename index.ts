@@ -9,20 +9,20 @@
  */
 
 // ECR and KMS knowledge.
-export * from './ecr/regions';
-export * from './ecr/limits';
-export * from './ecr/repository-name';
-export * from './ecr/lifecycle-policy';
-export * from './ecr/replication-rules';
-export * from './ecr/namespaces';
-export * from './ecr/scanning';
+export * from './modules/ecr/regions';
+export * from './modules/ecr/limits';
+export * from './modules/ecr/repository-name';
+export * from './modules/ecr/lifecycle-policy';
+export * from './modules/ecr/replication-rules';
+export * from './modules/ecr/namespaces';
+export * from './modules/ecr/scanning';
 
 // Policies as data.
-export * from './policies/policy-document';
-export * from './policies/key-policy';
-export * from './policies/registry-policy';
-export * from './policies/repository-policy';
-export * from './policies/creation-template-role';
+export * from './modules/policies/policy-document';
+export * from './modules/policies/key-policy';
+export * from './modules/policies/registry-policy';
+export * from './modules/policies/repository-policy';
+export * from './modules/policies/creation-template-role';
 
 // Constructs.
 export { type EcrRegistry, type EcrRegistryProps, ecrRegistry, type RegistryLocation, describeRegistry, sameRegistry } from './modules/registry';
@@ -43,8 +43,8 @@ export {
 export { RegistryScanningConfiguration, type RegistryScanningConfigurationProps, type RegistryScanningRule } from './modules/registry-scanning-configuration';
 
 // Compliance rules, applied at synth by the aspect.
-export * from './compliance/compliance-rules';
-export { ComplianceAspect } from './compliance/compliance-aspect';
+export * from './modules/compliance/compliance-rules';
+export { ComplianceAspect } from './modules/compliance/compliance-aspect';
 
 // The app layer: config, deployment plan, stacks.
 export { type Config, type ConfigInput, ConfigSchema } from './config/schema';

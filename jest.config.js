@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // The emulator layer (jest.emulator.config.js, npm run test:emulator) needs moto's server: not part of npm test.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/emulator/'],
   transform: {
     // Transpile only: `npm test` type-checks once with `tsc --noEmit -p tsconfig.json`. tsconfig.json sets
     // isolatedModules, so ts-jest 29.4 compiles each file alone with ts.transpileModule (no language service,

@@ -4,7 +4,7 @@
  * exists: a bad config prints every problem, exits 1 and writes nothing.
  *
  * The project's commands (`npm run synth|deploy|diff|destroy`, and the app
- * command of cdktf.json) run this through the launcher (`launcher/`), which
+ * command of cdktf.json) run this through the launcher (`cli/`), which
  * picks the config file, writes the output atomically and keeps dist/ fresh;
  * `npx ts-node main.ts`, the cdktf template's app command, still works.
  */
@@ -12,8 +12,7 @@ import { App } from 'cdktf';
 import { LoadedConfig, loadConfigFile } from './config/load';
 import { ConfigError, formatWarnings } from './config/problems';
 import { Config } from './config/schema';
-import { selectConfig } from './launcher/config-selection';
-import { PROJECT_ROOT } from './scripts/terraform-cli';
+import { selectConfig } from './config/config-selection';
 import { buildReplicationStacks } from './stacks/build-stacks';
 
 /** Loads and validates the config, printing its warnings; on failure prints the report and returns undefined. */
@@ -43,7 +42,7 @@ export function synthesizeStacks(config: Config, outdir: string): void {
 
 /** The app as cdktf's template runs it: into CDKTF_OUTDIR (else cdktf.out), not atomically. */
 export function main(): void {
-  const { file } = selectConfig({ projectRoot: PROJECT_ROOT, cwd: process.cwd(), environment: process.env });
+  const { file } = selectConfig({ projectRoot: process.cwd(), cwd: process.cwd(), environment: process.env });
   const loaded = loadConfigOrReport(file);
   if (loaded === undefined) {
     process.exitCode = 1;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { architectureDiagram } from '../config/architecture-diagram';
 import { loadConfigFile, validateConfig } from '../config/load';
-import { readmeDiagram, runDiagram, withReadmeDiagram } from '../scripts/write-architecture-diagram';
+import { readmeDiagram, runDiagram, withReadmeDiagram } from '../cli/commands/diagram';
 
 const PROJECT = path.resolve(__dirname, '..');
 

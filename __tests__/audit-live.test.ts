@@ -3,10 +3,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { validateConfig } from '../config/load';
 import { Config } from '../config/schema';
-import { AwsAccessError, classifyAwsError, emulatorCredentials, EXIT, RegistryTarget } from '../audit/aws-access';
-import { liveAudit } from '../audit/live-audit';
-import { runAudit } from '../audit/audit-command';
-import { AuditReport, sarifLog } from '../audit/report';
+import { AwsAccessError, classifyAwsError, emulatorCredentials, EXIT, RegistryTarget } from '../tools/audit/aws-access';
+import { liveAudit } from '../tools/audit/live-audit';
+import { runAudit } from '../tools/audit/audit-command';
+import { AuditReport, sarifLog } from '../tools/audit/report';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
 import {
   awsError,

@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-ecr';
 import { validateConfig } from '../config/load';
 import { Config } from '../config/schema';
-import { EXIT, sdkClientFactory } from '../audit/aws-access';
-import { runBackfills } from '../audit/backfill';
-import { runBackfillCommand } from '../audit/backfill-command';
+import { EXIT, sdkClientFactory } from '../tools/audit/aws-access';
+import { runBackfills } from '../tools/audit/backfill';
+import { runBackfillCommand } from '../tools/audit/backfill-command';
 import { exampleConfig } from '../test-support/example-config';
 import { awsError, compliantRegistry, FakeRegistry, fakeClientFactory, MockedRegistry, mockRegistry } from '../test-support/fake-aws';
 

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigInput } from '../config/schema';
-import { compareOutputs } from '../change-report/compare-outputs';
-import { formatChangeReport } from '../change-report/format-report';
-import { changeReportHook } from '../change-report/pre-swap-hook';
-import { readSynthesizedOutput } from '../change-report/synthesized-output';
+import { compareOutputs } from '../tools/change-report/compare-outputs';
+import { formatChangeReport } from '../tools/change-report/format-report';
+import { changeReportHook } from '../tools/change-report/pre-swap-hook';
+import { readSynthesizedOutput } from '../tools/change-report/synthesized-output';
 import { exampleConfig } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
 

@@ -4,10 +4,10 @@ import { GetRoleCommand, GetUserCommand, IAMClient, NoSuchEntityException } from
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { validateConfig } from '../config/load';
 import { formatProblem } from '../config/problems';
-import { iamEntityOf, livePrincipalProblems } from '../scripts/live-principals';
-import { runCheck } from '../scripts/check';
+import { iamEntityOf, livePrincipalProblems } from '../cli/commands/live-principals';
+import { runCheck } from '../cli/commands/check';
 import { exampleConfig } from '../test-support/example-config';
-import { registryClients } from '../recovery/aws-session';
+import { registryClients } from '../tools/recovery/aws-session';
 
 const iam = mockClient(IAMClient);
 const sts = mockClient(STSClient);

@@ -5,7 +5,7 @@ import { buildReplicationStacks, ReplicationStacks } from '../stacks/build-stack
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { ComplianceAspect } from '../compliance/compliance-aspect';
+import { ComplianceAspect } from '../modules/compliance/compliance-aspect';
 import {
   auditSynthesizedStack,
   COMPLIANCE_RULES,
@@ -23,7 +23,7 @@ import {
   ResourceInstance,
   RuleContext,
   scanningFilterCoversPrefix,
-} from '../compliance/compliance-rules';
+} from '../modules/compliance/compliance-rules';
 import { stackWithProvider } from '../test-support/fixtures';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:111111111111:key/0d1e2f3a-1111-2222-3333-444455556666';

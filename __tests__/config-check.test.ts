@@ -1,5 +1,5 @@
 /**
- * `npm run check -- file` (scripts/check.ts) and the app's handling of a bad
+ * `npm run check -- file` (cli/commands/check.ts) and the app's handling of a bad
  * config (main.ts), run in this process: `runCheck` gets the arguments, the
  * environment and two writers for stdout and stderr, as the CLI would.
  */
@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../main';
-import { runCheck } from '../scripts/check';
+import { runCheck } from '../cli/commands/check';
 
 interface Run {
   readonly status: number;

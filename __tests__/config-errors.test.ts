@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { JSON_SCHEMA_FILE, renderConfigJsonSchema } from '../config/json-schema';
 import { loadConfigFile, parseConfigText, validateConfig } from '../config/load';
 import { ConfigError, ConfigProblem, formatProblem, formatWarning } from '../config/problems';
-import { replicationFiltersFor } from '../ecr/replication-rules';
+import { replicationFiltersFor } from '../modules/ecr/replication-rules';
 import { jsonSchemaErrors } from '../test-support/json-schema-validator';
 
 const PROJECT = path.resolve(__dirname, '..');

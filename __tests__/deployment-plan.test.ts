@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { loadConfigFile } from '../config/load';
 import { planDeployment } from '../config/deployment-plan';
-import { chunk, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
+import { chunk, replicationFiltersFor, replicationRulesFor } from '../modules/ecr/replication-rules';
 
 const example = loadConfigFile('ecr-replication.yaml', path.resolve(__dirname, '..')).config;
 

@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CliEnvironment, runCli } from '../launcher/cli';
+import { CliEnvironment, runCli } from '../cli/cli';
 import { folderSnapshot } from '../test-support/folder-snapshot';
 
 const PROJECT = path.resolve(__dirname, '..');

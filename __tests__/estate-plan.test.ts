@@ -9,8 +9,8 @@ import { parse } from 'yaml';
 import { validateConfig } from '../config/load';
 import { ConfigError, formatProblem } from '../config/problems';
 import { DeploymentPlan, planDeployment } from '../config/deployment-plan';
-import { namespaceProblem, namespacesThatFit, replicationFitProblem } from '../ecr/namespaces';
-import { replicationFilterBudget, replicationFilterProblem } from '../ecr/replication-rules';
+import { namespaceProblem, namespacesThatFit, replicationFitProblem } from '../modules/ecr/namespaces';
+import { replicationFilterBudget, replicationFilterProblem } from '../modules/ecr/replication-rules';
 
 const ESTATE_FILE = path.resolve(__dirname, '..', 'examples', 'estate.yaml');
 

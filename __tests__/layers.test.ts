@@ -1,19 +1,32 @@
 /**
- * Layers run one way: ECR/KMS knowledge, policies, constructs and compliance
- * rules never import the app (config, stacks, scripts), and no module
- * imports itself through a cycle. Imports are read with TypeScript's own
- * pre-processor, so comments and strings never count.
+ * Layers run one way, and the folders show them:
+ *
+ *   modules/                 the library: constructs, ECR/KMS rules (ecr/), policies (policies/), compliance (compliance/)
+ *   config/, stacks/, main.ts the app: config, deployment plan, stacks
+ *   tools/                   audit, change report, recovery, HCL writer, Terraform export, the Terraform runner
+ *   cli/, bin/               the command line
+ *   scripts/                 development scripts (bench, e2e, schema writer)
+ *
+ * A layer imports only itself and the layers above it in this list, and no
+ * module imports itself through a cycle. Imports are read with TypeScript's
+ * own pre-processor, so comments and strings never count.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
-const LIBRARY = ['ecr', 'policies', 'modules', 'compliance'];
-const APP = ['config', 'stacks', 'scripts', 'launcher', 'bin', 'audit', 'change-report', 'recovery', 'main.ts'];
-const SOURCE_FOLDERS = [...LIBRARY, 'config', 'stacks', 'launcher', 'audit', 'change-report', 'recovery'];
+/** Each layer with its folders (or files); a layer may import the layers before it. */
+const LAYERS: readonly (readonly [string, readonly string[]])[] = [
+  ['library', ['modules']],
+  ['app', ['config', 'stacks', 'main.ts']],
+  ['tools', ['tools']],
+  ['cli', ['cli', 'index.ts']],
+  ['scripts', ['scripts']],
+];
 
 function sourceFiles(folder: string): string[] {
+  if (folder.endsWith('.ts')) return [folder];
   return readdirSync(path.join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(folder, entry.name);
     if (entry.isDirectory()) return sourceFiles(relative);
@@ -30,17 +43,22 @@ function projectImports(file: string): string[] {
     .map((name) => path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), name)) + '.ts');
 }
 
-const files = SOURCE_FOLDERS.flatMap(sourceFiles).concat(['index.ts', 'main.ts']);
+function layerOf(file: string): number {
+  return LAYERS.findIndex(([, folders]) => folders.some((folder) => file === folder || file.startsWith(`${folder}/`)));
+}
+
+const files = LAYERS.flatMap(([, folders]) => folders.flatMap(sourceFiles));
 const graph = new Map(files.map((file) => [file, projectImports(file)]));
 
-test.each(LIBRARY)('GIVEN the library folder %s THEN none of its files imports the app layer', (folder) => {
-  const offending = sourceFiles(folder).flatMap((file) =>
-    projectImports(file)
-      .filter((imported) => APP.some((app) => imported === app || imported.startsWith(`${app.replace(/\.ts$/, '')}/`)))
-      .map((imported) => `${file} -> ${imported}`),
-  );
-  expect(offending).toEqual([]);
-});
+test.each(LAYERS.map(([name, folders], index) => [name, folders.join(', '), index] as const))(
+  'GIVEN the %s layer (%s) THEN none of its files imports a later layer',
+  (_name, _folders, index) => {
+    const offending = files
+      .filter((file) => layerOf(file) === index)
+      .flatMap((file) => (graph.get(file) ?? []).filter((imported) => layerOf(imported) > index).map((imported) => `${file} -> ${imported}`));
+    expect(offending).toEqual([]);
+  },
+);
 
 test('GIVEN every source file THEN the import graph has no cycle', () => {
   const cycles: string[] = [];

@@ -1,7 +1,7 @@
-import { ecrKeyPolicy } from '../policies/key-policy';
-import { replicationRegistryPolicy, repositoryArnsForFilters } from '../policies/registry-policy';
-import { creationTemplateRolePolicy, ecrTrustPolicy } from '../policies/creation-template-role';
-import { repositoryAccessPolicy } from '../policies/repository-policy';
+import { ecrKeyPolicy } from '../modules/policies/key-policy';
+import { replicationRegistryPolicy, repositoryArnsForFilters } from '../modules/policies/registry-policy';
+import { creationTemplateRolePolicy, ecrTrustPolicy } from '../modules/policies/creation-template-role';
+import { repositoryAccessPolicy } from '../modules/policies/repository-policy';
 import { asList, principalsOf, statement } from '../test-support/fixtures';
 
 const ADMIN = 'arn:aws:iam::111111111111:role/platform-key-admin';

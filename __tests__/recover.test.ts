@@ -11,8 +11,8 @@ import { DescribeRepositoriesCommand, DescribeRepositoryCreationTemplatesCommand
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { registryClients } from '../recovery/aws-session';
-import { RecoverDependencies, runRecover } from '../scripts/recover';
+import { registryClients } from '../tools/recovery/aws-session';
+import { RecoverDependencies, runRecover } from '../cli/commands/recover';
 import { exampleConfigWith } from '../test-support/example-config';
 import { cleanupSynth, SynthesizedApp, synthesizeConfig } from '../test-support/synth';
 import { prepareStack, terraformAsync } from '../test-support/terraform';

@@ -14,8 +14,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../launcher/cli';
-import { writeTerraformCliConfig } from '../scripts/terraform-cli';
+import { runCli } from '../cli/cli';
+import { writeTerraformCliConfig } from '../tools/terraform-cli';
 import { folderSnapshot } from '../test-support/folder-snapshot';
 
 const PROJECT = path.resolve(__dirname, '..');

@@ -7,15 +7,15 @@
 import * as path from 'node:path';
 import { validateConfig } from '../config/load';
 import { ConfigInput } from '../config/schema';
-import { attribute, block, call, expr, renderBody, renderFile, renderValue, soleInterpolation, template } from '../hcl/hcl-writer';
-import { providerBlocks } from '../hcl/provider-blocks';
-import { terraformJsonToHcl } from '../hcl/terraform-json-to-hcl';
-import { parseArguments, staleFiles } from '../scripts/export-terraform';
-import { listOf, policyToHcl } from '../terraform-export/policy-expressions';
-import { terraformExportFiles } from '../terraform-export/export';
+import { attribute, block, call, expr, renderBody, renderFile, renderValue, soleInterpolation, template } from '../tools/hcl/hcl-writer';
+import { providerBlocks } from '../tools/hcl/provider-blocks';
+import { terraformJsonToHcl } from '../tools/hcl/terraform-json-to-hcl';
+import { parseArguments, staleFiles } from '../cli/commands/export-terraform';
+import { listOf, policyToHcl } from '../tools/terraform-export/policy-expressions';
+import { terraformExportFiles } from '../tools/terraform-export/export';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
 import { ScanningField } from '../config/compliance-schema';
-import { SCANNING_FILTER_PATTERN } from '../ecr/scanning';
+import { SCANNING_FILTER_PATTERN } from '../modules/ecr/scanning';
 
 const COMMITTED_EXPORT = path.resolve(__dirname, '..', 'terraform');
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Starts the compiled launcher (launcher/cli.ts -> dist/launcher/cli.js), which checks the sources
+// Starts the compiled launcher (cli/cli.ts -> dist/cli/cli.js), which checks the sources
 // against dist/ on every run and recompiles when one is newer. This file is plain JavaScript only
 // because something must run before dist/ exists: on a checkout that was never built, it compiles
 // the project once.
@@ -8,7 +8,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-const entry = path.join(root, 'dist', 'launcher', 'cli.js');
+const entry = path.join(root, 'dist', 'cli', 'cli.js');
 
 function load() {
   try {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { expects, rule } from './messages';
 import { LifecyclePolicy, LifecyclePolicySchema } from './lifecycle-policy';
 
-import { SCANNING_FILTER_PATTERN, SCANNING_LIMITS } from '../ecr/scanning';
+import { SCANNING_FILTER_PATTERN, SCANNING_LIMITS } from '../modules/ecr/scanning';
 
 export { SCANNING_LIMITS };
 

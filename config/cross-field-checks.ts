@@ -9,11 +9,11 @@
  * document (`ConfigFacts`); `CROSS_FIELD_CHECKS` lists them all.
  */
 import { ConfigPath, ConfigProblem } from './problems';
-import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../ecr/regions';
-import { DEFAULT_REPOSITORIES_PER_KEY } from '../ecr/limits';
-import { duplicateRepositoryNameRule } from '../ecr/repository-name';
-import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../ecr/replication-rules';
-import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../ecr/namespaces';
+import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../modules/ecr/regions';
+import { DEFAULT_REPOSITORIES_PER_KEY } from '../modules/ecr/limits';
+import { duplicateRepositoryNameRule } from '../modules/ecr/repository-name';
+import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../modules/ecr/replication-rules';
+import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../modules/ecr/namespaces';
 import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';

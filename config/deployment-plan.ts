@@ -4,9 +4,9 @@
  * constructs: stacks and the audit read the same plan.
  */
 import { AccountConfig, Config, NamespaceConfig, RepositoryConfig } from './schema';
-import { ReplicationRule, replicationFiltersFor, replicationRulesFor } from '../ecr/replication-rules';
-import { Partition, partitionOf } from '../ecr/regions';
-import { namespaceMembership } from '../ecr/namespaces';
+import { ReplicationRule, replicationFiltersFor, replicationRulesFor } from '../modules/ecr/replication-rules';
+import { Partition, partitionOf } from '../modules/ecr/regions';
+import { namespaceMembership } from '../modules/ecr/namespaces';
 import { NamespaceKeyPlan, namespaceKeysFor, namespacePlan, NamespacePlan, sourceNamespaces, sourceRepositoryNamesWithNamespaces } from './namespace-plan';
 
 export type { NamespaceKeyPlan, NamespacePlan };

@@ -5,8 +5,8 @@
  * their numbers come from the library (ecr/).
  */
 import { ConfigPath, ConfigProblem } from './problems';
-import { namespaceMembership, namespaceSlug } from '../ecr/namespaces';
-import { replicationFiltersFor } from '../ecr/replication-rules';
+import { namespaceMembership, namespaceSlug } from '../modules/ecr/namespaces';
+import { replicationFiltersFor } from '../modules/ecr/replication-rules';
 import { didYouMean } from './suggest';
 import { registryKey } from './deployment-plan';
 import { principalAccount } from './namespace-plan';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { NAMESPACE_LENGTH, NAMESPACE_PATTERN, NAMESPACE_RULES } from '../ecr/namespaces';
+import { NAMESPACE_LENGTH, NAMESPACE_PATTERN, NAMESPACE_RULES } from '../modules/ecr/namespaces';
 
 /** The schemas schema.ts shares with this file. */
 export interface SharedFieldSchemas {

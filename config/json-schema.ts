@@ -9,7 +9,7 @@
  * registries) are left to the loader: `npm run check` reports them.
  */
 import { z } from 'zod';
-import { AWS_REGIONS, Partition, partitionOf } from '../ecr/regions';
+import { AWS_REGIONS, Partition, partitionOf } from '../modules/ecr/regions';
 import { LifecycleSelectionSchema } from './lifecycle-policy';
 import { ConfigSchema, S3BackendSchema } from './schema';
 

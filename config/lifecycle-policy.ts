@@ -10,7 +10,7 @@ import {
   lifecycleRuleProblems,
   MAX_LIFECYCLE_POLICY_LENGTH,
   MAX_TAG_PATTERN_WILDCARDS,
-} from '../ecr/lifecycle-policy';
+} from '../modules/ecr/lifecycle-policy';
 
 export { MAX_LIFECYCLE_POLICY_LENGTH, MAX_TAG_PATTERN_WILDCARDS };
 

@@ -4,8 +4,8 @@
  * registry holds. Pure and deterministic (sorted output); deployment-plan.ts
  * calls these functions.
  */
-import { LifecyclePolicy } from '../ecr/lifecycle-policy';
-import { creationTemplatePrefixOfNamespace, namespaceMembership, namespaceOf, namespaceSlug } from '../ecr/namespaces';
+import { LifecyclePolicy } from '../modules/ecr/lifecycle-policy';
+import { creationTemplatePrefixOfNamespace, namespaceMembership, namespaceOf, namespaceSlug } from '../modules/ecr/namespaces';
 import { Config, NamespaceConfig } from './schema';
 
 /** A namespace replicated into a destination: one creation template (prefix without the final "/"). */

@@ -9,17 +9,17 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { AWS_REGIONS, partitionOf, partitionOfArn } from '../ecr/regions';
+import { AWS_REGIONS, partitionOf, partitionOfArn } from '../modules/ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { didYouMean } from './suggest';
-import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../ecr/repository-name';
+import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../modules/ecr/repository-name';
 import { estateSchemas } from './estate-schema';
 
 export { REPOSITORY_NAME_PATTERN };
-import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../ecr/limits';
+import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../modules/ecr/limits';
 
-export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PER_KEY, MAX_TAGS } from '../ecr/limits';
+export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PER_KEY, MAX_TAGS } from '../modules/ecr/limits';
 
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;

@@ -12,11 +12,11 @@ import { IResolvable, TerraformIterator, Token } from 'cdktf';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EcrRepositoryPolicy } from '@cdktf/provider-aws/lib/ecr-repository-policy';
-import { LifecyclePolicy } from '../ecr/lifecycle-policy';
-import { renderPolicy } from '../policies/policy-document';
-import { repositoryAccessPolicy } from '../policies/repository-policy';
-import { firstDuplicate } from '../ecr/limits';
-import { duplicateRepositoryNameRule, repositoryNameProblem } from '../ecr/repository-name';
+import { LifecyclePolicy } from './ecr/lifecycle-policy';
+import { renderPolicy } from './policies/policy-document';
+import { repositoryAccessPolicy } from './policies/repository-policy';
+import { firstDuplicate } from './ecr/limits';
+import { duplicateRepositoryNameRule, repositoryNameProblem } from './ecr/repository-name';
 import { IEcrEncryptionKey } from './encryption-key';
 import { describeRegistry, EcrRegistry, sameRegistry } from './registry';
 

@@ -12,10 +12,10 @@ import { Construct } from 'constructs';
 import { Lazy, Token } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { deletionWindowProblem } from '../ecr/limits';
-import { parseKmsKeyArn } from '../ecr/regions';
-import { ecrKeyPolicy } from '../policies/key-policy';
-import { PolicyStatement, renderPolicy } from '../policies/policy-document';
+import { deletionWindowProblem } from './ecr/limits';
+import { parseKmsKeyArn } from './ecr/regions';
+import { ecrKeyPolicy } from './policies/key-policy';
+import { PolicyStatement, renderPolicy } from './policies/policy-document';
 import { EcrRegistry, RegistryLocation } from './registry';
 
 /** A KMS key that can encrypt ECR repositories. */

@@ -5,7 +5,7 @@
  * given once, not repeated and cross-checked per construct.
  */
 import { TerraformProvider } from 'cdktf';
-import { Partition, partitionOf } from '../ecr/regions';
+import { Partition, partitionOf } from './ecr/regions';
 
 /** Where a registry is: account, region and the partition of the region. */
 export interface RegistryLocation {

@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { Precondition } from 'cdktf';
 import { EcrReplicationConfiguration } from '@cdktf/provider-aws/lib/ecr-replication-configuration';
-import { REPLICATION_LIMITS } from '../ecr/limits';
+import { REPLICATION_LIMITS } from './ecr/limits';
 import {
   ReplicationRule,
   replicationFilterProblem,
@@ -16,7 +16,7 @@ import {
   replicationRuleLimitProblem,
   replicationRulesFor,
   SELF_REPLICATION_RULE,
-} from '../ecr/replication-rules';
+} from './ecr/replication-rules';
 import { describeRegistry, EcrRegistry, sameRegistry } from './registry';
 
 /** A registry images are replicated to. */

@@ -6,8 +6,8 @@
  */
 import { Construct } from 'constructs';
 import { EcrRegistryPolicy } from '@cdktf/provider-aws/lib/ecr-registry-policy';
-import { PolicyStatement, renderPolicy } from '../policies/policy-document';
-import { ReplicatingAccount, replicationRegistryPolicy } from '../policies/registry-policy';
+import { PolicyStatement, renderPolicy } from './policies/policy-document';
+import { ReplicatingAccount, replicationRegistryPolicy } from './policies/registry-policy';
 import { EcrRegistry } from './registry';
 
 export interface ReplicationRegistryPolicyProps {

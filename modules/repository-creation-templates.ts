@@ -10,9 +10,9 @@ import { IResolvable, TerraformIterator } from 'cdktf';
 import { EcrRepositoryCreationTemplate } from '@cdktf/provider-aws/lib/ecr-repository-creation-template';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { creationTemplateRolePolicy, ecrTrustPolicy } from '../policies/creation-template-role';
-import { renderPolicy } from '../policies/policy-document';
-import { LifecyclePolicy } from '../ecr/lifecycle-policy';
+import { creationTemplateRolePolicy, ecrTrustPolicy } from './policies/creation-template-role';
+import { renderPolicy } from './policies/policy-document';
+import { LifecyclePolicy } from './ecr/lifecycle-policy';
 import { EcrEncryptionKey, IEcrEncryptionKey } from './encryption-key';
 import { describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
 

@@ -30,7 +30,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { PROJECT_ROOT, runTerraform } from './terraform-cli';
+import { PROJECT_ROOT, runTerraform } from '../tools/terraform-cli';
 
 const REPOSITORY_COUNTS = [10, 100, 1000];
 const DESTINATION_COUNTS = [1, 3, 10];

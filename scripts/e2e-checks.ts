@@ -5,8 +5,8 @@
  * AWS APIs describe with those expectations. No I/O, so it is unit-tested.
  */
 import { namespaceKeyOf } from '../config/namespace-plan';
-import { accountRootArn, parseKmsKeyArn, Partition } from '../ecr/regions';
-import { repositoryArnsForFilters } from '../policies/registry-policy';
+import { accountRootArn, parseKmsKeyArn, Partition } from '../modules/ecr/regions';
+import { repositoryArnsForFilters } from '../modules/policies/registry-policy';
 import { ConfigInput } from '../config/schema';
 import { DeploymentPlan } from '../config/deployment-plan';
 

@@ -41,7 +41,7 @@ import {
   skipMessage,
   stackNodes,
 } from './e2e-checks';
-import { PROJECT_ROOT, terraformEnvironment, tryTerraform } from './terraform-cli';
+import { PROJECT_ROOT, terraformEnvironment, tryTerraform } from '../tools/terraform-cli';
 
 interface Credentials {
   readonly accessKeyId: string;

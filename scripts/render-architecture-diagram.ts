@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { DEFAULT_DIAGRAM_FILE } from './write-architecture-diagram';
+import { DEFAULT_DIAGRAM_FILE } from '../cli/commands/diagram';
 
 const DEFAULT_PNG_FILE = 'docs/architecture.png';
 const CHROMIUM_ARGS = [

@@ -1,7 +1,7 @@
 /** One stack per destination registry and one per source registry, from a validated config. */
 import { Construct } from 'constructs';
 import { Aspects } from 'cdktf';
-import { ComplianceAspect } from '../compliance/compliance-aspect';
+import { ComplianceAspect } from '../modules/compliance/compliance-aspect';
 import { Config } from '../config/schema';
 import { planDeployment } from '../config/deployment-plan';
 import { DestinationStack } from './destination-stack';

@@ -15,7 +15,7 @@ import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { EcrRegistry, ecrRegistry } from '../modules/registry';
 import { RegistryScanningConfiguration } from '../modules/registry-scanning-configuration';
 import { ScanningConfig } from '../config/compliance-schema';
-import { LifecyclePolicy } from '../ecr/lifecycle-policy';
+import { LifecyclePolicy } from '../modules/ecr/lifecycle-policy';
 import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { retireRepositories } from './retired-repositories';

@@ -15,7 +15,7 @@ import { DestinationStack } from './destination-stack';
 import { RegistryStack, RegistryStackProps } from './registry-stack';
 import { destinationReadyPrecondition, GuardExpectations } from './replication-guard';
 import { namespaceKeyOf, namespaceKeyOfTemplate } from '../config/namespace-plan';
-import { creationTemplatePrefixOfNamespace, namespaceMembership } from '../ecr/namespaces';
+import { creationTemplatePrefixOfNamespace, namespaceMembership } from '../modules/ecr/namespaces';
 import { DestinationRegistryPlan } from '../config/deployment-plan';
 import { readStackOutputs } from './state-backend';
 

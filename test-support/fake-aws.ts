@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, GrantListEntry, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { ClientFactory, RegistryClients, RegistryTarget } from '../audit/aws-access';
+import { ClientFactory, RegistryClients, RegistryTarget } from '../tools/audit/aws-access';
 
 export const KEY_ALIAS = 'alias/ecr-kms-replication';
 export const UNTAGGED_EXPIRY =

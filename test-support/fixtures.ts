@@ -4,8 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { registryProvider } from '../modules/aws-provider';
 import { ReadableAddressStack } from '../stacks/readable-address-stack';
 import { EcrRegistry, ecrRegistry, RegistryLocation } from '../modules/registry';
-import { partitionOf } from '../ecr/regions';
-import { PolicyDocument, PolicyStatement } from '../policies/policy-document';
+import { partitionOf } from '../modules/ecr/regions';
+import { PolicyDocument, PolicyStatement } from '../modules/policies/policy-document';
 
 export const BUILD_ACCOUNT = '111111111111';
 export const PROD_ACCOUNT = '222222222222';

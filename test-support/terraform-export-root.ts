@@ -16,11 +16,11 @@ import * as path from 'node:path';
 import { Config } from '../config/schema';
 import { SynthesizedStack } from './synth';
 import { planDeployment, Registry } from '../config/deployment-plan';
-import { iamRoleArn } from '../ecr/regions';
+import { iamRoleArn } from '../modules/ecr/regions';
 import { providerAlias } from '../modules/aws-provider';
 import { creationTemplateRoleName } from '../stacks/resource-names';
-import { attribute, block, expr, renderFile } from '../hcl/hcl-writer';
-import { TERRAFORM_MODULES } from '../terraform-export/export';
+import { attribute, block, expr, renderFile } from '../tools/hcl/hcl-writer';
+import { TERRAFORM_MODULES } from '../tools/terraform-export/export';
 
 export const CHECKS_FILE = 'checks.tf';
 export const COMPOSITION_TEST_FILE = 'composition.tftest.hcl';

@@ -5,7 +5,7 @@
  * made ready for `terraform validate` and `terraform test` by symlinking the
  * cache's `.terraform/providers` and copying its `.terraform.lock.hcl`, no
  * second init. Terraform always runs with the project's own CLI config
- * (scripts/terraform-cli.ts), never the machine's.
+ * (tools/terraform-cli.ts), never the machine's.
  *
  * The cache is created atomically: init runs in a temporary folder that is
  * then renamed into place, under a lock folder, so parallel jest workers
@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT, providerMirror, runTerraform, terraformEnvironment, TerraformResult } from '../scripts/terraform-cli';
+import { PROJECT_ROOT, providerMirror, runTerraform, terraformEnvironment, TerraformResult } from '../tools/terraform-cli';
 
 /** Parent folder of the shared init caches. */
 export const INIT_CACHE_ROOT = path.join(PROJECT_ROOT, '.terraform-cli', 'init-cache');
@@ -156,7 +156,7 @@ export interface TerraformRunOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Like `tryTerraform` of scripts/terraform-cli.ts, asynchronous, so several stack folders can run at once. */
+/** Like `tryTerraform` of tools/terraform-cli.ts, asynchronous, so several stack folders can run at once. */
 export function terraformAsync(args: readonly string[], cwd: string, options: TerraformRunOptions = {}): Promise<TerraformResult> {
   const env = { ...terraformEnvironment(), ...options.env };
   return new Promise((resolve, reject) => {

@@ -16,13 +16,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { accountRootArn, dnsSuffixOf, ecrRepositoryArn, iamRoleArn } from '../ecr/regions';
+import { accountRootArn, dnsSuffixOf, ecrRepositoryArn, iamRoleArn } from '../modules/ecr/regions';
 import { DestinationRegistryPlan, Registry, SourceRegistryPlan } from '../config/deployment-plan';
 import { providerAlias } from '../modules/aws-provider';
 import { creationTemplateRoleName } from '../stacks/resource-names';
 import { NamespaceKeyPlan, namespaceKeyOf, namespaceKeyOfTemplate } from '../config/namespace-plan';
 import { creationTemplatePrefixes } from '../modules/repository-creation-templates';
-import { creationTemplatePrefixOfNamespace, isInNamespace } from '../ecr/namespaces';
+import { creationTemplatePrefixOfNamespace, isInNamespace } from '../modules/ecr/namespaces';
 
 /** Folder, inside a stack folder, that `terraform test` reads by default. */
 export const TEST_DIRECTORY = 'tests';

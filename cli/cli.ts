@@ -1,0 +1,325 @@
+/**
+ * The project's command line (`bin/ecr-replication.js`, behind the npm
+ * scripts and the app command of cdktf.json):
+ *
+ *   synth    synthesize into cdktf.out atomically, without the cdktf CLI
+ *   check    validate a config without synthesizing (cli/commands/check.ts)
+ *   list     the stacks a config gives, in apply order
+ *   deploy | diff | destroy
+ *            synthesize, then the cdktf CLI with --skip-synth and the project's Terraform setup
+ *   app      the app command cdktf runs (CDKTF_OUTDIR), for `npx cdktf ...` (hidden)
+ *
+ * Every command names its config the same way (config/config-selection.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { loadConfigFile } from '../config/load';
+import { ConfigError, formatWarnings } from '../config/problems';
+import { planDeployment } from '../config/deployment-plan';
+import { runCheck } from './commands/check';
+import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
+import { buildLayout, rebuildWhenStale } from './build-freshness';
+import { CdktfCommand, cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode } from './cdktf-commands';
+import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig } from '../config/config-selection';
+import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
+
+/** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
+const synthesis = () => import('./synthesize');
+
+export const DEFAULT_OUTDIR = 'cdktf.out';
+
+/** Where a run reads and writes: the process by default, a temporary project in tests. */
+export interface CliEnvironment {
+  readonly projectRoot: string;
+  readonly cwd: string;
+  readonly environment: NodeJS.ProcessEnv;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** @default projectPreSwapChecks(environment) */
+  readonly preSwapChecks?: readonly PreSwapCheck[];
+  /** Runs `cdktf` with these arguments and environment, returns its exit status. @default the cdktf-cli package's CLI */
+  readonly runCdktf?: (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
+}
+
+function processEnvironment(): CliEnvironment {
+  return {
+    projectRoot: PROJECT_ROOT,
+    cwd: process.cwd(),
+    environment: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  };
+}
+
+function runInstalledCdktf(projectRoot: string): (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number {
+  return (args, environment, cwd) => {
+    let cli: string;
+    try {
+      // The package's declared `bin`, as npm links it into node_modules/.bin.
+      const manifest = require.resolve('cdktf-cli/package.json', { paths: [projectRoot] });
+      const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { cdktf: string } };
+      cli = path.join(path.dirname(manifest), bin.cdktf);
+    } catch {
+      process.stderr.write('the cdktf CLI (devDependency cdktf-cli) is not installed: run `npm ci`\n');
+      return 1;
+    }
+    const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: environment, stdio: 'inherit' });
+    return result.status ?? 1;
+  };
+}
+
+interface ConfigOption {
+  readonly config?: string;
+}
+
+/** Selects the config (recording `--config`), or reports a usage error and returns undefined. */
+function selectAndRecord(run: CliEnvironment, options: ConfigOption): SelectedConfig | undefined {
+  try {
+    const selected = selectConfig(run, options.config);
+    if (options.config !== undefined) recordConfig(run, options.config);
+    return selected;
+  } catch (error) {
+    if (!(error instanceof ConfigSelectionError)) throw error;
+    run.stderr(`${error.message}\n`);
+    return undefined;
+  }
+}
+
+/** Splits `'*' --auto-approve --parallelism 2` into the stacks (leading names) and the flags passed on to cdktf. */
+export function splitStacksAndFlags(args: readonly string[]): { stacks: string[]; flags: string[] } {
+  const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
+  return firstFlag < 0 ? { stacks: [...args], flags: [] } : { stacks: args.slice(0, firstFlag), flags: args.slice(firstFlag) };
+}
+
+async function synth(run: CliEnvironment, options: ConfigOption & { output: string }): Promise<number> {
+  const config = selectAndRecord(run, options);
+  if (config === undefined) return 2;
+  const outdir = path.resolve(run.cwd, options.output);
+  const result = (await synthesis()).synthesizeIntoOutdir({
+    projectRoot: run.projectRoot,
+    cwd: run.cwd,
+    outdir,
+    config,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    report: run.stderr,
+  });
+  if (!result.ok) return 1;
+  run.stdout(`${options.output}: ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} synthesized: ${result.stacks.join(', ')}\n`);
+  return 0;
+}
+
+function list(run: CliEnvironment, options: ConfigOption): number {
+  const config = selectAndRecord(run, options);
+  if (config === undefined) return 2;
+  run.stderr(`${describeSelection(config)}\n`);
+  let loaded;
+  try {
+    loaded = loadConfigFile(config.file, run.cwd);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    run.stderr(`${error.message}\nlist failed: fix the problems above\n`);
+    return 1;
+  }
+  for (const warning of formatWarnings(loaded.file, loaded.warnings)) run.stderr(`${warning}\n`);
+  const plan = planDeployment(loaded.config);
+  // Apply order: every destination before the sources that replicate into it.
+  for (const destination of plan.destinations) run.stdout(`${destination.stackName}\n`);
+  for (const source of plan.sources) run.stdout(`${source.stackName}  (after ${source.destinations.map((destination) => destination.stackName).join(', ')})\n`);
+  return 0;
+}
+
+async function check(run: CliEnvironment, args: readonly string[], options: ConfigOption): Promise<number> {
+  const given = [...args];
+  // The file: --config, else the one named as an argument, else the selected one (ECR_REPLICATION_CONFIG, the recorded one, the example).
+  if (options.config !== undefined || given.every((arg) => arg.startsWith('-'))) {
+    const config = selectAndRecord(run, options);
+    if (config === undefined) return 2;
+    given.push(config.file);
+  }
+  return runCheck(given, run.environment, { stdout: run.stdout, stderr: run.stderr }, run.cwd);
+}
+
+async function terraformCommand(
+  run: CliEnvironment,
+  command: CdktfCommand,
+  args: readonly string[],
+  options: ConfigOption & { output: string },
+): Promise<number> {
+  const config = selectAndRecord(run, options);
+  if (config === undefined) return 2;
+  const outdir = path.resolve(run.cwd, options.output);
+  const synthesized = (await synthesis()).synthesizeIntoOutdir({
+    projectRoot: run.projectRoot,
+    cwd: run.cwd,
+    outdir,
+    config,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    noteConfigChange: true,
+    report: run.stderr,
+  });
+  if (!synthesized.ok) return 1;
+  const { stacks, flags } = splitStacksAndFlags(args);
+  const context: CdktfContext = {
+    outdir,
+    cwd: run.cwd,
+    environment: run.environment,
+    terraformCliConfig: writeTerraformCliConfig(run.projectRoot),
+    providerMirror: providerMirror(run.environment),
+    configFile: config.file,
+  };
+  const status = (run.runCdktf ?? runInstalledCdktf(run.projectRoot))(cdktfArguments(command, stacks, flags, context), cdktfEnvironment(context), run.cwd);
+  // In CI mode `cdktf diff` prints terraform's error itself; deploy and destroy print only "Invoking Terraform CLI failed".
+  if (status !== 0 && command !== 'diff' && isCiMode(run.environment)) {
+    const explanation = explainFailure(command, stacks, context, (planArgs, directory) => tryTerraform(planArgs, directory));
+    if (explanation !== undefined) run.stderr(`\ncdktf ${command} failed; ${explanation}`);
+  }
+  return status;
+}
+
+/** The app command of cdktf.json: synthesize into CDKTF_OUTDIR as the cdktf CLI asks, atomically. */
+async function app(run: CliEnvironment): Promise<number> {
+  const config = selectAndRecord(run, {});
+  if (config === undefined) return 2;
+  const result = (await synthesis()).synthesizeIntoOutdir({
+    projectRoot: run.projectRoot,
+    cwd: run.cwd,
+    outdir: path.resolve(run.cwd, run.environment.CDKTF_OUTDIR || DEFAULT_OUTDIR),
+    config,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    // The CLI deletes the folders of dropped stacks itself after the app exits, and fails when one is gone.
+    keepDroppedStackFolders: true,
+    // The CLI passes the app's stdout on as it is but prefixes each stderr line with "[ERROR] default -".
+    report: run.stdout,
+  });
+  return result.ok ? 0 : 1;
+}
+
+const CONFIG_HELP = 'the config file; remembered for later commands (ECR_REPLICATION_CONFIG wins)';
+
+/** Parses `argv` (without node and the script) and runs the command; returns the exit status. */
+export async function runCli(argv: readonly string[], run: CliEnvironment = processEnvironment()): Promise<number> {
+  let status = 0;
+  const program = new Command('ecr-replication')
+    .description('KMS-encrypted ECR registries replicated across regions and accounts: the daily commands')
+    .exitOverride()
+    .configureOutput({ writeOut: run.stdout, writeErr: run.stderr })
+    .showHelpAfterError();
+  program
+    .command('synth')
+    .description('synthesize the config into the output folder, atomically (no credentials needed)')
+    .option('--config <file>', CONFIG_HELP)
+    .option('-o, --output <folder>', 'output folder', DEFAULT_OUTDIR)
+    .action(async (options: ConfigOption & { output: string }) => {
+      status = await synth(run, options);
+    });
+  program
+    .command('check')
+    .description('validate a config file without synthesizing (run `check -h` for its options)')
+    .argument('[arguments...]', 'the config file and options of cli/commands/check.ts')
+    .option('--config <file>', CONFIG_HELP)
+    .helpOption(false)
+    .allowUnknownOption()
+    .action(async (args: string[], options: ConfigOption) => {
+      status = await check(run, args, options);
+    });
+  program
+    .command('list')
+    .description('list the stacks of the config in apply order (no credentials needed)')
+    .option('--config <file>', CONFIG_HELP)
+    .action((options: ConfigOption) => {
+      status = list(run, options);
+    });
+  const commands: Record<CdktfCommand, string> = {
+    deploy:
+      "synthesize, then `cdktf deploy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
+    diff: 'synthesize, then `cdktf diff` (terraform plan) of one stack; needs AWS credentials; flags after the stack go to cdktf (e.g. --refresh-only)',
+    destroy:
+      "synthesize, then `cdktf destroy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
+  };
+  for (const [command, description] of Object.entries(commands) as [CdktfCommand, string][]) {
+    program
+      .command(command)
+      .description(description)
+      .argument('[stacks-and-flags...]', 'stack names or patterns, then cdktf flags')
+      .option('--config <file>', CONFIG_HELP)
+      .option('-o, --output <folder>', 'output folder', DEFAULT_OUTDIR)
+      .allowUnknownOption()
+      .action(async (args: string[], options: ConfigOption & { output: string }) => {
+        status = await terraformCommand(run, command, args, options);
+      });
+  }
+  program.command('app', { hidden: true }).action(async () => {
+    status = await app(run);
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Help and version exit 0; parse errors were already printed.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  return status;
+}
+
+/** The compiled tools `tool <name>` runs (npm run audit, backfill, recover, export:terraform, synth:hcl, diagram), after the freshness check. */
+export const TOOLS: Readonly<Record<string, string>> = {
+  audit: 'cli/commands/audit.js',
+  backfill: 'cli/commands/backfill.js',
+  recover: 'cli/commands/recover.js',
+  'export-terraform': 'cli/commands/export-terraform.js',
+  diagram: 'cli/commands/diagram.js',
+};
+
+/** Runs a compiled tool in a child process with the given arguments; its exit code, or 2 for an unknown tool. */
+export function runTool(argv: readonly string[]): number {
+  const [name, ...rest] = argv;
+  const script = name === undefined ? undefined : TOOLS[name];
+  if (script === undefined) {
+    process.stderr.write(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
+    return 2;
+  }
+  const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', script), ...rest], { stdio: 'inherit' });
+  return child.status ?? 1;
+}
+
+/** Set in a launcher started again after a rebuild, so it does not check once more. */
+const REBUILT_MARKER = 'ECR_REPLICATION_LAUNCHER_REBUILT';
+
+/** Entry of bin/ecr-replication.js: recompile when a source is newer than dist/ (then start again on the new code), run. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const rebuiltAlready = process.env[REBUILT_MARKER] !== undefined;
+  delete process.env[REBUILT_MARKER];
+  if (!rebuiltAlready) {
+    // Under the cdktf CLI (the app command) stderr lines show as errors: progress goes to stdout there.
+    const log = (line: string) => (argv[0] === 'app' ? process.stdout : process.stderr).write(`ecr-replication: ${line}\n`);
+    const rebuilt = rebuildWhenStale(buildLayout(PROJECT_ROOT), log);
+    if (rebuilt.error !== undefined) {
+      process.stderr.write(`ecr-replication: ${rebuilt.error}; nothing was run\n`);
+      process.exitCode = 1;
+      return;
+    }
+    if (rebuilt.rebuilt) {
+      // This process has loaded the old code: run the command in a fresh one.
+      const again = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...argv], {
+        stdio: 'inherit',
+        env: { ...process.env, [REBUILT_MARKER]: '1' },
+      });
+      process.exitCode = again.status ?? 1;
+      return;
+    }
+  }
+  if (argv[0] === 'tool') {
+    process.exitCode = runTool(argv.slice(1));
+    return;
+  }
+  try {
+    process.exitCode = await runCli(argv);
+  } catch (error) {
+    // A bug or an I/O failure, not a bad config (those are reported and return 1): show where it happened.
+    process.stderr.write(`ecr-replication: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,367 @@
+/** Module encrypted-repositories: ECR repositories encrypted with the registry's key (EncryptedRepositories). */
+import { LifecycleRule, lifecycleRuleProblems, LifecycleSelection } from '../../../modules/ecr/lifecycle-policy';
+import { REPOSITORY_NAME_PATTERN } from '../../../config/schema';
+import { attribute, block, call, expr, HclBodyItem, HclFor, HclValue, quoteLiteral, template } from '../../hcl/hcl-writer';
+import { repositoryAccessPolicy } from '../../../modules/policies/repository-policy';
+import { ModuleDefinition, VariableValidation } from '../module-definition';
+import { listOf, policyToHcl } from '../policy-expressions';
+import { mockProvider, MOCK_KEY_ARN, registryContext, testHeader } from '../registry-context';
+import { hclRegex, hclStringList, KMS_KEY_ARN_CONDITION, KMS_KEY_ARN_MESSAGE } from './shared';
+
+/** The values the library's types allow, checked against them by the compiler. */
+const TAG_MUTABILITY: readonly ('IMMUTABLE' | 'MUTABLE')[] = ['IMMUTABLE', 'MUTABLE'];
+const TAG_STATUSES: readonly LifecycleSelection['tagStatus'][] = ['tagged', 'untagged', 'any'];
+const COUNT_TYPES: readonly LifecycleSelection['countType'][] = ['imageCountMoreThan', 'sinceImagePushed'];
+const EXPIRE: LifecycleRule['action']['type'] = 'expire';
+
+/** The ECR lifecycle policy's field names (the library's types) and the module's snake_case names. */
+const SELECTION_FIELDS: Readonly<Record<keyof LifecycleSelection, string>> = {
+  tagStatus: 'tag_status',
+  tagPrefixList: 'tag_prefix_list',
+  tagPatternList: 'tag_pattern_list',
+  countType: 'count_type',
+  countUnit: 'count_unit',
+  countNumber: 'count_number',
+};
+
+const PRIORITY: keyof LifecycleRule = 'rulePriority';
+const DESCRIPTION: keyof LifecycleRule = 'description';
+
+/** The message the library gives for a broken rule, found by asking it about a rule that breaks only that. */
+function libraryMessage(selection: Partial<LifecycleSelection>, path: string): string {
+  const rule: LifecycleRule = {
+    rulePriority: 1,
+    selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1, ...selection },
+    action: { type: 'expire' },
+  };
+  const problem = lifecycleRuleProblems(rule).find((candidate) => candidate.path.join('.') === path);
+  if (!problem) throw new Error(`the library reports no problem at ${path} for ${JSON.stringify(selection)}`);
+  return problem.message;
+}
+
+function eachRule(condition: string): string {
+  return `alltrue(flatten([for name, repository in var.repositories : [for rule in repository.lifecycle_rules : ${condition}]]))`;
+}
+
+function lifecycleValidations(): VariableValidation[] {
+  const s = 'rule.selection';
+  const rules: [string, string][] = [
+    [
+      `${s}.tag_status != "tagged" || ${s}.tag_prefix_list != null || ${s}.tag_pattern_list != null`,
+      libraryMessage({ tagStatus: 'tagged' }, 'selection.tagStatus'),
+    ],
+    [
+      `${s}.tag_prefix_list == null || ${s}.tag_pattern_list == null`,
+      libraryMessage({ tagStatus: 'tagged', tagPrefixList: ['v'], tagPatternList: ['v*'] }, 'selection.tagPatternList'),
+    ],
+    [
+      `${s}.tag_status == "tagged" || (${s}.tag_prefix_list == null && ${s}.tag_pattern_list == null)`,
+      libraryMessage({ tagStatus: 'untagged', tagPrefixList: ['v'] }, 'selection.tagStatus'),
+    ],
+    [
+      `${s}.count_type != "sinceImagePushed" || ${s}.count_unit != null`,
+      `countUnit ${libraryMessage({ countType: 'sinceImagePushed' }, 'selection.countUnit')}`,
+    ],
+    [
+      `${s}.count_type != "imageCountMoreThan" || ${s}.count_unit == null`,
+      libraryMessage({ countType: 'imageCountMoreThan', countUnit: 'days' }, 'selection.countUnit'),
+    ],
+  ];
+  return [
+    {
+      condition: eachRule(
+        `contains(${hclStringList(TAG_STATUSES)}, ${s}.tag_status) && contains(${hclStringList(COUNT_TYPES)}, ${s}.count_type) && rule.action_type == "${EXPIRE}"`,
+      ),
+      message: `Lifecycle rules: tag_status must be one of ${TAG_STATUSES.join(', ')}, count_type one of ${COUNT_TYPES.join(', ')} and action_type ${EXPIRE}.`,
+    },
+    ...rules.map(([condition, message]) => ({ condition: eachRule(condition), message: `Lifecycle rules: ${message}.` })),
+    {
+      condition:
+        'alltrue([for name, repository in var.repositories : length(distinct([for rule in repository.lifecycle_rules : rule.rule_priority])) == length(repository.lifecycle_rules)])',
+      message: 'Lifecycle rules: rule priorities must be unique within a repository lifecycle policy: choose another number.',
+    },
+  ];
+}
+
+/** `{ rulePriority = rule.rule_priority, ... }` with absent fields left out (ECR rejects nulls). */
+function lifecyclePolicies(): HclValue {
+  const selection = Object.entries(SELECTION_FIELDS)
+    .map(([field, name]) => `      ${field.padEnd(14)} = rule.selection.${name}`)
+    .join('\n');
+  return new HclFor(
+    'for name, repository in var.repositories',
+    'name',
+    expr(
+      [
+        'jsonencode({',
+        '  rules = [',
+        '    for rule in repository.lifecycle_rules : merge(',
+        '      {',
+        `        ${PRIORITY} = rule.rule_priority`,
+        '        selection = {',
+        '          for field, value in {',
+        selection.replace(/^ {6}/gm, '            '),
+        '          } : field => value if value != null',
+        '        }',
+        '        action = { type = rule.action_type }',
+        '      },',
+        `      rule.description == null ? {} : { ${DESCRIPTION} = rule.description },`,
+        '    )',
+        '  ]',
+        '})',
+      ].join('\n'),
+    ),
+    'length(repository.lifecycle_rules) > 0',
+  );
+}
+
+function repositoryPolicies(): HclValue {
+  const document = repositoryAccessPolicy({ pullPrincipals: [listOf('repository.pull_principals')], pushPrincipals: [listOf('repository.push_principals')] })!;
+  const [pull, push] = document.Statement;
+  return new HclFor(
+    'for name, repository in var.repositories',
+    'name',
+    call('jsonencode', {
+      Version: document.Version,
+      Statement: expr(
+        [
+          'concat(',
+          `  length(repository.pull_principals) > 0 ? [${inline(policyToHcl(pull))}] : [],`,
+          `  length(repository.push_principals) > 0 ? [${inline(policyToHcl(push))}] : [],`,
+          ')',
+        ].join('\n'),
+      ),
+    }),
+    'length(repository.pull_principals) + length(repository.push_principals) > 0',
+  );
+}
+
+/** A statement on one line, `{ Sid = "AllowPull", ... }`, for use inside a conditional. */
+function inline(value: HclValue): string {
+  const entries = Object.entries(value as Record<string, HclValue>).map(([key, entry]) => {
+    if (Array.isArray(entry)) return `${key} = [${entry.map((item) => quoteLiteral(item as string)).join(', ')}]`;
+    if (entry !== null && typeof entry === 'object' && !('text' in entry)) return `${key} = ${inline(entry)}`;
+    return `${key} = ${typeof entry === 'string' ? quoteLiteral(entry) : (entry as { text: string }).text}`;
+  });
+  return `{ ${entries.join(', ')} }`;
+}
+
+const REPOSITORY_TYPE = call(
+  'map',
+  call('object', {
+    image_tag_mutability: expr('optional(string, "IMMUTABLE")'),
+    scan_on_push: expr('optional(bool, true)'),
+    lifecycle_rules: expr(
+      [
+        'optional(list(object({',
+        '  rule_priority = number',
+        '  description   = optional(string)',
+        '  selection = object({',
+        '    tag_status       = string',
+        '    tag_prefix_list  = optional(list(string))',
+        '    tag_pattern_list = optional(list(string))',
+        '    count_type       = string',
+        '    count_unit       = optional(string)',
+        '    count_number     = number',
+        '  })',
+        '  action_type = optional(string, "expire")',
+        '})), [])',
+      ].join('\n'),
+    ),
+    pull_principals: expr('optional(list(string), [])'),
+    push_principals: expr('optional(list(string), [])'),
+  }),
+);
+
+const main: HclBodyItem[] = [
+  ...registryContext(),
+  block('locals', [], [attribute('lifecycle_policies', lifecyclePolicies()), attribute('repository_policies', repositoryPolicies())]),
+  block(
+    'resource',
+    ['aws_ecr_repository', 'this'],
+    [
+      attribute('for_each', expr('var.repositories')),
+      attribute('name', expr('each.key')),
+      attribute('image_tag_mutability', expr('each.value.image_tag_mutability')),
+      attribute('force_delete', expr('var.force_delete')),
+      attribute('tags', expr('var.tags')),
+      block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
+      block('image_scanning_configuration', [], [attribute('scan_on_push', expr('each.value.scan_on_push'))]),
+      block(
+        'lifecycle',
+        [],
+        [
+          block(
+            'precondition',
+            [],
+            [
+              attribute('condition', expr('split(":", var.kms_key_arn)[3] == local.region && split(":", var.kms_key_arn)[4] == local.account_id')),
+              attribute(
+                'error_message',
+                template(
+                  'The key ${var.kms_key_arn} must be in the account and region of the repositories (account ${local.account_id} in ${local.region}): create a key there (module kms-key).',
+                ),
+              ),
+            ],
+          ),
+        ],
+      ),
+    ],
+  ),
+  block(
+    'resource',
+    ['aws_ecr_lifecycle_policy', 'this'],
+    [
+      attribute('for_each', expr('local.lifecycle_policies')),
+      attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
+      attribute('policy', expr('each.value')),
+    ],
+  ),
+  block(
+    'resource',
+    ['aws_ecr_repository_policy', 'this'],
+    [
+      attribute('for_each', expr('local.repository_policies')),
+      attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
+      attribute('policy', expr('each.value')),
+    ],
+  ),
+];
+
+export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
+  name: 'encrypted-repositories',
+  title: 'ECR repositories encrypted with a customer-managed key',
+  summary: [
+    'ECR repositories, one `for_each` instance per name (adding or removing one never moves another), each encrypted with the customer-managed KMS key given (`encryption_type = "KMS"`; there is no AES256 or `aws/ecr` option), scanned on push and with immutable tags by default, with optional lifecycle rules and a repository policy for the principals that may pull or push.',
+    'The key must be in the account and region of the provider (a precondition stops the plan otherwise). `force_delete` is off: a repository that holds images is not destroyed by accident.',
+  ].join('\n\n'),
+  variables: [
+    {
+      name: 'kms_key_arn',
+      description: 'ARN of the customer-managed KMS key that encrypts every repository (same account and region).',
+      type: expr('string'),
+      validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }],
+    },
+    {
+      name: 'repositories',
+      description: 'Repositories by name, each with optional tag mutability, scan on push, lifecycle rules and principals that may pull or push.',
+      type: REPOSITORY_TYPE,
+      validations: [
+        { condition: 'length(var.repositories) > 0', message: 'List at least one repository.' },
+        {
+          condition: `alltrue([for name in keys(var.repositories) : length(name) >= 2 && length(name) <= 256 && can(regex(${hclRegex(REPOSITORY_NAME_PATTERN)}, name))])`,
+          message:
+            'Repository names must be 2 to 256 characters and match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).',
+        },
+        {
+          condition: `alltrue([for repository in values(var.repositories) : contains(${hclStringList(TAG_MUTABILITY)}, repository.image_tag_mutability)])`,
+          message: `The image_tag_mutability must be ${TAG_MUTABILITY.join(' or ')}.`,
+        },
+        ...lifecycleValidations(),
+      ],
+    },
+    { name: 'force_delete', description: 'Delete a repository even when it holds images.', type: expr('bool'), default: false },
+    { name: 'tags', description: 'Tags of the repositories.', type: expr('map(string)'), default: {} },
+  ],
+  outputs: [
+    {
+      name: 'repositories',
+      description: 'Repositories by name: arn, url, registry_id, encryption_type and kms_key.',
+      value: expr(
+        '{ for name, repository in aws_ecr_repository.this : name => { arn = repository.arn, url = repository.repository_url, registry_id = repository.registry_id, encryption_type = repository.encryption_configuration[0].encryption_type, kms_key = repository.encryption_configuration[0].kms_key } }',
+      ),
+    },
+    { name: 'registry_id', description: 'Account id of the registry.', value: expr('local.account_id') },
+    { name: 'region', description: 'Region of the registry.', value: expr('local.region') },
+    {
+      name: 'lifecycle_policies',
+      description: 'Lifecycle policies (JSON) by repository name.',
+      value: expr('{ for name, policy in aws_ecr_lifecycle_policy.this : name => policy.policy }'),
+    },
+    {
+      name: 'repository_policies',
+      description: 'Repository policies (JSON) by repository name.',
+      value: expr('{ for name, policy in aws_ecr_repository_policy.this : name => policy.policy }'),
+    },
+  ],
+  main,
+  examplePrelude: [],
+  example: [
+    attribute('kms_key_arn', 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555'),
+    attribute('repositories', {
+      'team-a/api': {
+        lifecycle_rules: [
+          {
+            rule_priority: 1,
+            description: 'expire untagged images after 14 days',
+            selection: { tag_status: 'untagged', count_type: 'sinceImagePushed', count_unit: 'days', count_number: 14 },
+          },
+        ],
+        pull_principals: ['arn:aws:iam::222222222222:role/eks-node'],
+      },
+      web: {},
+    }),
+  ],
+  tests: {
+    'encrypted_repositories.tftest.hcl': [
+      testHeader('Every repository KMS-encrypted with the key given; lifecycle and repository policies; the rules the library enforces.'),
+      mockProvider(),
+      '',
+      'variables {',
+      `  kms_key_arn = "${MOCK_KEY_ARN}"`,
+      '  repositories = {',
+      '    "team-a/api" = {',
+      '      lifecycle_rules = [{ rule_priority = 1, selection = { tag_status = "tagged", tag_prefix_list = ["v"], count_type = "imageCountMoreThan", count_number = 50 } }]',
+      '      pull_principals = ["arn:aws:iam::222222222222:role/eks-node"]',
+      '    }',
+      '    web = { image_tag_mutability = "MUTABLE", scan_on_push = false }',
+      '  }',
+      '}',
+      '',
+      'run "every_repository_is_encrypted_with_the_key" {',
+      '  command = plan',
+      '',
+      '  assert {',
+      '    condition     = alltrue([for repository in aws_ecr_repository.this : repository.encryption_configuration[0].encryption_type == "KMS" && repository.encryption_configuration[0].kms_key == var.kms_key_arn])',
+      '    error_message = "Every repository must be encrypted with KMS under the key given."',
+      '  }',
+      '  assert {',
+      '    condition     = aws_ecr_repository.this["team-a/api"].image_tag_mutability == "IMMUTABLE" && aws_ecr_repository.this["team-a/api"].image_scanning_configuration[0].scan_on_push && !aws_ecr_repository.this["web"].image_scanning_configuration[0].scan_on_push',
+      '    error_message = "Tags are immutable and images scanned on push unless a repository says otherwise."',
+      '  }',
+      '  assert {',
+      '    condition     = keys(aws_ecr_lifecycle_policy.this) == ["team-a/api"] && jsondecode(aws_ecr_lifecycle_policy.this["team-a/api"].policy) == { rules = [{ rulePriority = 1, selection = { tagStatus = "tagged", tagPrefixList = ["v"], countType = "imageCountMoreThan", countNumber = 50 }, action = { type = "expire" } }] }',
+      '    error_message = "The lifecycle policy must be the ECR JSON of the rules, without null fields."',
+      '  }',
+      '  assert {',
+      '    condition     = keys(aws_ecr_repository_policy.this) == ["team-a/api"] && jsondecode(aws_ecr_repository_policy.this["team-a/api"].policy).Statement[0].Principal.AWS == ["arn:aws:iam::222222222222:role/eks-node"] && length(jsondecode(aws_ecr_repository_policy.this["team-a/api"].policy).Statement) == 1',
+      '    error_message = "Only repositories with principals get a policy, with one statement per access kind."',
+      '  }',
+      '}',
+      '',
+      'run "fails_bad_names_keys_and_lifecycle_rules" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/aws/ecr"',
+      '    repositories = {',
+      '      "Team-A/API" = { lifecycle_rules = [{ rule_priority = 1, selection = { tag_status = "tagged", count_type = "sinceImagePushed", count_number = 1 } }] }',
+      '    }',
+      '  }',
+      '',
+      '  expect_failures = [var.kms_key_arn, var.repositories]',
+      '}',
+      '',
+      'run "fails_a_key_of_another_region" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    kms_key_arn = "arn:aws:kms:us-east-1:111111111111:key/11111111-2222-3333-4444-555555555555"',
+      '  }',
+      '',
+      '  expect_failures = [aws_ecr_repository.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+};
