@@ -1,50 +1,9 @@
 /**
- * The public API of ecr-kms-replication, for CDKTF apps that compose the
- * constructs in their own stacks, and for the app in this repository.
- *
- * Layers, from the bottom: ECR/KMS knowledge (`ecr/`), policies as data
- * (`policies/`), constructs (`modules/`), compliance rules (`compliance/`);
- * then the app: config and deployment plan (`config/`) and stacks (`stacks/`).
- * A layer imports only the layers below it.
+ * The app's programmatic entry: the library (modules/index.ts) and the app
+ * layer (config, deployment plan, stacks) that the command line builds on.
  */
 
-// ECR and KMS knowledge.
-export * from './modules/ecr/regions';
-export * from './modules/ecr/limits';
-export * from './modules/ecr/repository-name';
-export * from './modules/ecr/lifecycle-policy';
-export * from './modules/ecr/replication-rules';
-export * from './modules/ecr/namespaces';
-export * from './modules/ecr/scanning';
-
-// Policies as data.
-export * from './modules/policies/policy-document';
-export * from './modules/policies/key-policy';
-export * from './modules/policies/registry-policy';
-export * from './modules/policies/repository-policy';
-export * from './modules/policies/creation-template-role';
-
-// Constructs.
-export { type EcrRegistry, type EcrRegistryProps, ecrRegistry, type RegistryLocation, describeRegistry, sameRegistry } from './modules/registry';
-export { type AwsEndpoint, ENDPOINT_SERVICES, providerAlias, registryProvider, type RegistryProviderProps } from './modules/aws-provider';
-export { EcrEncryptionKey, type EcrEncryptionKeyProps, type IEcrEncryptionKey } from './modules/encryption-key';
-export { EncryptedRepositories, type EncryptedRepositoriesProps, type RepositorySpec } from './modules/encrypted-repositories';
-export { ReplicationRegistryPolicy, type ReplicationRegistryPolicyProps } from './modules/replication-registry-policy';
-export { ReplicationConfiguration, type ReplicationConfigurationProps, type ReplicationDestination } from './modules/replication-configuration';
-export {
-  CreationTemplateRole,
-  type CreationTemplateRoleProps,
-  creationTemplatePrefixes,
-  creationTemplatePrefixFor,
-  type CreationTemplateSpec,
-  RepositoryCreationTemplates,
-  type RepositoryCreationTemplatesProps,
-} from './modules/repository-creation-templates';
-export { RegistryScanningConfiguration, type RegistryScanningConfigurationProps, type RegistryScanningRule } from './modules/registry-scanning-configuration';
-
-// Compliance rules, applied at synth by the aspect.
-export * from './modules/compliance/compliance-rules';
-export { ComplianceAspect } from './modules/compliance/compliance-aspect';
+export * from './modules';
 
 // The app layer: config, deployment plan, stacks.
 export { type Config, type ConfigInput, ConfigSchema } from './config/schema';

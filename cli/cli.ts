@@ -45,7 +45,9 @@ export interface CliEnvironment {
 
 function processEnvironment(): CliEnvironment {
   return {
-    projectRoot: PROJECT_ROOT,
+    // The project a command works on is the folder it runs in (npm scripts run in the package's folder):
+    // its config record (.ecr-replication/), output and local state. The code may live elsewhere (PROJECT_ROOT).
+    projectRoot: process.cwd(),
     cwd: process.cwd(),
     environment: process.env,
     stdout: (text) => process.stdout.write(text),
