@@ -8,6 +8,25 @@
 export const MAX_LIFECYCLE_POLICY_LENGTH = 30_720;
 /** A tagPatternList entry holds at most four `*` wildcards. */
 export const MAX_TAG_PATTERN_WILDCARDS = 4;
+/** A rule's description holds at most 256 characters. */
+export const MAX_LIFECYCLE_DESCRIPTION_LENGTH = 256;
+
+/**
+ * The rules of single fields of a lifecycle policy, as messages. The config's
+ * schema applies them field by field; `checkLifecyclePolicy` applies them to
+ * a policy a construct receives.
+ */
+export const LIFECYCLE_FIELD_RULES = {
+  /** `rulePriority` and `countNumber`. */
+  wholeNumber: 'must be a whole number, 1 or more',
+  noRules: 'must hold at least one rule: add one or remove lifecyclePolicy',
+  description: `must be at most ${MAX_LIFECYCLE_DESCRIPTION_LENGTH} characters long: shorten it`,
+  emptyTagPrefixList: 'must hold at least one tag prefix, e.g. ["v"]',
+  emptyTagPatternList: 'must hold at least one tag pattern, e.g. ["release-*"]',
+  emptyTagPrefix: 'tag prefixes must not be empty: remove the entry or write the prefix',
+  emptyTagPattern: 'tag patterns must not be empty: remove the entry or write the pattern',
+  tagPatternWildcards: `tag patterns may hold at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards (ECR lifecycle policy rule): use fewer`,
+} as const;
 
 export interface LifecycleSelection {
   readonly tagStatus: 'tagged' | 'untagged' | 'any';
@@ -115,4 +134,47 @@ export function lifecyclePolicyProblems(policy: LifecyclePolicy): LifecyclePolic
     });
   }
   return problems;
+}
+
+/** The field rules (`LIFECYCLE_FIELD_RULES`) one rule breaks, with paths relative to the rule. */
+function lifecycleRuleFieldProblems(rule: LifecycleRule): LifecyclePolicyProblem[] {
+  const problems: LifecyclePolicyProblem[] = [];
+  const wholeNumber = (value: number, path: readonly (string | number)[]) => {
+    if (!Number.isInteger(value) || value < 1) problems.push({ path, received: value, message: LIFECYCLE_FIELD_RULES.wholeNumber });
+  };
+  wholeNumber(rule.rulePriority, ['rulePriority']);
+  if (rule.description !== undefined && rule.description.length > MAX_LIFECYCLE_DESCRIPTION_LENGTH) {
+    problems.push({ path: ['description'], received: rule.description, message: LIFECYCLE_FIELD_RULES.description });
+  }
+  const { selection } = rule;
+  const tagList = (list: readonly string[] | undefined, field: string, empty: string, emptyEntry: string) => {
+    if (list === undefined) return;
+    if (list.length === 0) problems.push({ path: ['selection', field], received: list, message: empty });
+    list.forEach((entry, index) => {
+      if (entry.length === 0) problems.push({ path: ['selection', field, index], received: entry, message: emptyEntry });
+      else if (field === 'tagPatternList' && entry.split('*').length - 1 > MAX_TAG_PATTERN_WILDCARDS) {
+        problems.push({ path: ['selection', field, index], received: entry, message: LIFECYCLE_FIELD_RULES.tagPatternWildcards });
+      }
+    });
+  };
+  tagList(selection.tagPrefixList, 'tagPrefixList', LIFECYCLE_FIELD_RULES.emptyTagPrefixList, LIFECYCLE_FIELD_RULES.emptyTagPrefix);
+  tagList(selection.tagPatternList, 'tagPatternList', LIFECYCLE_FIELD_RULES.emptyTagPatternList, LIFECYCLE_FIELD_RULES.emptyTagPattern);
+  wholeNumber(selection.countNumber, ['selection', 'countNumber']);
+  return problems;
+}
+
+/**
+ * Every rule of the ECR lifecycle policy reference the library knows, over a
+ * whole policy: single fields, each rule's selection, and the policy's own
+ * rules (unique priorities, the `any` rule last, the length limit). Paths are
+ * relative to the policy (`rules[1].rulePriority`). What a construct checks;
+ * the config checks the same rules through its schema.
+ */
+export function checkLifecyclePolicy(policy: LifecyclePolicy): LifecyclePolicyProblem[] {
+  if (policy.rules.length === 0) return [{ path: ['rules'], received: [], message: LIFECYCLE_FIELD_RULES.noRules }];
+  const withPrefix = (index: number) => (problem: LifecyclePolicyProblem) => ({ ...problem, path: ['rules', index, ...problem.path] });
+  return [
+    ...policy.rules.flatMap((rule, index) => [...lifecycleRuleFieldProblems(rule), ...lifecycleRuleProblems(rule)].map(withPrefix(index))),
+    ...lifecyclePolicyProblems(policy),
+  ];
 }

@@ -109,15 +109,20 @@ export function namespacesThatFit(
   return count <= budget ? { namespaces: chosen.sort(), filterCount: count } : undefined;
 }
 
+/** How a config replicates namespaces: the fix `replicationFitProblem` gives by default. */
+export const CONFIG_NAMESPACE_FIX = "define them under namespaces and list them in this source's namespaces";
+
 /**
  * ECR's rule limit for one source, with the namespaces that would make it
  * fit (or why none can): undefined when `filters` fit `destinationCount`
- * destinations. `eligible` as in `namespacesThatFit`.
+ * destinations. `eligible` as in `namespacesThatFit`; `howToReplicateNamespaces`
+ * says how the caller replicates a namespace (a config field, a construct prop).
  */
 export function replicationFitProblem(
   destinationCount: number,
   filters: readonly string[],
   eligible: (namespace: string) => boolean = () => true,
+  howToReplicateNamespaces: string = CONFIG_NAMESPACE_FIX,
 ): string | undefined {
   const excess = replicationRuleExcess(destinationCount, filters.length);
   if (excess === undefined) return undefined;
@@ -132,7 +137,7 @@ export function replicationFitProblem(
   }
   return (
     `${excess}; ${room}: replicate the namespaces ${suggestion.namespaces.join(', ')} instead of the repositories inside them ` +
-    `(define them under namespaces and list them in this source's namespaces), which gives ${suggestion.filterCount} filters`
+    `(${howToReplicateNamespaces}), which gives ${suggestion.filterCount} filters`
   );
 }
 

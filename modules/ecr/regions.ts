@@ -3,6 +3,7 @@
  * values differ between partitions, so every ARN the project builds goes
  * through these functions.
  */
+import { didYouMean } from '../suggest';
 
 /** The AWS partitions that have ECR and KMS. */
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
@@ -50,8 +51,29 @@ export const AWS_REGIONS: readonly string[] = [
 
 const KNOWN_REGIONS = new Set(AWS_REGIONS);
 
+/** Whether ECR and KMS are offered in `region`. */
 export function isAwsRegion(region: string): boolean {
   return KNOWN_REGIONS.has(region);
+}
+
+/** The region rule as one message (a misspelt region gets a "did you mean" from `regionProblem`). */
+export const REGION_RULE = 'must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1';
+
+/** The region rule with the closest region when it looks like a typo (`eu-west-9`: did you mean "eu-west-1"?), or undefined. */
+export function regionProblem(region: string): string | undefined {
+  return isAwsRegion(region) ? undefined : `${REGION_RULE}${didYouMean(region, AWS_REGIONS)}`;
+}
+
+/**
+ * Replication stays in one partition: undefined when both regions are in the
+ * same partition, else the rule with the fix.
+ */
+export function crossPartitionReplicationProblem(sourceRegion: string, destinationRegion: string): string | undefined {
+  const source = partitionOf(sourceRegion);
+  const destination = partitionOf(destinationRegion);
+  return source === destination
+    ? undefined
+    : `replication cannot cross partitions: the source is in ${source}, this region in ${destination}; choose a region of ${source}`;
 }
 
 /** The partition a region belongs to. */
@@ -87,6 +109,11 @@ export function iamRoleArn(partition: Partition, accountId: string, roleName: st
 
 export function ecrRepositoryArn(partition: Partition, region: string, accountId: string, repositoryName: string): string {
   return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
+}
+
+/** The URL `docker push` and `docker pull` use: `<account>.dkr.ecr.<region>.<dns suffix>/<name>` (`amazonaws.com.cn` in China). */
+export function ecrRepositoryUrl(region: string, accountId: string, repositoryName: string): string {
+  return `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}/${repositoryName}`;
 }
 
 /** A KMS key ARN (never an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`. */

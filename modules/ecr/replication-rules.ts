@@ -61,6 +61,21 @@ export function replicationRuleLimitProblem(destinationCount: number, filterCoun
   return excess === undefined ? undefined : `${excess}: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)`;
 }
 
+/**
+ * Hand-written rules beyond ECR's limit whose destinations and filters would
+ * fit when split evenly: undefined when `ruleCount` is within the limit or
+ * the split does not fit either (then `replicationFitProblem` says why).
+ */
+export function replicationRuleCountProblem(ruleCount: number, destinationCount: number, filterCount: number): string | undefined {
+  const needed = replicationRuleCount(destinationCount, filterCount);
+  if (ruleCount <= REPLICATION_LIMITS.rulesPerConfiguration || needed > REPLICATION_LIMITS.rulesPerConfiguration) return undefined;
+  return (
+    `${ruleCount} replication rules are above the ECR limit of ${REPLICATION_LIMITS.rulesPerConfiguration}, but their ${destinationCount} destinations and ${filterCount} filters ` +
+    `fit in ${needed} when every destination receives every filter (at most ${REPLICATION_LIMITS.destinationsPerRule} destinations and ${REPLICATION_LIMITS.filtersPerRule} filters each): ` +
+    'merge them (ReplicationConfiguration.rulesFor builds the fewest rules), or split the destinations across source registries'
+  );
+}
+
 /** What exceeds ECR's rule limit, with the numbers (no advice): undefined when the split fits. */
 export function replicationRuleExcess(destinationCount: number, filterCount: number): string | undefined {
   const rules = replicationRuleCount(destinationCount, filterCount);
