@@ -92,9 +92,9 @@ export interface CreationTemplateSpec {
   readonly prefix: string;
   /** A key of the same registry, e.g. the namespace's own. @default - the construct's key */
   readonly key?: IEcrEncryptionKey;
-  /** @default IMMUTABLE */
+  /** Whether a pushed tag may be overwritten in the repositories this template creates. @default IMMUTABLE */
   readonly imageTagMutability?: 'IMMUTABLE' | 'MUTABLE';
-  /** @default - the construct's lifecyclePolicy */
+  /** Lifecycle policy of the repositories this template creates. @default - the construct's lifecyclePolicy */
   readonly lifecyclePolicy?: LifecyclePolicy;
 }
 

@@ -19,42 +19,68 @@ export const MAX_LIFECYCLE_DESCRIPTION_LENGTH = 256;
 export const LIFECYCLE_FIELD_RULES = {
   /** `rulePriority` and `countNumber`. */
   wholeNumber: 'must be a whole number, 1 or more',
+  /** `rules` is empty. */
   noRules: 'must hold at least one rule: add one or remove lifecyclePolicy',
+  /** A rule's `description` is too long. */
   description: `must be at most ${MAX_LIFECYCLE_DESCRIPTION_LENGTH} characters long: shorten it`,
+  /** `tagPrefixList` is empty. */
   emptyTagPrefixList: 'must hold at least one tag prefix, e.g. ["v"]',
+  /** `tagPatternList` is empty. */
   emptyTagPatternList: 'must hold at least one tag pattern, e.g. ["release-*"]',
+  /** An entry of `tagPrefixList` is empty. */
   emptyTagPrefix: 'tag prefixes must not be empty: remove the entry or write the prefix',
+  /** An entry of `tagPatternList` is empty. */
   emptyTagPattern: 'tag patterns must not be empty: remove the entry or write the pattern',
+  /** An entry of `tagPatternList` has too many `*`. */
   tagPatternWildcards: `tag patterns may hold at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards (ECR lifecycle policy rule): use fewer`,
 } as const;
 
+/** Which images a lifecycle rule selects, and how many it keeps or how old they may get. */
 export interface LifecycleSelection {
+  /** `tagged` (with `tagPrefixList` or `tagPatternList`), `untagged`, or `any` (at most one rule, evaluated last). */
   readonly tagStatus: 'tagged' | 'untagged' | 'any';
+  /** With `tagged`: images with a tag starting with one of these prefixes. @default - none (then `tagPatternList`) */
   readonly tagPrefixList?: readonly string[];
+  /** With `tagged`: images with a tag matching one of these patterns (at most four `*` each). @default - none (then `tagPrefixList`) */
   readonly tagPatternList?: readonly string[];
+  /** `imageCountMoreThan`: keep the newest `countNumber` images; `sinceImagePushed`: expire images older than `countNumber` days. */
   readonly countType: 'imageCountMoreThan' | 'sinceImagePushed';
+  /** `days`, required with `sinceImagePushed` and not allowed otherwise. @default - none */
   readonly countUnit?: 'days';
+  /** The images to keep or the age in days, 1 or more. */
   readonly countNumber: number;
 }
 
+/** One rule of an ECR lifecycle policy. */
 export interface LifecycleRule {
+  /** Order of evaluation, lowest first, unique in the policy; a `tagStatus: any` rule has the highest. */
   readonly rulePriority: number;
+  /** What the rule is for, at most 256 characters. @default - none */
   readonly description?: string;
+  /** Which images the rule selects. */
   readonly selection: LifecycleSelection;
-  readonly action: { readonly type: 'expire' };
+  /** What happens to the selected images. */
+  readonly action: {
+    /** `expire`, the only lifecycle action. */
+    readonly type: 'expire';
+  };
 }
 
 /** An ECR lifecycle policy (`{ "rules": [...] }`). */
 export interface LifecyclePolicy {
+  /** The rules, at least one. */
   readonly rules: readonly LifecycleRule[];
 }
 
 /** A broken rule: where in the policy (relative path), the value found there, and the message. */
 export interface LifecyclePolicyProblem {
+  /** Where, relative to the rule or the policy checked, e.g. `['selection', 'countUnit']`. */
   readonly path: readonly (string | number)[];
+  /** The value found there. */
   readonly received?: unknown;
   /** The value is missing (the path names an absent field). */
   readonly absent?: boolean;
+  /** The rule broken and the fix. */
   readonly message: string;
 }
 

@@ -99,14 +99,17 @@ export function partitionOfArn(arn: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
+/** `arn:<partition>:iam::<account>:root`: the account as a principal. */
 export function accountRootArn(partition: Partition, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }
 
+/** `arn:<partition>:iam::<account>:role/<name>`. */
 export function iamRoleArn(partition: Partition, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
+/** `arn:<partition>:ecr:<region>:<account>:repository/<name>`. */
 export function ecrRepositoryArn(partition: Partition, region: string, accountId: string, repositoryName: string): string {
   return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
 }
@@ -120,7 +123,16 @@ export function ecrRepositoryUrl(region: string, accountId: string, repositoryNa
 export const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):kms:([a-z0-9-]+):(\d{12}):key\/[0-9A-Za-z-]+$/;
 
 /** The partition, region and account of a KMS key ARN, or undefined when it is not one. */
-export function parseKmsKeyArn(arn: string): { readonly partition: Partition; readonly region: string; readonly accountId: string } | undefined {
+export function parseKmsKeyArn(arn: string):
+  | {
+      /** The key's partition. */
+      readonly partition: Partition;
+      /** The key's region. */
+      readonly region: string;
+      /** The key's account. */
+      readonly accountId: string;
+    }
+  | undefined {
   const match = KMS_KEY_ARN_PATTERN.exec(arn);
   return match ? { partition: match[1] as Partition, region: match[2], accountId: match[3] } : undefined;
 }

@@ -9,8 +9,11 @@ import { REPLICATION_LIMITS } from './limits';
 /** A registry does not replicate to itself. */
 export const SELF_REPLICATION_RULE = 'a destination cannot be its own source registry: change the account or the region';
 
+/** One replication rule: every destination receives every filter. */
 export interface ReplicationRule<D> {
+  /** At most 25 destinations. */
   readonly destinations: readonly D[];
+  /** At most 100 `PREFIX_MATCH` filters. */
   readonly filters: readonly string[];
 }
 
@@ -29,6 +32,7 @@ export function replicationFiltersFor(repositoryNames: readonly string[]): strin
   return filters;
 }
 
+/** `items` cut into lists of at most `size`, in order. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
@@ -103,7 +107,13 @@ export function replicationFilterBudget(destinationCount: number): number {
 
 /** ECR's `PREFIX_MATCH` filter: 2 to 256 characters of this pattern (ECR API reference, RepositoryFilter). */
 export const REPLICATION_FILTER_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$/;
-export const REPLICATION_FILTER_LENGTH = { min: 2, max: 256 } as const;
+/** A replication filter is 2 to 256 characters long. */
+export const REPLICATION_FILTER_LENGTH = {
+  /** The shortest filter. */
+  min: 2,
+  /** The longest filter. */
+  max: 256,
+} as const;
 
 /** The rule a replication filter breaks, or undefined. */
 export function replicationFilterProblem(filter: string): string | undefined {
