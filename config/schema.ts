@@ -246,13 +246,14 @@ export const KeysSchema = z.strictObject(
       })
       .default(DEFAULT_REPOSITORIES_PER_KEY),
     /**
-     * Terraform `prevent_destroy` on every key: a plan that would delete a key fails. Set false only to tear down on
-     * purpose: deleting a key makes every image it encrypts unreadable once the deletion window ends. @default true
+     * Terraform `prevent_destroy` on every key and on the repositories: a plan that would delete a key or a
+     * repository not taken out with `removal` fails. Set false only to tear down on purpose: deleting a key makes every
+     * image it encrypts unreadable once the deletion window ends. @default true
      */
-    preventDestroy: Flag('refuse any plan that would delete a key; false only for a deliberate teardown')
+    preventDestroy: Flag('refuse any plan that would delete a key or a repository; false only for a deliberate teardown')
       .meta({
         description:
-          'Terraform prevent_destroy on every key (deleting a key makes every image it encrypts unreadable); false only for a deliberate teardown. Default: true',
+          'Terraform prevent_destroy on every key and repository (deleting a key makes every image it encrypts unreadable; a repository leaves only with removal); false only for a deliberate teardown. Default: true',
       })
       .default(true),
   },
