@@ -10,10 +10,10 @@ import { accountIdProblem } from './ecr/principals';
 import { regionProblem } from './ecr/regions';
 import { propError } from './validation';
 
-/** Services the stacks call; an AWS-compatible endpoint must serve all of them. */
+/** The services the constructs (and an S3 state backend) call: an AWS-compatible endpoint must serve all of them. */
 export const ENDPOINT_SERVICES = ['ecr', 'iam', 'kms', 's3', 'sts'] as const;
 
-/** An AWS-compatible endpoint that serves every service the stacks call. */
+/** An AWS-compatible endpoint (LocalStack, moto) that serves every service in `ENDPOINT_SERVICES`. */
 export interface AwsEndpoint {
   /** Base URL, e.g. http://localhost:4566. */
   readonly url: string;
