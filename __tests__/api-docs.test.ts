@@ -81,7 +81,8 @@ function undocumentedIn(declaration: ts.Declaration, exportedName: string): stri
 function undocumentedExports(): { exports: number; missing: string[] } {
   const { config } = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-  const program = ts.createProgram([ENTRY], { ...options, noEmit: true, incremental: false });
+  // Only Node's types: the library needs no test framework's, and fewer files parse faster.
+  const program = ts.createProgram([ENTRY], { ...options, noEmit: true, incremental: false, types: ['node'] });
   const checker = program.getTypeChecker();
   const entry = checker.getSymbolAtLocation(program.getSourceFile(ENTRY)!)!;
   const exported = checker.getExportsOfModule(entry);
