@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', '.terraform-cli/', 'terraform/', 'coverage/', 'tmp/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', '.terraform-cli/', 'terraform/', 'coverage/', 'tmp/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

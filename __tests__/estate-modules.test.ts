@@ -45,7 +45,8 @@ describe('EncryptedRepositories with a key per repository', () => {
     const { stack, registry, key } = registryWithTwoKeys();
     const foreign = EcrEncryptionKey.fromKeyArn(`arn:aws:kms:us-east-1:${PROD_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
     expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web', key: foreign }] })).toThrow(
-      "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 111111111111 in us-east-1), but it is in account 222222222222 in us-east-1: use a key of account 111111111111 in us-east-1",
+      'EncryptedRepositories test/repositories: repositories[0].key (received "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"): ' +
+        "must be a key of account 111111111111 in us-east-1, the registry it encrypts for (ECR requires the key in the repository's account and region), not of account 222222222222 in us-east-1: use a key of account 111111111111 in us-east-1",
     );
   });
 });
@@ -119,7 +120,7 @@ describe('ReplicationConfiguration with namespace filters', () => {
           rules: [{ destinations: [{ accountId: PROD_ACCOUNT, region: 'eu-west-1' }], filters: ['Team-A/'] }],
         }),
     ).toThrow(
-      'ReplicationConfiguration replication: rules[0].filters[0] (received "Team-A/") must be an ECR replication filter: 2 to 256 characters, a repository-name prefix (lowercase segments separated by "/")',
+      'ReplicationConfiguration test/replication: rules[0].filters[0] (received "Team-A/"): must be an ECR replication filter: 2 to 256 characters, a repository-name prefix (lowercase segments separated by "/")',
     );
   });
 });

@@ -55,7 +55,7 @@ describe('EcrEncryptionKey', () => {
   test.each([6, 31, 7.5])('fails for a deletion window of %p days', (days) => {
     const { stack, registry } = stackWithProvider();
     expect(() => new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING, deletionWindowInDays: days })).toThrow(
-      `EcrEncryptionKey kms_key: deletionWindowInDays (received ${days}) must be a whole number of days from 7 to 30 (KMS deletion window)`,
+      `EcrEncryptionKey test/kms_key: deletionWindowInDays (received ${days}): must be a whole number of days from 7 to 30 (KMS deletion window)`,
     );
   });
 
@@ -100,7 +100,7 @@ describe('EcrEncryptionKey', () => {
 
   test('fails to import an alias as a key', () => {
     expect(() => EcrEncryptionKey.fromKeyArn('arn:aws:kms:eu-west-1:222222222222:alias/images')).toThrow(
-      'EcrEncryptionKey.fromKeyArn: "arn:aws:kms:eu-west-1:222222222222:alias/images" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted',
+      'EcrEncryptionKey.fromKeyArn: keyArn (received "arn:aws:kms:eu-west-1:222222222222:alias/images"): must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted',
     );
   });
 });
@@ -164,7 +164,8 @@ describe('EncryptedRepositories', () => {
     const { stack, registry } = stackWithProvider(location(PROD_ACCOUNT, 'eu-west-1'), 'prod');
     const key = EcrEncryptionKey.fromKeyArn('arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab');
     expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }] })).toThrow(
-      "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 222222222222 in eu-west-1), but it is in account 222222222222 in us-east-1: use a key of account 222222222222 in eu-west-1",
+      'EncryptedRepositories test/repositories: key (received "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"): ' +
+        "must be a key of account 222222222222 in eu-west-1, the registry it encrypts for (ECR requires the key in the repository's account and region), not of account 222222222222 in us-east-1: use a key of account 222222222222 in eu-west-1",
     );
   });
 
@@ -173,7 +174,8 @@ describe('EncryptedRepositories', () => {
     const other = stackWithProvider(location(BUILD_ACCOUNT));
     const key = new EcrEncryptionKey(other.stack, 'kms_key', { registry: other.registry, ...KEY_NAMING });
     expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }] })).toThrow(
-      "EncryptedRepositories repositories: the key must be in the repositories' account and region (account 222222222222 in us-east-1), but it is in account 111111111111 in us-east-1: use a key of account 222222222222 in us-east-1",
+      'EncryptedRepositories test/repositories: key (received {"accountId":"111111111111","region":"us-east-1"}): ' +
+        "must be a key of account 222222222222 in us-east-1, the registry it encrypts for (ECR requires the key in the repository's account and region), not of account 111111111111 in us-east-1: use a key of account 222222222222 in us-east-1",
     );
   });
 
@@ -181,7 +183,7 @@ describe('EncryptedRepositories', () => {
     const { stack, registry } = stackWithProvider();
     const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
     expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'web' }, { name: 'web' }] })).toThrow(
-      'EncryptedRepositories repositories: repositories[1].name (received "web"): repository names must be unique (repositories[0] has this name too): remove or rename the duplicate',
+      'EncryptedRepositories test/repositories: repositories[1].name (received "web"): repository names must be unique (repositories[0] has this name too): remove or rename the duplicate',
     );
   });
 
@@ -189,7 +191,7 @@ describe('EncryptedRepositories', () => {
     const { stack, registry } = stackWithProvider();
     const key = new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING });
     expect(() => new EncryptedRepositories(stack, 'repositories', { registry, key, repositories: [{ name: 'Team-A/API' }] })).toThrow(
-      'EncryptedRepositories repositories: repositories[0].name (received "Team-A/API") must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
+      'EncryptedRepositories test/repositories: repositories[0].name (received "Team-A/API"): must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
     );
   });
 });
@@ -243,7 +245,8 @@ describe('ReplicationConfiguration', () => {
     const { stack, registry } = stackWithProvider();
     const names = Array.from({ length: 1001 }, (_, index) => `repo-${String(index).padStart(4, '0')}x`);
     expect(() => new ReplicationConfiguration(stack, 'replication', { registry, rules: ReplicationConfiguration.rulesFor([destination(0)], names) })).toThrow(
-      'ReplicationConfiguration replication: 1 destinations and 1001 filters need 11 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)',
+      'ReplicationConfiguration test/replication: rules (received {"rules":11,"destinations":1,"filters":1001}): 1 destinations and 1001 filters need 11 replication rules (at most 25 destinations and 100 filters each), above the ECR limit of 10; ' +
+        '1 destinations leave room for 1000 filters and no grouping of the repositories into namespaces fits: replicate fewer repositories or destinations, or split them across source registries',
     );
   });
 
@@ -251,7 +254,7 @@ describe('ReplicationConfiguration', () => {
     const { stack, registry } = stackWithProvider();
     const rule = { destinations: Array.from({ length: 26 }, (_, index) => destination(index)), filters: ['web'] };
     expect(() => new ReplicationConfiguration(stack, 'replication', { registry, rules: [rule] })).toThrow(
-      "ReplicationConfiguration replication: rules[0] has 26 destinations and 1 filters, above ECR's 25 destinations and 100 filters per rule: split it (ReplicationConfiguration.rulesFor)",
+      'ReplicationConfiguration test/replication: rules[0] (received {"destinations":26,"filters":1}): has 26 destinations and 1 filters, above ECR\'s 25 destinations and 100 filters per rule: split it (ReplicationConfiguration.rulesFor)',
     );
   });
 
@@ -264,7 +267,7 @@ describe('ReplicationConfiguration', () => {
           rules: [{ destinations: [{ accountId: BUILD_ACCOUNT, region: 'us-east-1' }], filters: ['web'] }],
         }),
     ).toThrow(
-      'ReplicationConfiguration replication: rules[0] names account 111111111111 in us-east-1: a destination cannot be its own source registry: change the account or the region',
+      'ReplicationConfiguration test/replication: rules[0].destinations[0] (received {"accountId":"111111111111","region":"us-east-1"}): names account 111111111111 in us-east-1: a destination cannot be its own source registry: change the account or the region',
     );
   });
 });
@@ -309,7 +312,8 @@ describe('ReplicationRegistryPolicy', () => {
           sources: [{ name: 'prod', accountId: PROD_ACCOUNT, replicationFilters: ['web'] }],
         }),
     ).toThrow(
-      "ReplicationRegistryPolicy registry_policy: source account 222222222222 is the registry's own account; same-account replication needs no registry policy",
+      'ReplicationRegistryPolicy test/registry_policy: sources[0].accountId (received "222222222222"): ' +
+        "is the registry's own account; same-account replication needs no registry policy: leave this source out",
     );
   });
 });
@@ -372,7 +376,8 @@ describe('RepositoryCreationTemplates', () => {
     expect(
       () => new RepositoryCreationTemplates(stack, 'creation_templates', { registry, key, role, replicationFilters: ['web'], description: 'replicated' }),
     ).toThrow(
-      'RepositoryCreationTemplates creation_templates: the key must belong to account 222222222222 in eu-west-1, not account 222222222222 in us-east-1',
+      'RepositoryCreationTemplates test/creation_templates: key (received "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"): ' +
+        "must be a key of account 222222222222 in eu-west-1, the registry it encrypts for (ECR requires the key in the repository's account and region), not of account 222222222222 in us-east-1: use a key of account 222222222222 in eu-west-1",
     );
   });
 });

@@ -1,22 +1,27 @@
 /**
  * A CDKTF user's own stack, composed from the package's public entry point
  * only (index.ts, the package's `main`), with an existing key for one
- * registry and our key for another: it synthesizes and passes
- * `terraform validate` against the real provider schema.
+ * registry and our key for another, a repository handle in an output, a
+ * grant, repositories taken out (retained and destroyed) and a suppressed
+ * finding: it synthesizes and passes `terraform validate` against the real
+ * provider schema (moved and removed blocks beside `prevent_destroy`, the
+ * suppressions in the resources' `"//"` comments).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import {
+  ComplianceSuppressions,
   CreationTemplateRole,
   EcrEncryptionKey,
   ecrRegistry,
   EncryptedRepositories,
   ReplicationConfiguration,
   ReplicationRegistryPolicy,
+  RemovalPolicy,
   RepositoryCreationTemplates,
 } from '../index';
 import { startProviderServer } from '../test-support/provider-server';
@@ -40,7 +45,15 @@ class PlatformRegistryStack extends TerraformStack {
     new EncryptedRepositories(this, 'build_repositories', { registry: build, key: sourceKey, repositories: [{ name: 'team-a/api' }] });
 
     const prodKey = new EcrEncryptionKey(this, 'prod_key', { registry: prod, alias: 'alias/platform-images', description: 'platform images' });
-    new EncryptedRepositories(this, 'prod_repositories', { registry: prod, key: prodKey, repositories: [{ name: 'team-a/api' }] });
+    const prodRepositories = new EncryptedRepositories(this, 'prod_repositories', {
+      registry: prod,
+      key: prodKey,
+      repositories: [{ name: 'team-a/api' }, { name: 'team-a/tools', imageTagMutability: 'MUTABLE' }],
+      removedRepositories: [{ name: 'team-a/old' }, { name: 'scratch', removalPolicy: RemovalPolicy.DESTROY }],
+    });
+    prodRepositories.repository('team-a/api').grantPull('arn:aws:iam::222222222222:role/eks-node');
+    ComplianceSuppressions.add(prodRepositories, [{ id: 'ECR-TAG-IMMUTABLE', reason: 'tools images are re-tagged nightly', instances: ['team-a/tools'] }]);
+    new TerraformOutput(this, 'api_url', { value: prodRepositories.repository('team-a/api').repositoryUrl });
     new ReplicationRegistryPolicy(this, 'prod_registry_policy', {
       registry: prod,
       sources: [{ name: 'build', accountId: '111111111111', replicationFilters: ['team-a/api'] }],
@@ -78,6 +91,7 @@ test('GIVEN a stack composed through the public API WHEN synthesized THEN each r
   };
   const providersOf = (type: string) => Object.values(json.resource[type]).map((resource) => resource.provider);
   expect(providersOf('aws_ecr_repository').sort()).toEqual(['aws.build', 'aws.prod']);
+  expect(providersOf('aws_ecr_repository_policy')).toEqual(['aws.prod']);
   expect(providersOf('aws_kms_key')).toEqual(['aws.prod']);
   expect(providersOf('aws_ecr_replication_configuration')).toEqual(['aws.build']);
   const repositories = Object.values(json.resource.aws_ecr_repository).map((resource) => resource.encryption_configuration);

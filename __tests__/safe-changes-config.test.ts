@@ -102,7 +102,7 @@ describe('GIVEN the key teardown switch', () => {
     const doc = base();
     doc.keys = { preventDestroy: false };
     expect(warningLines(doc)).toEqual([
-      'keys.preventDestroy (received false): a plan may now delete the keys, and a deleted key makes every image it encrypts unreadable once the deletion window ends: set it back to true as soon as the teardown is done',
+      'keys.preventDestroy (received false): a plan may now delete the keys and the repositories, and a deleted key makes every image it encrypts unreadable once the deletion window ends: set it back to true as soon as the teardown is done',
     ]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Apply-level behaviour of safe changes, with Terraform itself (offline):
  * - a protected key: `terraform test` applies a destination stack with a mock
- *   provider, and its teardown is refused on the key (prevent_destroy);
+ *   provider, and its teardown is refused on the key (prevent_destroy; the
+ *   repositories carry it too, under the same switch);
  * - a retained and a destroyed repository: the moved + removed blocks of a
  *   synthesized stack pass `terraform validate` (Terraform refuses `removed`
  *   on a for_each instance, so the instance is moved out first).
@@ -59,11 +60,17 @@ afterAll(async () => {
 });
 
 describe('GIVEN keys protected by default', () => {
-  test('WHEN synthesized THEN every key of every stack has prevent_destroy', () => {
-    expect(protectedApp.stacks.map((stack) => [stack.name, stack.json.resource.aws_kms_key.kms_key.lifecycle])).toEqual([
-      ['ecr-destination-build-us-west-2', { prevent_destroy: true }],
-      ['ecr-destination-prod-eu-west-1', { prevent_destroy: true }],
-      ['ecr-source-build-us-east-1', { prevent_destroy: true }],
+  test('WHEN synthesized THEN every key and the repositories of every stack have prevent_destroy', () => {
+    expect(
+      protectedApp.stacks.map((stack) => [
+        stack.name,
+        stack.json.resource.aws_kms_key.kms_key.lifecycle,
+        stack.json.resource.aws_ecr_repository.repositories.lifecycle,
+      ]),
+    ).toEqual([
+      ['ecr-destination-build-us-west-2', { prevent_destroy: true }, { prevent_destroy: true }],
+      ['ecr-destination-prod-eu-west-1', { prevent_destroy: true }, { prevent_destroy: true }],
+      ['ecr-source-build-us-east-1', { prevent_destroy: true }, { prevent_destroy: true }],
     ]);
   });
 
@@ -83,10 +90,12 @@ describe('GIVEN keys protected by default', () => {
     });
   });
 
-  test('WHEN the teardown switch keys.preventDestroy is false THEN the keys carry no lifecycle block', () => {
+  test('WHEN the teardown switch keys.preventDestroy is false THEN neither the keys nor the repositories carry a lifecycle block', () => {
     const app = synthesizeConfig(exampleConfigWith({ keys: { preventDestroy: false } }));
     try {
-      expect(app.stacks.map((stack) => stack.json.resource.aws_kms_key.kms_key.lifecycle)).toEqual([undefined, undefined, undefined]);
+      expect(
+        app.stacks.flatMap((stack) => [stack.json.resource.aws_kms_key.kms_key.lifecycle, stack.json.resource.aws_ecr_repository.repositories.lifecycle]),
+      ).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
     } finally {
       cleanupSynth(app);
     }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { expects, rule } from './messages';
 import { LifecyclePolicy, LifecyclePolicySchema } from './lifecycle-policy';
 
-import { SCANNING_FILTER_PATTERN, SCANNING_LIMITS } from '../modules/ecr/scanning';
+import { MAX_SCANNING_FILTER_LENGTH, SCANNING_FILTER_PATTERN, SCANNING_LIMITS, SCANNING_RULES } from '../modules/ecr/scanning';
 
 export { SCANNING_LIMITS };
 
@@ -23,12 +23,12 @@ const ScanningRuleSchema = z.strictObject(
       .array(
         z
           .string(expects('a repository filter with * wildcards, e.g. "*" or "team-a/*"'))
-          .max(256, rule('must be at most 256 characters long'))
-          .regex(SCANNING_FILTER_PATTERN, rule('must be lowercase letters, digits, ".", "_", "-", "/" and "*" wildcards, e.g. "*" or "team-a/*"')),
+          .max(MAX_SCANNING_FILTER_LENGTH, rule(SCANNING_RULES.filterLength))
+          .regex(SCANNING_FILTER_PATTERN, rule(SCANNING_RULES.filterPattern)),
         expects('a list of repository filters, e.g. filters: ["*"]'),
       )
-      .min(1, rule('must hold at least one filter, e.g. ["*"] for every repository'))
-      .max(SCANNING_LIMITS.filtersPerRule, rule(`must hold at most ${SCANNING_LIMITS.filtersPerRule} filters (ECR limit per scanning rule)`))
+      .min(1, rule(SCANNING_RULES.noFilters))
+      .max(SCANNING_LIMITS.filtersPerRule, rule(SCANNING_RULES.tooManyFilters))
       .meta({ description: 'Repository name filters with * wildcards, at most 100; "*" is every repository' }),
   },
   expects('a scanning rule: a mapping with frequency and filters, e.g. { frequency: SCAN_ON_PUSH, filters: ["*"] }'),
@@ -57,7 +57,7 @@ export const ScanningSchema = z
       rules: z
         .array(ScanningRuleSchema, expects('a list of scanning rules, e.g. rules: [{ frequency: SCAN_ON_PUSH, filters: ["*"] }]'))
         .min(1, rule('must hold at least one rule, e.g. { frequency: SCAN_ON_PUSH, filters: ["*"] }; set enabled: false to leave scanning out'))
-        .max(SCANNING_LIMITS.rules, rule(`must hold at most ${SCANNING_LIMITS.rules} rules (ECR limit): one per frequency`))
+        .max(SCANNING_LIMITS.rules, rule(SCANNING_RULES.tooManyRules))
         .meta({ description: 'Scanning rules, at most 2 (one per frequency). Default: scan every repository on push' })
         .default(DEFAULT_SCANNING.rules),
     },
@@ -71,7 +71,7 @@ export const ScanningSchema = z
           code: 'custom',
           path: ['rules', index, 'frequency'],
           input: scanningRule.frequency,
-          message: 'CONTINUOUS_SCAN needs scanType ENHANCED (basic scanning scans on push only): set scanType: ENHANCED or use SCAN_ON_PUSH',
+          message: SCANNING_RULES.continuousNeedsEnhanced,
         });
       }
       if (seen.has(scanningRule.frequency)) {
@@ -79,7 +79,7 @@ export const ScanningSchema = z
           code: 'custom',
           path: ['rules', index, 'frequency'],
           input: scanningRule.frequency,
-          message: 'each frequency may appear in one rule only: merge the filters into the first rule with this frequency',
+          message: SCANNING_RULES.duplicateFrequency,
         });
       }
       seen.add(scanningRule.frequency);

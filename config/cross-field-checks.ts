@@ -9,14 +9,15 @@
  * document (`ConfigFacts`); `CROSS_FIELD_CHECKS` lists them all.
  */
 import { ConfigPath, ConfigProblem } from './problems';
-import { isAwsRegion, Partition, partitionOf, partitionOfArn } from '../modules/ecr/regions';
+import { crossPartitionReplicationProblem, isAwsRegion, Partition, partitionOf } from '../modules/ecr/regions';
+import { ACCOUNT_ID_PATTERN, arnPartitionProblem } from '../modules/ecr/principals';
 import { DEFAULT_REPOSITORIES_PER_KEY } from '../modules/ecr/limits';
 import { duplicateRepositoryNameRule } from '../modules/ecr/repository-name';
 import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../modules/ecr/replication-rules';
 import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../modules/ecr/namespaces';
 import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../modules/suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
 
 /** HCP Terraform's limit on workspace names. */
@@ -32,7 +33,7 @@ const validRegion = (value: unknown): string | undefined => {
   const region = asString(value);
   return region !== undefined && isAwsRegion(region) ? region : undefined;
 };
-const isAccountId = (value: string | undefined): value is string => value !== undefined && /^\d{12}$/.test(value);
+const isAccountId = (value: string | undefined): value is string => value !== undefined && ACCOUNT_ID_PATTERN.test(value);
 /** The account field of an ARN (`arn:aws:iam::111111111111:role/x` -> 111111111111). */
 const arnAccount = (arn: string | undefined): string | undefined => arn?.split(':')[4];
 
@@ -295,12 +296,8 @@ export const replicationStaysInItsPartition: CrossFieldCheck = ({ sources }, rep
     if (originRegion === undefined) continue;
     for (const { path, key, region } of destinationsOf(source)) {
       const destinationRegion = validRegion(region);
-      if (key === undefined || destinationRegion === undefined || partitionOf(destinationRegion) === partitionOf(originRegion)) continue;
-      report(
-        [...path, 'region'],
-        region,
-        `replication cannot cross partitions: the source is in ${partitionOf(originRegion)}, this region in ${partitionOf(destinationRegion)}; choose a region of ${partitionOf(originRegion)}`,
-      );
+      const problem = destinationRegion === undefined ? undefined : crossPartitionReplicationProblem(originRegion, destinationRegion);
+      if (key !== undefined && problem !== undefined) report([...path, 'region'], region, problem);
     }
   }
 };
@@ -451,10 +448,8 @@ export const arnsAreInTheRegistriesPartition: CrossFieldCheck = ({ accounts, rep
 
 function checkArnPartition(report: Report, path: ConfigPath, value: unknown, expected: Partition, subject: string): void {
   const arn = asString(value);
-  const partition = arn === undefined ? undefined : partitionOfArn(arn);
-  if (partition !== undefined && partition !== expected) {
-    report(path, arn, `ARN is in partition ${partition} but ${subject} in ${expected}: use arn:${expected}:${arn!.slice(`arn:${partition}:`.length)}`);
-  }
+  const problem = arn === undefined ? undefined : arnPartitionProblem(arn, expected, subject);
+  if (problem !== undefined) report(path, arn, problem);
 }
 
 /** Every cross-field rule, in no particular order (problems are sorted before printing). */

@@ -7,7 +7,7 @@
 import { ConfigPath, ConfigProblem } from './problems';
 import { namespaceMembership, namespaceSlug } from '../modules/ecr/namespaces';
 import { replicationFiltersFor } from '../modules/ecr/replication-rules';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../modules/suggest';
 import { registryKey } from './deployment-plan';
 import { principalAccount } from './namespace-plan';
 import { Config } from './schema';

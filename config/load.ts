@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ConfigError, ConfigPath, ConfigProblem, sortProblems } from './problems';
 import { crossFieldProblems } from './cross-field-checks';
 import { Config, ConfigSchema } from './schema';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../modules/suggest';
 import { configWarnings } from './warnings';
 
 /** The bundled example, used when nothing else is named. */

@@ -1,4 +1,7 @@
 /** Problems found in a config file, and how they are printed. */
+import { formatPath, formatReceived } from '../modules/validation';
+
+export { formatPath };
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -9,26 +12,6 @@ export interface ConfigProblem {
   readonly message: string;
   /** The value found there, when there is one. */
   readonly received?: unknown;
-}
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/** `sources[0].destinations[1].region`, `accounts.build.id`, `tags["cost center"]`. */
-export function formatPath(path: ConfigPath): string {
-  let text = '';
-  for (const part of path) {
-    if (typeof part === 'number') text += `[${part}]`;
-    else if (IDENTIFIER.test(part)) text += text === '' ? part : `.${part}`;
-    else text += `[${JSON.stringify(part)}]`;
-  }
-  return text === '' ? '(file)' : text;
-}
-
-function formatReceived(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  if (json === undefined) return String(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
 /** One line: `path (received X): rule and fix`. */

@@ -9,10 +9,11 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { AWS_REGIONS, partitionOf, partitionOfArn } from '../modules/ecr/regions';
+import { AWS_REGIONS, partitionOf, partitionOfArn, regionProblem } from '../modules/ecr/regions';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, PRINCIPAL_ARN_PATTERN, PRINCIPAL_ARN_RULE } from '../modules/ecr/principals';
+import { KMS_ALIAS_PATTERN, KMS_ALIAS_RULE } from '../modules/ecr/kms-alias';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
-import { didYouMean } from './suggest';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../modules/ecr/repository-name';
 import { estateSchemas } from './estate-schema';
 
@@ -23,12 +24,7 @@ export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PE
 
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-const ACCOUNT_ID_PATTERN = /^\d{12}$/;
-/** IAM principals a key or repository policy may name: the account root, users, roles, assumed-role sessions. */
-const PRINCIPAL_ARN_PATTERN =
-  /^arn:(aws|aws-us-gov|aws-cn):(iam::\d{12}:(root|user\/[\w+=,.@/-]{1,512}|role\/[\w+=,.@/-]{1,512})|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{1,64})$/;
 export const ROLE_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -58,10 +54,7 @@ const AccountReference = z
 
 const PrincipalArn = z
   .string(expects('an IAM principal ARN, e.g. arn:aws:iam::111111111111:role/platform-admin'))
-  .regex(PRINCIPAL_ARN_PATTERN, {
-    error:
-      'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)',
-  })
+  .regex(PRINCIPAL_ARN_PATTERN, rule(PRINCIPAL_ARN_RULE))
   .meta({ description: 'IAM principal ARN: an account root, user, role or assumed-role session, in the partition of the registries' });
 
 const PrincipalList = (who: string) =>
@@ -83,10 +76,7 @@ const REGIONS_BY_PARTITION = (['aws', 'aws-us-gov', 'aws-cn'] as const)
 const Region = (what: string, description: string, requiredBy?: string) =>
   z
     .enum(AWS_REGIONS, {
-      error: (issue) =>
-        typeof issue.input === 'string'
-          ? `must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1${didYouMean(issue.input, AWS_REGIONS)}`
-          : expects(what, { requiredBy }).error(issue),
+      error: (issue) => (typeof issue.input === 'string' ? regionProblem(issue.input) : expects(what, { requiredBy }).error(issue)),
     })
     .meta({ description: `${description} Regions where ECR and KMS are offered, by partition: ${REGIONS_BY_PARTITION}.` });
 
@@ -95,12 +85,7 @@ const Flag = (what: string) => z.boolean(expects(`true or false (${what})`)).met
 /** Namespaces and keys per namespace (estate-schema.ts). */
 const Estate = estateSchemas({
   principalList: PrincipalList,
-  keyAlias: z
-    .string(expects('a KMS alias, e.g. alias/ecr-team-a'))
-    .regex(
-      KMS_ALIAS_PATTERN,
-      rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
-    ),
+  keyAlias: z.string(expects('a KMS alias, e.g. alias/ecr-team-a')).regex(KMS_ALIAS_PATTERN, rule(KMS_ALIAS_RULE)),
   lifecyclePolicy: LifecyclePolicySchema,
 });
 
@@ -134,9 +119,7 @@ export const AccountSchema = z.strictObject(
     /** The 12-digit AWS account id. */
     id: z
       .string(expects('the 12-digit AWS account id in quotes, e.g. id: "111111111111"'))
-      .regex(ACCOUNT_ID_PATTERN, {
-        error: 'must be a 12-digit AWS account id in quotes, e.g. "111111111111"',
-      })
+      .regex(ACCOUNT_ID_PATTERN, rule(ACCOUNT_ID_RULE))
       .meta({ description: 'The 12-digit AWS account id, in quotes, e.g. "111111111111"' }),
     /** Role the deployment assumes in this account. @default - the caller's credentials are used as they are */
     deployRoleArn: RoleArn(`the ARN of an IAM role in this account, e.g. ${EXAMPLE_ROLE}`)
@@ -249,10 +232,7 @@ export const KeysSchema = z.strictObject(
     /** Alias given to each registry's key. @default alias/ecr-kms-replication */
     alias: z
       .string(expects('a KMS alias, e.g. alias/ecr-kms-replication'))
-      .regex(
-        KMS_ALIAS_PATTERN,
-        rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
-      )
+      .regex(KMS_ALIAS_PATTERN, rule(KMS_ALIAS_RULE))
       .meta({ description: 'KMS alias given to the key of each registry, alias/<name>, not under alias/aws/. Default: alias/ecr-kms-replication' })
       .default(DEFAULT_KEY_ALIAS),
     /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
@@ -266,13 +246,14 @@ export const KeysSchema = z.strictObject(
       })
       .default(DEFAULT_REPOSITORIES_PER_KEY),
     /**
-     * Terraform `prevent_destroy` on every key: a plan that would delete a key fails. Set false only to tear down on
-     * purpose: deleting a key makes every image it encrypts unreadable once the deletion window ends. @default true
+     * Terraform `prevent_destroy` on every key and on the repositories: a plan that would delete a key or a
+     * repository not taken out with `removal` fails. Set false only to tear down on purpose: deleting a key makes every
+     * image it encrypts unreadable once the deletion window ends. @default true
      */
-    preventDestroy: Flag('refuse any plan that would delete a key; false only for a deliberate teardown')
+    preventDestroy: Flag('refuse any plan that would delete a key or a repository; false only for a deliberate teardown')
       .meta({
         description:
-          'Terraform prevent_destroy on every key (deleting a key makes every image it encrypts unreadable); false only for a deliberate teardown. Default: true',
+          'Terraform prevent_destroy on every key and repository (deleting a key makes every image it encrypts unreadable; a repository leaves only with removal); false only for a deliberate teardown. Default: true',
       })
       .default(true),
   },

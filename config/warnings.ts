@@ -47,7 +47,7 @@ export function configWarnings(config: Config): ConfigProblem[] {
       path: ['keys', 'preventDestroy'],
       received: false,
       message:
-        'a plan may now delete the keys, and a deleted key makes every image it encrypts unreadable once the deletion window ends: set it back to true as soon as the teardown is done',
+        'a plan may now delete the keys and the repositories, and a deleted key makes every image it encrypts unreadable once the deletion window ends: set it back to true as soon as the teardown is done',
     });
   }
   if (config.keys.deletionWindowInDays < 30) {

@@ -4,21 +4,28 @@
  * everything it creates.
  */
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { accountIdProblem } from './ecr/principals';
+import { regionProblem } from './ecr/regions';
+import { propError } from './validation';
 
-/** Services the stacks call; an AWS-compatible endpoint must serve all of them. */
+/** The services the constructs (and an S3 state backend) call: an AWS-compatible endpoint must serve all of them. */
 export const ENDPOINT_SERVICES = ['ecr', 'iam', 'kms', 's3', 'sts'] as const;
 
-/** An AWS-compatible endpoint that serves every service the stacks call. */
+/** An AWS-compatible endpoint (LocalStack, moto) that serves every service in `ENDPOINT_SERVICES`. */
 export interface AwsEndpoint {
   /** Base URL, e.g. http://localhost:4566. */
   readonly url: string;
 }
 
+/** What `registryProvider` configures. */
 export interface RegistryProviderProps {
-  /** Account name from the config; with the region it forms the alias. */
-  readonly accountName: string;
+  /** A short name of the account, e.g. `build`; with the region it forms the provider alias (`build_us_east_1`). */
+  readonly name: string;
+  /** The 12-digit account id: the provider refuses to run against any other account (`allowed_account_ids`). */
   readonly accountId: string;
+  /** The region every resource of the provider is created in. */
   readonly region: string;
   /** Role to assume in the account. @default - the caller's credentials */
   readonly deployRoleArn?: string;
@@ -30,13 +37,26 @@ export interface RegistryProviderProps {
   readonly endpoint?: AwsEndpoint;
 }
 
-/** `build_us_east_1`: the provider alias, derived from account name and region. */
-export function providerAlias(accountName: string, region: string): string {
-  return `${accountName}_${region}`.replace(/[^A-Za-z0-9_]/g, '_');
+/** `build_us_east_1`: the provider alias, derived from the account's short name and the region. */
+export function providerAlias(name: string, region: string): string {
+  return `${name}_${region}`.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/**
+ * An aliased `AwsProvider` for one account and region (construct id
+ * `aws_<alias>`): it assumes `deployRoleArn` when given, refuses any other
+ * account, and tags what it creates. Fails for an account id or region the
+ * config would refuse.
+ */
 export function registryProvider(scope: Construct, props: RegistryProviderProps): AwsProvider {
-  const alias = providerAlias(props.accountName, props.region);
+  for (const [prop, value, check] of [
+    ['accountId', props.accountId, accountIdProblem],
+    ['region', props.region, regionProblem],
+  ] as const) {
+    const problem = Token.isUnresolved(value) ? undefined : check(value);
+    if (problem !== undefined) throw propError('registryProvider', prop, value, problem);
+  }
+  const alias = providerAlias(props.name, props.region);
   const endpointUrl = props.endpoint?.url.replace(/\/$/, '');
   return new AwsProvider(scope, `aws_${alias}`, {
     alias,

@@ -13,10 +13,13 @@ import { Lazy, Token } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { deletionWindowProblem } from './ecr/limits';
+import { kmsAliasProblem } from './ecr/kms-alias';
+import { arnPartitionProblem, principalArnProblem } from './ecr/principals';
 import { parseKmsKeyArn } from './ecr/regions';
 import { ecrKeyPolicy } from './policies/key-policy';
 import { PolicyStatement, renderPolicy } from './policies/policy-document';
-import { EcrRegistry, RegistryLocation } from './registry';
+import { checkRegistry, describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
+import { constructLabel, propError } from './validation';
 
 /** A KMS key that can encrypt ECR repositories. */
 export interface IEcrEncryptionKey {
@@ -29,6 +32,25 @@ export interface IEcrEncryptionKey {
   readonly location?: Pick<RegistryLocation, 'accountId' | 'region'>;
 }
 
+/** What `EcrEncryptionKey` creates. */
+/**
+ * How messages quote a key: its ARN when literal, else where it is (a key of
+ * this configuration has a token ARN that means nothing before apply).
+ */
+export function describeKey(key: IEcrEncryptionKey): unknown {
+  return Token.isUnresolved(key.keyArn) && key.location !== undefined ? { accountId: key.location.accountId, region: key.location.region } : key.keyArn;
+}
+
+/**
+ * ECR requires a repository's key in the repository's account and region: the
+ * rule, or undefined when `key` is there (or its place is unknown).
+ */
+export function keyPlacementProblem(key: IEcrEncryptionKey, registry: Pick<RegistryLocation, 'accountId' | 'region'>): string | undefined {
+  if (key.location === undefined || sameRegistry(key.location, registry)) return undefined;
+  return `must be a key of ${describeRegistry(registry)}, the registry it encrypts for (ECR requires the key in the repository's account and region), not of ${describeRegistry(key.location)}: use a key of ${describeRegistry(registry)}`;
+}
+
+/** What `EcrEncryptionKey` creates. */
 export interface EcrEncryptionKeyProps {
   /** The registry the key serves: the key is created in its account and region. */
   readonly registry: EcrRegistry;
@@ -36,9 +58,9 @@ export interface EcrEncryptionKeyProps {
   readonly alias: string;
   /** The key's description, shown in the KMS console. */
   readonly description: string;
-  /** Principals that manage the key (never use it). @default [] */
+  /** IAM principals (ARNs, no wildcards) that manage the key (never use it). KMS refuses a policy naming a principal that does not exist. @default [] */
   readonly administrators?: readonly string[];
-  /** Principals that use the key, only through ECR in the key's region. @default [] */
+  /** IAM principals (ARNs, no wildcards) that use the key, only through ECR in the key's region. @default [] */
   readonly users?: readonly string[];
   /** Waiting period of a scheduled deletion, 7 to 30 days. @default 30 */
   readonly deletionWindowInDays?: number;
@@ -50,6 +72,7 @@ export interface EcrEncryptionKeyProps {
   readonly preventDestroy?: boolean;
 }
 
+/** A registry's customer-managed KMS key and its alias, with a key policy rendered at synth. */
 export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
   /**
    * An existing key, by ARN. A literal ARN tells its account and region, so
@@ -59,25 +82,42 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
     if (Token.isUnresolved(keyArn)) return { keyArn };
     const parsed = parseKmsKeyArn(keyArn);
     if (!parsed) {
-      throw new Error(
-        `EcrEncryptionKey.fromKeyArn: "${keyArn}" is not a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted`,
+      throw propError(
+        'EcrEncryptionKey.fromKeyArn',
+        'keyArn',
+        keyArn,
+        'must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted',
       );
     }
     return { keyArn, location: { accountId: parsed.accountId, region: parsed.region } };
   }
 
+  /** The `aws_kms_key` resource. */
   readonly key: KmsKey;
+  /** The `aws_kms_alias` resource. */
   readonly alias: KmsAlias;
+  /** The registry's account, region and partition: the key's own. */
   readonly location: RegistryLocation;
   private readonly ecrServiceRoles: string[] = [];
   private readonly extraStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: EcrEncryptionKeyProps) {
     super(scope, id);
+    const label = constructLabel('EcrEncryptionKey', this);
+    const { registry } = props;
+    checkRegistry(label, registry);
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
     const windowProblem = deletionWindowProblem(deletionWindowInDays);
-    if (windowProblem !== undefined) throw new Error(`EcrEncryptionKey ${id}: deletionWindowInDays (received ${deletionWindowInDays}) ${windowProblem}`);
-    const { registry } = props;
+    if (windowProblem !== undefined) throw propError(label, 'deletionWindowInDays', deletionWindowInDays, windowProblem);
+    const aliasProblem = Token.isUnresolved(props.alias) ? undefined : kmsAliasProblem(props.alias);
+    if (aliasProblem !== undefined) throw propError(label, 'alias', props.alias, aliasProblem);
+    for (const field of ['administrators', 'users'] as const) {
+      (props[field] ?? []).forEach((arn, index) => {
+        if (Token.isUnresolved(arn)) return;
+        const problem = principalArnProblem(arn) ?? arnPartitionProblem(arn, registry.partition, 'the key is');
+        if (problem !== undefined) throw propError(label, `${field}[${index}]`, arn, problem);
+      });
+    }
     this.location = { accountId: registry.accountId, region: registry.region, partition: registry.partition };
     this.key = new KmsKey(this, 'Resource', {
       provider: registry.provider,
@@ -110,6 +150,7 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
     });
   }
 
+  /** The key's ARN, a reference to the `aws_kms_key` resource. */
   get keyArn(): string {
     return this.key.arn;
   }

@@ -10,6 +10,8 @@
 
 // ECR and KMS knowledge.
 export * from './ecr/regions';
+export * from './ecr/principals';
+export * from './ecr/kms-alias';
 export * from './ecr/limits';
 export * from './ecr/repository-name';
 export * from './ecr/lifecycle-policy';
@@ -27,8 +29,17 @@ export * from './policies/creation-template-role';
 // Constructs.
 export { type EcrRegistry, type EcrRegistryProps, ecrRegistry, type RegistryLocation, describeRegistry, sameRegistry } from './registry';
 export { type AwsEndpoint, ENDPOINT_SERVICES, providerAlias, registryProvider, type RegistryProviderProps } from './aws-provider';
-export { EcrEncryptionKey, type EcrEncryptionKeyProps, type IEcrEncryptionKey } from './encryption-key';
-export { EncryptedRepositories, type EncryptedRepositoriesProps, type RepositorySpec } from './encrypted-repositories';
+export { EcrEncryptionKey, type EcrEncryptionKeyProps, type IEcrEncryptionKey, keyPlacementProblem } from './encryption-key';
+export {
+  EncryptedRepositories,
+  type EncryptedRepositoriesProps,
+  type ExistingRepositoryProps,
+  type IEcrRepository,
+  type IEncryptedRepository,
+  type RemovedRepository,
+  type RepositorySpec,
+} from './encrypted-repositories';
+export { RemovalPolicy } from './removal-policy';
 export { ReplicationRegistryPolicy, type ReplicationRegistryPolicyProps } from './replication-registry-policy';
 export { ReplicationConfiguration, type ReplicationConfigurationProps, type ReplicationDestination } from './replication-configuration';
 export {
@@ -40,8 +51,16 @@ export {
   RepositoryCreationTemplates,
   type RepositoryCreationTemplatesProps,
 } from './repository-creation-templates';
-export { RegistryScanningConfiguration, type RegistryScanningConfigurationProps, type RegistryScanningRule } from './registry-scanning-configuration';
+export {
+  RegistryScanningConfiguration,
+  type RegistryScanningConfigurationProps,
+  type RegistryScanningRule,
+  type ScanFrequency,
+  type ScanType,
+} from './registry-scanning-configuration';
 
 // Compliance rules, applied at synth by the aspect.
 export * from './compliance/compliance-rules';
 export { ComplianceAspect } from './compliance/compliance-aspect';
+export { ComplianceSuppressions } from './compliance/compliance-suppressions';
+export { type ComplianceSuppression, recordedSuppressions, suppressionOf, SUPPRESSIONS_COMMENT_KEY } from './compliance/suppression';

@@ -5,11 +5,16 @@
  * the caller's other statements (`additionalStatements`).
  */
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { EcrRegistryPolicy } from '@cdktf/provider-aws/lib/ecr-registry-policy';
+import { accountIdProblem } from './ecr/principals';
+import { replicationFilterProblem } from './ecr/replication-rules';
 import { PolicyStatement, renderPolicy } from './policies/policy-document';
 import { ReplicatingAccount, replicationRegistryPolicy } from './policies/registry-policy';
-import { EcrRegistry } from './registry';
+import { checkRegistry, claimRegistrySingleton, EcrRegistry } from './registry';
+import { constructLabel, propError } from './validation';
 
+/** What `ReplicationRegistryPolicy` creates. */
 export interface ReplicationRegistryPolicyProps {
   /** The destination registry. */
   readonly registry: EcrRegistry;
@@ -19,25 +24,41 @@ export interface ReplicationRegistryPolicyProps {
   readonly additionalStatements?: readonly PolicyStatement[];
 }
 
+/**
+ * A destination registry's one registry policy (ECR keeps one per registry: a
+ * second in the same app fails, naming both).
+ */
 export class ReplicationRegistryPolicy extends Construct {
+  /** The `aws_ecr_registry_policy` resource. */
   readonly policy: EcrRegistryPolicy;
 
   constructor(scope: Construct, id: string, props: ReplicationRegistryPolicyProps) {
     super(scope, id);
+    const label = constructLabel('ReplicationRegistryPolicy', this);
     const { registry } = props;
-    if (props.sources.length === 0) throw new Error(`ReplicationRegistryPolicy ${id}: sources must name at least one replicating account`);
-    for (const source of props.sources) {
+    checkRegistry(label, registry);
+    if (props.sources.length === 0) throw propError(label, 'sources', [], 'must name at least one replicating account');
+    props.sources.forEach((source, index) => {
+      const where = `sources[${index}]`;
+      const accountProblem = Token.isUnresolved(source.accountId) ? undefined : accountIdProblem(source.accountId);
+      if (accountProblem !== undefined) throw propError(label, `${where}.accountId`, source.accountId, accountProblem);
       if (source.accountId === registry.accountId) {
-        throw new Error(
-          `ReplicationRegistryPolicy ${id}: source account ${source.accountId} is the registry's own account; same-account replication needs no registry policy`,
+        throw propError(
+          label,
+          `${where}.accountId`,
+          source.accountId,
+          "is the registry's own account; same-account replication needs no registry policy: leave this source out",
         );
       }
       if (source.replicationFilters.length === 0) {
-        throw new Error(
-          `ReplicationRegistryPolicy ${id}: source account ${source.accountId} has no replication filters; list the repository prefixes it replicates`,
-        );
+        throw propError(label, `${where}.replicationFilters`, [], 'must list the repository prefixes the account replicates');
       }
-    }
+      source.replicationFilters.forEach((filter, filterIndex) => {
+        const problem = replicationFilterProblem(filter);
+        if (problem !== undefined) throw propError(label, `${where}.replicationFilters[${filterIndex}]`, filter, problem);
+      });
+    });
+    claimRegistrySingleton('ReplicationRegistryPolicy', this, registry);
     this.policy = new EcrRegistryPolicy(this, 'Resource', {
       provider: registry.provider,
       policy: renderPolicy(

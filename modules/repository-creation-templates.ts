@@ -12,9 +12,11 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { creationTemplateRolePolicy, ecrTrustPolicy } from './policies/creation-template-role';
 import { renderPolicy } from './policies/policy-document';
-import { LifecyclePolicy } from './ecr/lifecycle-policy';
-import { EcrEncryptionKey, IEcrEncryptionKey } from './encryption-key';
-import { describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
+import { checkLifecyclePolicy, LifecyclePolicy } from './ecr/lifecycle-policy';
+import { replicationFilterProblem } from './ecr/replication-rules';
+import { describeKey, EcrEncryptionKey, IEcrEncryptionKey, keyPlacementProblem } from './encryption-key';
+import { checkRegistry, describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
+import { constructLabel, formatPath, propError, ValuePath } from './validation';
 
 /** The template prefix that covers what a filter replicates: its namespace, or ROOT for names without one. */
 export function creationTemplatePrefixFor(filter: string): string {
@@ -22,10 +24,12 @@ export function creationTemplatePrefixFor(filter: string): string {
   return slash < 0 ? 'ROOT' : filter.slice(0, slash);
 }
 
+/** The template prefixes a set of filters needs, each once, sorted. */
 export function creationTemplatePrefixes(filters: readonly string[]): string[] {
   return [...new Set(filters.map(creationTemplatePrefixFor))].sort();
 }
 
+/** What `CreationTemplateRole` creates. */
 export interface CreationTemplateRoleProps {
   /** The destination registry whose templates use the role. */
   readonly registry: EcrRegistry;
@@ -37,11 +41,14 @@ export interface CreationTemplateRoleProps {
 
 /** The role ECR assumes for the templates. Separate from the templates so the key policy can name it. */
 export class CreationTemplateRole extends Construct {
+  /** The `aws_iam_role` resource. */
   readonly role: IamRole;
+  /** The registry whose templates use the role. */
   readonly location: RegistryLocation;
 
   constructor(scope: Construct, id: string, props: CreationTemplateRoleProps) {
     super(scope, id);
+    checkRegistry(constructLabel('CreationTemplateRole', this), props.registry);
     this.location = { accountId: props.registry.accountId, region: props.registry.region, partition: props.registry.partition };
     this.role = new IamRole(this, 'Resource', {
       provider: props.registry.provider,
@@ -52,6 +59,7 @@ export class CreationTemplateRole extends Construct {
   }
 }
 
+/** What `RepositoryCreationTemplates` creates. */
 export interface RepositoryCreationTemplatesProps {
   /** The destination registry. */
   readonly registry: EcrRegistry;
@@ -84,17 +92,26 @@ export interface CreationTemplateSpec {
   readonly prefix: string;
   /** A key of the same registry, e.g. the namespace's own. @default - the construct's key */
   readonly key?: IEcrEncryptionKey;
-  /** @default IMMUTABLE */
+  /** Whether a pushed tag may be overwritten in the repositories this template creates. @default IMMUTABLE */
   readonly imageTagMutability?: 'IMMUTABLE' | 'MUTABLE';
-  /** @default - the construct's lifecyclePolicy */
+  /** Lifecycle policy of the repositories this template creates. @default - the construct's lifecyclePolicy */
   readonly lifecyclePolicy?: LifecyclePolicy;
 }
 
+/**
+ * Repository creation templates, one per prefix, for repositories replication
+ * creates in a destination registry, with the role ECR assumes to create them.
+ */
 export class RepositoryCreationTemplates extends Construct {
+  /** The `for_each` `aws_ecr_repository_creation_template` resource, keyed by prefix. */
   readonly templates: EcrRepositoryCreationTemplate;
+  /** The template prefixes, sorted (`ROOT` for names without a namespace). */
   readonly prefixes: readonly string[];
 
-  /** `{ prefix => { encryption_type, kms_key } }` as a Terraform expression (what the source guard reads for namespaces). */
+  /**
+   * `{ prefix => { encryption_type, kms_key } }` as a Terraform expression, e.g.
+   * for an output that tells another stack how the templates encrypt.
+   */
   get attributesByPrefix(): IResolvable {
     return TerraformIterator.fromResources(this.templates).forExpressionForMap(
       'key',
@@ -104,14 +121,39 @@ export class RepositoryCreationTemplates extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplatesProps) {
     super(scope, id);
+    const label = constructLabel('RepositoryCreationTemplates', this);
     const { registry, key, role } = props;
+    checkRegistry(label, registry);
     const specs = props.templates ?? [];
-    for (const [what, location] of [['key', key.location], ['role', role.location], ...specs.map((spec) => ['key', spec.key?.location] as const)] as const) {
-      if (location !== undefined && !sameRegistry(location, registry)) {
-        throw new Error(`RepositoryCreationTemplates ${id}: the ${what} must belong to ${describeRegistry(registry)}, not ${describeRegistry(location)}`);
-      }
+    const placedKeys: [string, IEcrEncryptionKey][] = [['key', key]];
+    specs.forEach((spec, index) => {
+      if (spec.key) placedKeys.push([`templates[${index}].key`, spec.key]);
+    });
+    for (const [prop, candidate] of placedKeys) {
+      const problem = keyPlacementProblem(candidate, registry);
+      if (problem !== undefined) throw propError(label, prop, describeKey(candidate), problem);
     }
-    if (props.replicationFilters.length === 0) throw new Error(`RepositoryCreationTemplates ${id}: replicationFilters must hold at least one filter`);
+    if (!sameRegistry(role.location, registry)) {
+      throw propError(
+        label,
+        'role',
+        role.node.path,
+        `must be a role of ${describeRegistry(registry)}, the registry whose templates use it, not of ${describeRegistry(role.location)}: use a CreationTemplateRole of this registry`,
+      );
+    }
+    if (props.replicationFilters.length === 0) throw propError(label, 'replicationFilters', [], 'must hold at least one filter');
+    props.replicationFilters.forEach((filter, index) => {
+      const problem = replicationFilterProblem(filter);
+      if (problem !== undefined) throw propError(label, `replicationFilters[${index}]`, filter, problem);
+    });
+    const lifecyclePolicies: [ValuePath, LifecyclePolicy | undefined][] = [
+      [['lifecyclePolicy'], props.lifecyclePolicy],
+      ...specs.map((spec, index): [ValuePath, LifecyclePolicy | undefined] => [['templates', index, 'lifecyclePolicy'], spec.lifecyclePolicy]),
+    ];
+    for (const [path, policy] of lifecyclePolicies) {
+      const [problem] = policy === undefined ? [] : checkLifecyclePolicy(policy);
+      if (problem !== undefined) throw propError(label, formatPath([...path, ...problem.path]), problem.absent ? undefined : problem.received, problem.message);
+    }
     this.prefixes = [...new Set([...creationTemplatePrefixes(props.replicationFilters), ...specs.map((spec) => spec.prefix)])].sort();
     const keys = [key, ...specs.flatMap((spec) => (spec.key && spec.key !== key ? [spec.key] : []))].filter(
       (candidate, index, all) => all.indexOf(candidate) === index,

@@ -12,19 +12,19 @@ import { namespaceKeyOf } from '../config/namespace-plan';
 import { registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
+import { RemovalPolicy } from '../modules/removal-policy';
 import { EcrRegistry, ecrRegistry } from '../modules/registry';
 import { RegistryScanningConfiguration } from '../modules/registry-scanning-configuration';
 import { ScanningConfig } from '../config/compliance-schema';
 import { LifecyclePolicy } from '../modules/ecr/lifecycle-policy';
 import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
-import { retireRepositories } from './retired-repositories';
 import { useStateBackend } from './state-backend';
 
 export interface RegistryStackProps {
   readonly registry: Registry;
   readonly repositories: readonly RepositoryConfig[];
-  /** Repositories taken out of the config with `removal` (moved out and removed, see retired-repositories.ts). @default [] */
+  /** Repositories taken out of the config with `removal` (moved out and removed, see modules/removal-policy.ts). @default [] */
   readonly retiredRepositories?: readonly RetiredRepository[];
   readonly keys: KeysConfig;
   /** Default tags of the provider. @default {} */
@@ -53,7 +53,7 @@ export abstract class RegistryStack extends ReadableAddressStack {
     this.registry = props.registry;
     useStateBackend(this, stackName, props.backend, props.endpoint);
     this.provider = registryProvider(this, {
-      accountName: props.registry.accountName,
+      name: props.registry.accountName,
       accountId: props.registry.account.id,
       region: props.registry.region,
       deployRoleArn: props.registry.account.deployRoleArn,
@@ -120,22 +120,18 @@ export abstract class RegistryStack extends ReadableAddressStack {
             const namespace = namespaceKeyOf(repository.name, namespaceKeys)?.namespace;
             return namespace === undefined ? repository : { ...repository, key: keys.get(namespace)! };
           });
-    const repositories = new EncryptedRepositories(this, 'repositories', {
+    return new EncryptedRepositories(this, 'repositories', {
       registry: this.ecrRegistry,
       key,
       repositories: specs,
+      // One teardown switch (keys.preventDestroy): protected, a repository dropped from the config fails the plan
+      // instead of being deleted with its images, on any machine; false lets `cdktf destroy` delete them.
+      removalPolicy: this.props.keys.preventDestroy ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removedRepositories: (this.props.retiredRepositories ?? []).map(({ name, removal }) => ({
+        name,
+        removalPolicy: removal === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      })),
     });
-    // Addresses follow ReadableAddressStack: the construct id, then its children's ids.
-    retireRepositories(
-      this,
-      {
-        repository: 'aws_ecr_repository.repositories',
-        lifecyclePolicy: 'aws_ecr_lifecycle_policy.repositories_lifecycle_policy',
-        repositoryPolicy: 'aws_ecr_repository_policy.repositories_policy',
-      },
-      this.props.retiredRepositories ?? [],
-    );
-    return repositories;
   }
 
   /** `namespace_kms_key_arns`: the namespace keys by namespace (read by the guard), only when there are some. */

@@ -26,7 +26,7 @@ export interface TestStack {
 export function stackWithProvider(at: Pick<RegistryLocation, 'accountId' | 'region'> = location(), accountName = 'build'): TestStack {
   const app = Testing.app();
   const stack = new ReadableAddressStack(app, 'test');
-  const provider = registryProvider(stack, { accountName, accountId: at.accountId, region: at.region });
+  const provider = registryProvider(stack, { name: accountName, accountId: at.accountId, region: at.region });
   return { app, stack, provider, registry: ecrRegistry({ provider, accountId: at.accountId, region: at.region }) };
 }
 

@@ -4,6 +4,7 @@
  * static audit and the live audit apply the same list.
  */
 import { ComplianceRule, ResourceInstance, RuleContext, RuleResult } from './rule';
+import { ComplianceSuppression, recordedSuppressions, suppressionOf } from './suppression';
 import { resourceInstances, TerraformResources } from './terraform-instances';
 import { ecrEncryptedWithCustomerManagedKey } from './rules/ecr-encrypted-with-customer-managed-key';
 import { ecrLifecyclePolicy } from './rules/ecr-lifecycle-policy';
@@ -27,6 +28,7 @@ export { ecrTagImmutability } from './rules/ecr-tag-immutability';
 export { kmsKeyRotationEnabled } from './rules/kms-key-rotation';
 export { kmsNoWildcardPrincipal } from './rules/kms-no-wildcard-principal';
 
+/** Every compliance rule the synth-time aspect and the audits apply, in report order. */
 export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   ecrEncryptedWithCustomerManagedKey,
   kmsKeyRotationEnabled,
@@ -39,25 +41,37 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
   ecrRegistryPolicyScoped,
 ];
 
+/** A rule a resource instance breaks. */
 export interface Finding {
+  /** The rule broken. */
   readonly rule: ComplianceRule;
+  /** The instance's Terraform address, with its `for_each` key. */
   readonly address: string;
+  /** Why the instance breaks the rule. */
   readonly result: RuleResult;
+  /** The suppression the resource records for this rule and instance (see `ComplianceSuppressions`), if any. */
+  readonly suppression?: ComplianceSuppression;
 }
 
-/** Every non-compliant finding among resource instances that share a context (a stack, a registry). */
+/**
+ * Every non-compliant finding among resource instances that share a context
+ * (a stack, a registry), each with the suppression its resource records, if any.
+ */
 export function checkInstances(instances: readonly ResourceInstance[], context: RuleContext, rules: readonly ComplianceRule[] = COMPLIANCE_RULES): Finding[] {
   const findings: Finding[] = [];
   for (const instance of instances) {
+    const suppressions = recordedSuppressions(instance.attributes);
     for (const rule of rules) {
       const result = rule.check(instance.type, instance.attributes, context);
-      if (result.status === 'non-compliant') findings.push({ rule, address: instance.address, result });
+      if (result.status !== 'non-compliant') continue;
+      const suppression = suppressionOf(suppressions, rule.id, instance.key);
+      findings.push(suppression === undefined ? { rule, address: instance.address, result } : { rule, address: instance.address, result, suppression });
     }
   }
   return findings;
 }
 
-/** Every non-compliant finding in a synthesized stack (`cdk.tf.json` parsed). */
+/** Every non-compliant finding in a synthesized stack (`cdk.tf.json` parsed), suppressed ones marked. */
 export function auditSynthesizedStack(stack: { resource?: TerraformResources }, rules: readonly ComplianceRule[] = COMPLIANCE_RULES): Finding[] {
   const instances = resourceInstances(stack.resource);
   return checkInstances(instances, { origin: 'terraform', resources: instances }, rules);

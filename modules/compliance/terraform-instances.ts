@@ -5,6 +5,7 @@
  */
 import { ResourceInstance } from './rule';
 
+/** The `resource` block of Terraform JSON: type, then name, then attributes. */
 export type TerraformResources = Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 
 /**
@@ -26,7 +27,16 @@ function forEachMap(forEach: unknown): Record<string, unknown> | undefined {
   return typeof forEach === 'object' && forEach !== null ? (forEach as Record<string, unknown>) : undefined;
 }
 
-export function expandInstances(attributes: Readonly<Record<string, unknown>>): { key?: string; attributes: Record<string, unknown> }[] {
+/**
+ * A resource's attributes as one entry per `for_each` key (`each.key` and
+ * `each.value...` replaced by that key's values), or one entry without a key.
+ */
+export function expandInstances(attributes: Readonly<Record<string, unknown>>): {
+  /** The `for_each` key, if any. */
+  key?: string;
+  /** The instance's attributes. */
+  attributes: Record<string, unknown>;
+}[] {
   const forEach = forEachMap(attributes.for_each);
   const { for_each: _forEach, ...rest } = attributes;
   if (forEach === undefined) return [{ attributes: { ...rest } }];

@@ -6,8 +6,11 @@
 
 /** Replication limits of one registry's replication configuration (ECR service quotas). */
 export const REPLICATION_LIMITS = {
+  /** Rules of one replication configuration. */
   rulesPerConfiguration: 10,
+  /** Destinations of one rule. */
   destinationsPerRule: 25,
+  /** Filters of one rule. */
   filtersPerRule: 100,
   /** Filters of all rules together (ECR service quota): 10 rules x 100 filters. */
   filtersPerConfiguration: 1000,
@@ -21,7 +24,12 @@ export const DEFAULT_REPOSITORIES_PER_KEY = 500;
 export const MAX_TAGS = 50;
 
 /** The waiting period of a scheduled key deletion, in days (KMS). */
-export const KEY_DELETION_WINDOW = { min: 7, max: 30 } as const;
+export const KEY_DELETION_WINDOW = {
+  /** The shortest window. */
+  min: 7,
+  /** The longest window, and the default. */
+  max: 30,
+} as const;
 
 /** The rule of the deletion window, as one message. */
 export const DELETION_WINDOW_RULE = `must be a whole number of days from ${KEY_DELETION_WINDOW.min} to ${KEY_DELETION_WINDOW.max} (KMS deletion window)`;
@@ -32,7 +40,16 @@ export function deletionWindowProblem(days: number): string | undefined {
 }
 
 /** The first name that appears twice, or undefined. */
-export function firstDuplicate(names: readonly string[]): { readonly name: string; readonly firstIndex: number; readonly index: number } | undefined {
+export function firstDuplicate(names: readonly string[]):
+  | {
+      /** The name. */
+      readonly name: string;
+      /** Where it appears first. */
+      readonly firstIndex: number;
+      /** Where it appears again. */
+      readonly index: number;
+    }
+  | undefined {
   const seen = new Map<string, number>();
   for (const [index, name] of names.entries()) {
     const first = seen.get(name);

@@ -17,11 +17,19 @@ export const NAMESPACE_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)+$/;
  * repositories of at most 256 characters, so it leaves room for one more
  * character: at most 255.
  */
-export const NAMESPACE_LENGTH = { min: 2, max: REPOSITORY_NAME_LENGTH.max - 1 } as const;
+export const NAMESPACE_LENGTH = {
+  /** The shortest namespace. */
+  min: 2,
+  /** The longest namespace: room for one more character of a repository name. */
+  max: REPOSITORY_NAME_LENGTH.max - 1,
+} as const;
 
+/** The namespace rules as messages. */
 export const NAMESPACE_RULES = {
+  /** The shape: lowercase segments each followed by "/". */
   pattern:
     'must be a repository-name prefix of lowercase segments (letters and digits separated by ".", "_" or "-"), each followed by "/", e.g. team-a/ or org/team-b/',
+  /** The length. */
   length: `must be ${NAMESPACE_LENGTH.min} to ${NAMESPACE_LENGTH.max} characters long (a replication filter, and room for a repository name of at most ${REPOSITORY_NAME_LENGTH.max})`,
 } as const;
 
@@ -64,6 +72,7 @@ export function enclosingNamespaces(name: string): string[] {
   return namespaces;
 }
 
+/** Namespaces that would bring a source within ECR's filter limits, and the filters that leaves. */
 export interface NamespaceSuggestion {
   /** Namespaces to replicate instead of the repositories inside them, sorted. */
   readonly namespaces: readonly string[];
@@ -109,15 +118,20 @@ export function namespacesThatFit(
   return count <= budget ? { namespaces: chosen.sort(), filterCount: count } : undefined;
 }
 
+/** How a config replicates namespaces: the fix `replicationFitProblem` gives by default. */
+export const CONFIG_NAMESPACE_FIX = "define them under namespaces and list them in this source's namespaces";
+
 /**
  * ECR's rule limit for one source, with the namespaces that would make it
  * fit (or why none can): undefined when `filters` fit `destinationCount`
- * destinations. `eligible` as in `namespacesThatFit`.
+ * destinations. `eligible` as in `namespacesThatFit`; `howToReplicateNamespaces`
+ * says how the caller replicates a namespace (a config field, a construct prop).
  */
 export function replicationFitProblem(
   destinationCount: number,
   filters: readonly string[],
   eligible: (namespace: string) => boolean = () => true,
+  howToReplicateNamespaces: string = CONFIG_NAMESPACE_FIX,
 ): string | undefined {
   const excess = replicationRuleExcess(destinationCount, filters.length);
   if (excess === undefined) return undefined;
@@ -132,7 +146,7 @@ export function replicationFitProblem(
   }
   return (
     `${excess}; ${room}: replicate the namespaces ${suggestion.namespaces.join(', ')} instead of the repositories inside them ` +
-    `(define them under namespaces and list them in this source's namespaces), which gives ${suggestion.filterCount} filters`
+    `(${howToReplicateNamespaces}), which gives ${suggestion.filterCount} filters`
   );
 }
 

@@ -3,6 +3,7 @@
  * values differ between partitions, so every ARN the project builds goes
  * through these functions.
  */
+import { didYouMean } from '../suggest';
 
 /** The AWS partitions that have ECR and KMS. */
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
@@ -50,8 +51,29 @@ export const AWS_REGIONS: readonly string[] = [
 
 const KNOWN_REGIONS = new Set(AWS_REGIONS);
 
+/** Whether ECR and KMS are offered in `region`. */
 export function isAwsRegion(region: string): boolean {
   return KNOWN_REGIONS.has(region);
+}
+
+/** The region rule as one message (a misspelt region gets a "did you mean" from `regionProblem`). */
+export const REGION_RULE = 'must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1';
+
+/** The region rule with the closest region when it looks like a typo (`eu-west-9`: did you mean "eu-west-1"?), or undefined. */
+export function regionProblem(region: string): string | undefined {
+  return isAwsRegion(region) ? undefined : `${REGION_RULE}${didYouMean(region, AWS_REGIONS)}`;
+}
+
+/**
+ * Replication stays in one partition: undefined when both regions are in the
+ * same partition, else the rule with the fix.
+ */
+export function crossPartitionReplicationProblem(sourceRegion: string, destinationRegion: string): string | undefined {
+  const source = partitionOf(sourceRegion);
+  const destination = partitionOf(destinationRegion);
+  return source === destination
+    ? undefined
+    : `replication cannot cross partitions: the source is in ${source}, this region in ${destination}; choose a region of ${source}`;
 }
 
 /** The partition a region belongs to. */
@@ -77,23 +99,40 @@ export function partitionOfArn(arn: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
+/** `arn:<partition>:iam::<account>:root`: the account as a principal. */
 export function accountRootArn(partition: Partition, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }
 
+/** `arn:<partition>:iam::<account>:role/<name>`. */
 export function iamRoleArn(partition: Partition, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
+/** `arn:<partition>:ecr:<region>:<account>:repository/<name>`. */
 export function ecrRepositoryArn(partition: Partition, region: string, accountId: string, repositoryName: string): string {
   return `arn:${partition}:ecr:${region}:${accountId}:repository/${repositoryName}`;
+}
+
+/** The URL `docker push` and `docker pull` use: `<account>.dkr.ecr.<region>.<dns suffix>/<name>` (`amazonaws.com.cn` in China). */
+export function ecrRepositoryUrl(region: string, accountId: string, repositoryName: string): string {
+  return `${accountId}.dkr.ecr.${region}.${dnsSuffixOf(region)}/${repositoryName}`;
 }
 
 /** A KMS key ARN (never an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
 export const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):kms:([a-z0-9-]+):(\d{12}):key\/[0-9A-Za-z-]+$/;
 
 /** The partition, region and account of a KMS key ARN, or undefined when it is not one. */
-export function parseKmsKeyArn(arn: string): { readonly partition: Partition; readonly region: string; readonly accountId: string } | undefined {
+export function parseKmsKeyArn(arn: string):
+  | {
+      /** The key's partition. */
+      readonly partition: Partition;
+      /** The key's region. */
+      readonly region: string;
+      /** The key's account. */
+      readonly accountId: string;
+    }
+  | undefined {
   const match = KMS_KEY_ARN_PATTERN.exec(arn);
   return match ? { partition: match[1] as Partition, region: match[2], accountId: match[3] } : undefined;
 }

@@ -9,8 +9,11 @@ import { REPLICATION_LIMITS } from './limits';
 /** A registry does not replicate to itself. */
 export const SELF_REPLICATION_RULE = 'a destination cannot be its own source registry: change the account or the region';
 
+/** One replication rule: every destination receives every filter. */
 export interface ReplicationRule<D> {
+  /** At most 25 destinations. */
   readonly destinations: readonly D[];
+  /** At most 100 `PREFIX_MATCH` filters. */
   readonly filters: readonly string[];
 }
 
@@ -29,6 +32,7 @@ export function replicationFiltersFor(repositoryNames: readonly string[]): strin
   return filters;
 }
 
+/** `items` cut into lists of at most `size`, in order. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
@@ -61,6 +65,21 @@ export function replicationRuleLimitProblem(destinationCount: number, filterCoun
   return excess === undefined ? undefined : `${excess}: replicate fewer repositories or destinations, or use shared name prefixes (namespaces)`;
 }
 
+/**
+ * Hand-written rules beyond ECR's limit whose destinations and filters would
+ * fit when split evenly: undefined when `ruleCount` is within the limit or
+ * the split does not fit either (then `replicationFitProblem` says why).
+ */
+export function replicationRuleCountProblem(ruleCount: number, destinationCount: number, filterCount: number): string | undefined {
+  const needed = replicationRuleCount(destinationCount, filterCount);
+  if (ruleCount <= REPLICATION_LIMITS.rulesPerConfiguration || needed > REPLICATION_LIMITS.rulesPerConfiguration) return undefined;
+  return (
+    `${ruleCount} replication rules are above the ECR limit of ${REPLICATION_LIMITS.rulesPerConfiguration}, but their ${destinationCount} destinations and ${filterCount} filters ` +
+    `fit in ${needed} when every destination receives every filter (at most ${REPLICATION_LIMITS.destinationsPerRule} destinations and ${REPLICATION_LIMITS.filtersPerRule} filters each): ` +
+    'merge them (ReplicationConfiguration.rulesFor builds the fewest rules), or split the destinations across source registries'
+  );
+}
+
 /** What exceeds ECR's rule limit, with the numbers (no advice): undefined when the split fits. */
 export function replicationRuleExcess(destinationCount: number, filterCount: number): string | undefined {
   const rules = replicationRuleCount(destinationCount, filterCount);
@@ -88,7 +107,13 @@ export function replicationFilterBudget(destinationCount: number): number {
 
 /** ECR's `PREFIX_MATCH` filter: 2 to 256 characters of this pattern (ECR API reference, RepositoryFilter). */
 export const REPLICATION_FILTER_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*\/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$/;
-export const REPLICATION_FILTER_LENGTH = { min: 2, max: 256 } as const;
+/** A replication filter is 2 to 256 characters long. */
+export const REPLICATION_FILTER_LENGTH = {
+  /** The shortest filter. */
+  min: 2,
+  /** The longest filter. */
+  max: 256,
+} as const;
 
 /** The rule a replication filter breaks, or undefined. */
 export function replicationFilterProblem(filter: string): string | undefined {

@@ -3,11 +3,20 @@
 /** ECR's repository-name pattern: lowercase segments separated by `.`, `_` or `-`, namespaces with `/`. */
 export const REPOSITORY_NAME_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** Repository names are 2 to 256 characters long. */
-export const REPOSITORY_NAME_LENGTH = { min: 2, max: 256 } as const;
+export const REPOSITORY_NAME_LENGTH = {
+  /** The shortest name. */
+  min: 2,
+  /** The longest name. */
+  max: 256,
+} as const;
 
+/** The repository-name rules as messages. */
 export const REPOSITORY_NAME_RULES = {
+  /** Fewer than 2 characters. */
   tooShort: `must be ${REPOSITORY_NAME_LENGTH.min} to ${REPOSITORY_NAME_LENGTH.max} characters long (ECR repository name limit): use a longer name`,
+  /** More than 256 characters. */
   tooLong: `must be ${REPOSITORY_NAME_LENGTH.min} to ${REPOSITORY_NAME_LENGTH.max} characters long (ECR repository name limit): use a shorter name`,
+  /** Characters or shape ECR refuses. */
   pattern:
     'must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
 } as const;

@@ -39,8 +39,11 @@ export const KEY_GRANT_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:Lis
 /** What a role ECR assumes for repository creation templates may do with the key (seed 001: grants, and describe the key). */
 export const ECR_SERVICE_ROLE_KEY_ACTIONS: readonly string[] = ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'];
 
+/** What `ecrKeyPolicy` needs. */
 export interface KeyPolicyProps {
+  /** The key's partition. */
   readonly partition: Partition;
+  /** The key's account: its root keeps full control, and `kms:CallerAccount` is pinned to it. */
   readonly accountId: string;
   /** Region of the key; `kms:ViaService` is pinned to ECR there. */
   readonly region: string;
@@ -54,6 +57,7 @@ export interface KeyPolicyProps {
   readonly additionalStatements?: readonly PolicyStatement[];
 }
 
+/** The key policy of a registry's customer-managed key (see the file's description). */
 export function ecrKeyPolicy(props: KeyPolicyProps): PolicyDocument {
   const viaEcr = {
     'kms:ViaService': ecrServiceEndpoint(props.region),

@@ -1,24 +1,46 @@
 /** IAM policy documents as data. Policies are built as objects and serialized once. */
 
-export type Principal = { readonly AWS: string | readonly string[] } | { readonly Service: string | readonly string[] };
+/** Who a statement is about: IAM principals by ARN, or AWS service principals. */
+export type Principal =
+  | {
+      /** IAM principal ARNs (an account root, a user, a role). */
+      readonly AWS: string | readonly string[];
+    }
+  | {
+      /** AWS service principals, e.g. `ecr.amazonaws.com`. */
+      readonly Service: string | readonly string[];
+    };
 
+/** A statement's `Condition`: operator, then condition key, then value(s). */
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 
+/** One IAM policy statement, as data. */
 export interface PolicyStatement {
+  /** The statement id, unique in its policy (added statements may not reuse the project's own). */
   readonly Sid: string;
+  /** `Allow` or `Deny`. */
   readonly Effect: 'Allow' | 'Deny';
+  /** Who: required in resource policies (key, registry, repository), absent in identity policies. @default - none */
   readonly Principal?: Principal;
+  /** The actions, one or a list. */
   readonly Action: string | readonly string[];
+  /** The resources; `*` in a key policy means the key itself. @default - none (repository policies) */
   readonly Resource?: string | readonly string[];
+  /** Conditions that must hold. @default - none */
   readonly Condition?: ConditionBlock;
 }
 
+/** An IAM policy document, as data. */
 export interface PolicyDocument {
+  /** The policy language version. */
   readonly Version: '2012-10-17';
+  /** The policy id. @default - none */
   readonly Id?: string;
+  /** The statements, in order. */
   readonly Statement: readonly PolicyStatement[];
 }
 
+/** A policy document of `statements` (with an `Id` when given). */
 export function policyDocument(statements: readonly PolicyStatement[], id?: string): PolicyDocument {
   return id === undefined ? { Version: '2012-10-17', Statement: statements } : { Version: '2012-10-17', Id: id, Statement: statements };
 }

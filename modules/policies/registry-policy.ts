@@ -6,21 +6,28 @@
 import { accountRootArn, ecrRepositoryArn, Partition } from '../ecr/regions';
 import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique, withAddedStatements } from './policy-document';
 
+/** What a replicating source account may do in the destination registry (seed 000). */
 export const REPLICATION_ACTIONS: readonly string[] = ['ecr:CreateRepository', 'ecr:ReplicateImage'];
 
+/** A source account that replicates into the registry. */
 export interface ReplicatingAccount {
   /** Name used in the statement id. */
   readonly name: string;
+  /** The source's 12-digit account id. */
   readonly accountId: string;
   /** `PREFIX_MATCH` filters the account replicates with. */
   readonly replicationFilters: readonly string[];
 }
 
+/** What `replicationRegistryPolicy` needs. */
 export interface RegistryPolicyProps {
+  /** The destination registry's partition. */
   readonly partition: Partition;
+  /** The destination registry's region. */
   readonly region: string;
   /** The destination registry's account. */
   readonly accountId: string;
+  /** Every account that replicates into the registry, with its filters. */
   readonly sources: readonly ReplicatingAccount[];
   /** Statements kept beside the replication statements (a registry has one policy). @default [] */
   readonly additionalStatements?: readonly PolicyStatement[];
@@ -31,6 +38,7 @@ export function repositoryArnsForFilters(partition: Partition, region: string, a
   return sortedUnique(filters.map((filter) => `${ecrRepositoryArn(partition, region, accountId, filter)}*`));
 }
 
+/** The destination registry's one policy: a statement per source account, on its own filters only, then the caller's statements. */
 export function replicationRegistryPolicy(props: RegistryPolicyProps): PolicyDocument {
   const statements = [...props.sources]
     .sort((left, right) => (left.accountId < right.accountId ? -1 : left.accountId > right.accountId ? 1 : 0))

@@ -1,7 +1,9 @@
 /** A repository policy that lets named principals pull and/or push. */
 import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique } from './policy-document';
 
+/** What a principal needs to pull images (aws-cdk's `grantPull`, without the account-level `ecr:GetAuthorizationToken`). */
 export const PULL_ACTIONS: readonly string[] = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+/** What a principal needs to push images (aws-cdk's `grantPush`). */
 export const PUSH_ACTIONS: readonly string[] = [
   'ecr:BatchCheckLayerAvailability',
   'ecr:CompleteLayerUpload',
@@ -10,8 +12,11 @@ export const PUSH_ACTIONS: readonly string[] = [
   'ecr:UploadLayerPart',
 ];
 
+/** Who may pull and who may push. */
 export interface RepositoryAccess {
+  /** IAM principal ARNs that may pull. */
   readonly pullPrincipals: readonly string[];
+  /** IAM principal ARNs that may push. */
   readonly pushPrincipals: readonly string[];
 }
 

@@ -32,7 +32,16 @@ export interface AuditFinding {
   readonly fix: string;
   /** The file the finding is in, relative to the working directory (static audit). */
   readonly file?: string;
+  /**
+   * Static audit: the finding is accepted on purpose, with this reason
+   * (`ComplianceSuppressions.add`, recorded in the synthesized resource). It
+   * is reported, but never fails the audit.
+   */
+  readonly suppression?: { readonly reason: string };
 }
+
+/** Whether a finding is suppressed (accepted with a reason). */
+export const isSuppressed = (finding: AuditFinding): boolean => finding.suppression !== undefined;
 
 export function ruleInfo(rule: ComplianceRule | RuleInfo): RuleInfo {
   return {
@@ -58,6 +67,7 @@ export function sortFindings(findings: readonly AuditFinding[]): AuditFinding[] 
   });
 }
 
+/** Whether an unsuppressed finding reaches `level` (suppressed findings never fail the audit). */
 export function hasFindingsAtOrAbove(findings: readonly AuditFinding[], level: Severity): boolean {
-  return findings.some((finding) => finding.severity === 'error' || level === 'warning');
+  return findings.some((finding) => !isSuppressed(finding) && (finding.severity === 'error' || level === 'warning'));
 }

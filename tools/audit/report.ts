@@ -2,7 +2,7 @@
  * Renders an audit: a table for people, JSON for scripts, SARIF 2.1.0 for
  * code-scanning services. Deterministic (no timestamps, no machine paths).
  */
-import { AuditFinding, RuleInfo, sortFindings } from './findings';
+import { AuditFinding, isSuppressed, RuleInfo, sortFindings } from './findings';
 
 /** One repository as the live audit found it. */
 export interface RepositoryInventory {
@@ -52,7 +52,8 @@ const yesNo = (value: boolean | undefined) => (value === undefined ? '-' : value
 
 export function renderTable(report: AuditReport): string {
   const lines: string[] = [];
-  const findings = sortFindings(report.findings);
+  const findings = sortFindings(report.findings.filter((finding) => !isSuppressed(finding)));
+  const suppressed = sortFindings(report.findings.filter(isSuppressed));
   if (report.inventory && report.inventory.length > 0) {
     lines.push(`Repositories (${report.inventory.length}):`);
     lines.push(
@@ -79,6 +80,7 @@ export function renderTable(report: AuditReport): string {
   const audited = `${count} ${report.kind === 'static' ? (count === 1 ? 'stack' : 'stacks') : count === 1 ? 'registry' : 'registries'}`;
   if (findings.length === 0) {
     lines.push(`No findings: ${audited} comply with ${report.rules.length} rules.`);
+    lines.push(...suppressedSection(suppressed, where));
     return `${lines.join('\n')}\n`;
   }
   const errors = findings.filter((finding) => finding.severity === 'error').length;
@@ -102,18 +104,35 @@ export function renderTable(report: AuditReport): string {
       lines.push(`    ${finding.address}:`, ...finding.fix.split('\n').map((step) => `      ${step}`));
     }
   }
+  lines.push(...suppressedSection(suppressed, where));
   return `${lines.join('\n')}\n`;
 }
 
+/** Suppressed findings, each with its reason: reported, never failing the audit. */
+function suppressedSection(suppressed: readonly AuditFinding[], where: string): string[] {
+  if (suppressed.length === 0) return [];
+  return [
+    '',
+    `${suppressed.length} suppressed finding${suppressed.length === 1 ? '' : 's'} (accepted with a reason; never fails the audit):`,
+    ...table(
+      ['level', 'rule', where, 'address', 'reason'],
+      suppressed.map((finding) => [finding.severity, finding.ruleId, finding.scope, finding.address, finding.suppression!.reason]),
+    ).map((line) => `  ${line}`),
+  ];
+}
+
 export function renderJson(report: AuditReport): string {
+  const active = report.findings.filter((finding) => !isSuppressed(finding));
   return `${JSON.stringify(
     {
       kind: report.kind,
       scopes: report.scopes,
+      // Counts of the findings that fail or warn; suppressed ones are counted apart (and listed with their reason).
       summary: {
-        findings: report.findings.length,
-        errors: report.findings.filter((finding) => finding.severity === 'error').length,
-        warnings: report.findings.filter((finding) => finding.severity === 'warning').length,
+        findings: active.length,
+        errors: active.filter((finding) => finding.severity === 'error').length,
+        warnings: active.filter((finding) => finding.severity === 'warning').length,
+        suppressed: report.findings.length - active.length,
       },
       findings: sortFindings(report.findings),
       ...(report.inventory ? { inventory: report.inventory } : {}),
@@ -163,6 +182,8 @@ export function sarifLog(report: AuditReport): Record<string, unknown> {
             },
           ],
           partialFingerprints: { 'ecrAudit/v1': `${finding.ruleId}|${finding.scope}|${finding.address}` },
+          // A suppressed finding stays a result, marked as accepted with its justification (SARIF 2.1.0, 3.35).
+          ...(finding.suppression ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: finding.suppression.reason }] } : {}),
         })),
       },
     ],

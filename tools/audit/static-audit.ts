@@ -160,7 +160,11 @@ export function readAuditInput(input: string, baseDirectory: string = process.cw
   return names.map((name) => stackFromFile(path.join(stacksDirectory, name, 'cdk.tf.json'), baseDirectory, name));
 }
 
-/** Every finding of the rules over the stacks, sorted. */
+/**
+ * Every finding of the rules over the stacks, sorted; a finding the resource
+ * records as suppressed (synthesized output only: a plan drops Terraform's
+ * `"//"` comments) carries its reason.
+ */
 export function auditStacks(stacks: readonly StackInput[], rules: readonly ComplianceRule[] = COMPLIANCE_RULES): AuditFinding[] {
   const findings = stacks.flatMap((stack) =>
     checkInstances(stack.resources, { origin: 'terraform', resources: stack.resources }, rules).map((finding): AuditFinding => ({
@@ -172,6 +176,7 @@ export function auditStacks(stacks: readonly StackInput[], rules: readonly Compl
       why: finding.rule.description,
       fix: finding.rule.remediation,
       file: stack.file,
+      ...(finding.suppression ? { suppression: { reason: finding.suppression.reason } } : {}),
     })),
   );
   return sortFindings(findings);

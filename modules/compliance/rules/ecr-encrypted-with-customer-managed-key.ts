@@ -9,6 +9,7 @@ export function isCustomerManagedKeyReference(kmsKey: unknown): boolean {
   return /\$\{aws_kms_key\.[A-Za-z0-9_-]+(\[[^\]]+\])?\.arn\}/.test(kmsKey) || KMS_KEY_ARN_PATTERN.test(kmsKey);
 }
 
+/** The rule ECR-ENCRYPTED-CMK: repositories and creation templates use KMS with a customer-managed key, never AES256 or `aws/ecr`. */
 export const ecrEncryptedWithCustomerManagedKey: ComplianceRule = {
   id: 'ECR-ENCRYPTED-CMK',
   title: 'ECR repositories and creation templates are encrypted with a customer-managed KMS key',

@@ -17,6 +17,7 @@ export function hasLifecyclePolicy(resources: readonly ResourceInstance[], repos
     .some((resource) => namedRepository(resources, resource.attributes.repository) === repositoryName);
 }
 
+/** The rule ECR-LIFECYCLE-POLICY: every repository has a lifecycle policy, every creation template sets one. */
 export const ecrLifecyclePolicy: ComplianceRule = {
   id: 'ECR-LIFECYCLE-POLICY',
   title: 'Every ECR repository and creation template has a lifecycle policy',

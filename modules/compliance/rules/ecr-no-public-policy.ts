@@ -7,6 +7,7 @@ const POLICY_ATTRIBUTE: Readonly<Record<string, string>> = {
   aws_ecr_repository_creation_template: 'repository_policy',
 };
 
+/** The rule ECR-NO-PUBLIC-POLICY: no repository, registry or template repository policy allows `Principal: "*"`. */
 export const ecrNoPublicPolicy: ComplianceRule = {
   id: 'ECR-NO-PUBLIC-POLICY',
   title: 'ECR repository and registry policies allow no wildcard principal',

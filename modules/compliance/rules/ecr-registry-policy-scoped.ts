@@ -1,6 +1,7 @@
 /** ECR-REGISTRY-POLICY-SCOPED: a registry policy grants replication on the replicated repositories only. */
 import { asList, ComplianceRule, compliant, nonCompliant, notApplicable, policyStatements } from '../rule';
 
+/** The rule ECR-REGISTRY-POLICY-SCOPED: the registry policy grants on `repository/<filter>*`, never on every repository. */
 export const ecrRegistryPolicyScoped: ComplianceRule = {
   id: 'ECR-REGISTRY-POLICY-SCOPED',
   title: "Registry policies grant on the replicated repositories' prefixes, not on every repository",

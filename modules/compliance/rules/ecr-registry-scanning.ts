@@ -46,6 +46,7 @@ export function registryScanningCovers(resources: readonly ResourceInstance[], r
   return scanningRules(resources).some((rule) => rule.filters.some((filter) => scanningFilterMatches(filter, repositoryName)));
 }
 
+/** The rule ECR-REGISTRY-SCANNING: a registry scanning rule matches every repository a creation template creates. */
 export const ecrRegistryScanning: ComplianceRule = {
   id: 'ECR-REGISTRY-SCANNING',
   title: "Repositories created by replication are scanned by the registry's scanning configuration",

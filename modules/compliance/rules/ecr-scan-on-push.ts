@@ -2,6 +2,7 @@
 import { ComplianceRule, compliant, firstBlock, nonCompliant, notApplicable } from '../rule';
 import { registryScanningCovers } from './ecr-registry-scanning';
 
+/** The rule ECR-SCAN-ON-PUSH: each repository scans on push (or the registry scanning configuration covers it). */
 export const ecrScanOnPushEnabled: ComplianceRule = {
   id: 'ECR-SCAN-ON-PUSH',
   title: 'ECR repositories scan images on push',

@@ -1,6 +1,7 @@
 /** ECR-TAG-IMMUTABLE: an image tag always names the same image. */
 import { ComplianceRule, compliant, nonCompliant, notApplicable } from '../rule';
 
+/** The rule ECR-TAG-IMMUTABLE: repositories and creation templates have immutable tags. */
 export const ecrTagImmutability: ComplianceRule = {
   id: 'ECR-TAG-IMMUTABLE',
   title: 'ECR repositories and creation templates have immutable image tags',

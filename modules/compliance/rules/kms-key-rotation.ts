@@ -1,6 +1,7 @@
 /** KMS-ROTATION: customer-managed keys rotate their key material. */
 import { ComplianceRule, compliant, nonCompliant, notApplicable } from '../rule';
 
+/** The rule KMS-ROTATION: customer-managed keys rotate their key material yearly. */
 export const kmsKeyRotationEnabled: ComplianceRule = {
   id: 'KMS-ROTATION',
   title: 'Customer-managed KMS keys have automatic rotation on',

@@ -1,6 +1,7 @@
 /** KMS-NO-WILDCARD-PRINCIPAL: no key policy statement allows everyone. */
 import { ComplianceRule, compliant, nonCompliant, notApplicable, policyStatements, wildcardPrincipalStatements } from '../rule';
 
+/** The rule KMS-NO-WILDCARD-PRINCIPAL: no key policy statement allows `Principal: "*"`. */
 export const kmsNoWildcardPrincipal: ComplianceRule = {
   id: 'KMS-NO-WILDCARD-PRINCIPAL',
   title: 'KMS key policies allow no wildcard principal',

@@ -1,4 +1,4 @@
-/** "Did you mean" suggestions for misspelt field names, account names and regions. */
+/** "Did you mean" suggestions for misspelt names: config fields, account names, regions, rule ids, repository names. */
 
 /** Levenshtein distance; inputs are short names, so the table stays small. */
 export function editDistance(left: string, right: string): number {
