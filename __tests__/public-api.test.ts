@@ -1,6 +1,6 @@
 /**
- * A CDKTF user's own stack, composed from the package's public entry point
- * only (index.ts, the package's `main`), with an existing key for one
+ * A CDKTF user's own stack, composed from the library entry only
+ * (modules/index.ts, the package root `ecr-kms-replication`), with an existing key for one
  * registry and our key for another: it synthesizes and passes
  * `terraform validate` against the real provider schema.
  */
@@ -18,7 +18,7 @@ import {
   ReplicationConfiguration,
   ReplicationRegistryPolicy,
   RepositoryCreationTemplates,
-} from '../index';
+} from '../modules';
 import { startProviderServer } from '../test-support/provider-server';
 import { prepareDirectory, requiredProviders, terraformAsync } from '../test-support/terraform';
 
