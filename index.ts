@@ -1,11 +1,11 @@
 /**
- * The app's programmatic entry: the library (modules/index.ts) and the app
- * layer (config, deployment plan, stacks) that the command line builds on.
+ * The app layer's programmatic entry, published as `ecr-kms-replication/app`:
+ * config loading and validation, the deployment plan and the stacks that the
+ * command line builds on. It loads zod and yaml (the config parser); the
+ * constructs, rules and policies are the package root (`ecr-kms-replication`,
+ * modules/index.ts), which loads neither, so a CDKTF app that only composes
+ * constructs never pays for the config layer.
  */
-
-export * from './modules';
-
-// The app layer: config, deployment plan, stacks.
 export { type Config, type ConfigInput, ConfigSchema } from './config/schema';
 export { loadConfigFile, parseConfigText, validateConfig, type LoadedConfig } from './config/load';
 export { ConfigError, type ConfigProblem, formatProblem } from './config/problems';

@@ -94,7 +94,7 @@ describe('GIVEN a project folder', () => {
 
 describe('GIVEN how a config was selected', () => {
   test.each([
-    [{ file: 'ecr-replication.yaml', source: 'default' as const }, 'config: ecr-replication.yaml (the bundled example; --config <file> selects another)'],
+    [{ file: 'ecr-replication.yaml', source: 'default' as const }, 'config: ecr-replication.yaml (the default file; --config <file> selects another)'],
     [{ file: 'prod.yaml', source: 'option' as const }, 'config: prod.yaml (--config, recorded in .ecr-replication/config.json)'],
     [{ file: 'prod.yaml', source: 'recorded' as const }, 'config: prod.yaml (recorded in .ecr-replication/config.json)'],
     [{ file: 'dev.yaml', source: 'environment' as const }, 'config: dev.yaml (from ECR_REPLICATION_CONFIG)'],

@@ -77,7 +77,7 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
   test('WHEN `npm run synth` runs THEN it names the config, writes one folder per stack and says so', async () => {
     const run = await npmRun(root, 'synth');
 
-    expect(run).toMatchObject({ status: 0, stderr: 'config: ecr-replication.yaml (the bundled example; --config <file> selects another)\n' });
+    expect(run).toMatchObject({ status: 0, stderr: 'config: ecr-replication.yaml (the default file; --config <file> selects another)\n' });
     expect(run.stdout).toBe(`cdktf.out: 3 stacks synthesized: ${EXAMPLE_STACKS.join(', ')}\n`);
     expect(readdirSync(path.join(root, 'cdktf.out', 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
     expect(readdirSync(root).sort()).toEqual(['.ecr-replication', 'cdktf.out', 'ecr-replication.yaml']);
@@ -178,7 +178,7 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
     const run = await npmRun(root, script, args);
 
     expect(run.status).toBe(0);
-    expect(run.stderr).toBe('config: ecr-replication.yaml (the bundled example; --config <file> selects another)\n');
+    expect(run.stderr).toBe('config: ecr-replication.yaml (the default file; --config <file> selects another)\n');
     expect(run.cdktfCalls.map((call) => call.args.slice(1, expected.length + 1))).toEqual([expected]);
     expect(run.cdktfCalls[0].args[0]).toBe(script);
     expect(run.cdktfCalls[0].environment).toMatchObject({ CHECKPOINT_DISABLE: '1', ECR_REPLICATION_CONFIG: 'ecr-replication.yaml' });
@@ -208,7 +208,7 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
     });
 
     expect(status).toBe(0);
-    expect(lines).toEqual([['stdout', 'config: ecr-replication.yaml (the bundled example; --config <file> selects another)\n']]);
+    expect(lines).toEqual([['stdout', 'config: ecr-replication.yaml (the default file; --config <file> selects another)\n']]);
     expect(readdirSync(path.join(root, 'out', 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
   });
 });

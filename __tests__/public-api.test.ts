@@ -1,11 +1,11 @@
 /**
- * A CDKTF user's own stack, composed from the package's public entry point
- * only (index.ts, the package's `main`), with an existing key for one
- * registry and our key for another, a repository handle in an output, a
- * grant, repositories taken out (retained and destroyed) and a suppressed
- * finding: it synthesizes and passes `terraform validate` against the real
- * provider schema (moved and removed blocks beside `prevent_destroy`, the
- * suppressions in the resources' `"//"` comments).
+ * A CDKTF user's own stack, composed from the library entry only
+ * (modules/index.ts, the package root `ecr-kms-replication`), with an existing
+ * key for one registry and our key for another, a repository handle in an
+ * output, a grant, repositories taken out (retained and destroyed) and a
+ * suppressed finding: it synthesizes and passes `terraform validate` against
+ * the real provider schema (moved and removed blocks beside `prevent_destroy`,
+ * the suppressions in the resources' `"//"` comments).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import {
   ReplicationRegistryPolicy,
   RemovalPolicy,
   RepositoryCreationTemplates,
-} from '../index';
+} from '../modules';
 import { startProviderServer } from '../test-support/provider-server';
 import { prepareDirectory, requiredProviders, terraformAsync } from '../test-support/terraform';
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Starts the compiled launcher (cli/cli.ts -> dist/cli/cli.js), which checks the sources
-// against dist/ on every run and recompiles when one is newer. This file is plain JavaScript only
-// because something must run before dist/ exists: on a checkout that was never built, it compiles
-// the project once.
+// The package's bin, `ecr-kms-replication`: starts the compiled launcher (cli/cli.ts ->
+// dist/cli/cli.js). In a clone the launcher checks the sources against dist/ on every run and
+// recompiles when one is newer; installed from npm (dist/ only) it runs dist/ as it is. This file is
+// plain JavaScript only because something must run before dist/ exists: on a checkout that was
+// never built, it compiles the project once.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -20,6 +22,12 @@ function load() {
 }
 
 let launcher = load();
+if (launcher === undefined && !fs.existsSync(path.join(root, 'tsconfig.build.json'))) {
+  process.stderr.write(
+    `ecr-kms-replication: ${entry} is missing and this installed package has no sources to compile it from: reinstall it (npm install ecr-kms-replication)\n`,
+  );
+  process.exit(1);
+}
 if (launcher === undefined) {
   process.stderr.write('ecr-replication: compiling the project (dist/ has no launcher yet): tsc -p tsconfig.build.json\n');
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });

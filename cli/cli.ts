@@ -1,15 +1,21 @@
 /**
- * The project's command line (`bin/ecr-replication.js`, behind the npm
- * scripts and the app command of cdktf.json):
+ * The project's command line (`bin/ecr-replication.js`: the package's bin
+ * `ecr-kms-replication`, behind the npm scripts and the app command of cdktf.json):
  *
  *   synth    synthesize into cdktf.out atomically, without the cdktf CLI
  *   check    validate a config without synthesizing (cli/commands/check.ts)
  *   list     the stacks a config gives, in apply order
  *   deploy | diff | destroy
  *            synthesize, then the cdktf CLI with --skip-synth and the project's Terraform setup
+ *   init     make the current folder a project of its own (cli/commands/init.ts)
+ *   <tool>   every entry of TOOLS (audit, backfill, recover, export-terraform alias export, diagram, ...),
+ *            run as a child process with its own options; `tool <name>` is the same (the npm scripts)
  *   app      the app command cdktf runs (CDKTF_OUTDIR), for `npx cdktf ...` (hidden)
  *
- * Every command names its config the same way (config/config-selection.ts).
+ * Every command names its config the same way (config/config-selection.ts),
+ * and works on the folder it runs in. In a clone the launcher recompiles
+ * dist/ when a source is newer; installed from npm (dist/ only) it runs
+ * dist/ as it is.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,7 +25,9 @@ import { loadConfigFile } from '../config/load';
 import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 import { runCheck } from './commands/check';
-import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
+import { PROJECT_ROOT, providerMirror, runsFromSources, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
+import { MissingAwsSdkError, requireAwsSdk } from '../tools/aws-sdk';
+import { runInit } from './commands/init';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
 import { CdktfCommand, cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode } from './cdktf-commands';
 import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig } from '../config/config-selection';
@@ -41,6 +49,8 @@ export interface CliEnvironment {
   readonly preSwapChecks?: readonly PreSwapCheck[];
   /** Runs `cdktf` with these arguments and environment, returns its exit status. @default the cdktf-cli package's CLI */
   readonly runCdktf?: (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
+  /** Runs a tool (`[name, ...arguments]`), returns its exit status. @default runTool (a child process) */
+  readonly runTool?: (argv: readonly string[]) => number;
 }
 
 function processEnvironment(): CliEnvironment {
@@ -64,7 +74,11 @@ function runInstalledCdktf(projectRoot: string): (args: readonly string[], envir
       const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { cdktf: string } };
       cli = path.join(path.dirname(manifest), bin.cdktf);
     } catch {
-      process.stderr.write('the cdktf CLI (devDependency cdktf-cli) is not installed: run `npm ci`\n');
+      process.stderr.write(
+        runsFromSources()
+          ? 'the cdktf CLI (devDependency cdktf-cli) is not installed: run `npm ci`\n'
+          : 'the cdktf CLI is not installed in this project: run `npm install --save-dev cdktf-cli@0.21.0`\n',
+      );
       return 1;
     }
     const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: environment, stdio: 'inherit' });
@@ -203,7 +217,7 @@ const CONFIG_HELP = 'the config file; remembered for later commands (ECR_REPLICA
 /** Parses `argv` (without node and the script) and runs the command; returns the exit status. */
 export async function runCli(argv: readonly string[], run: CliEnvironment = processEnvironment()): Promise<number> {
   let status = 0;
-  const program = new Command('ecr-replication')
+  const program = new Command('ecr-kms-replication')
     .description('KMS-encrypted ECR registries replicated across regions and accounts: the daily commands')
     .exitOverride()
     .configureOutput({ writeOut: run.stdout, writeErr: run.stderr })
@@ -252,6 +266,27 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
         status = await terraformCommand(run, command, args, options);
       });
   }
+  program
+    .command('init')
+    .description('make this folder a project: a starter ecr-replication.yaml, cdktf.json, package.json scripts, .gitignore')
+    .option('--force', 'overwrite ecr-replication.yaml and cdktf.json, and replace differing scripts', false)
+    .action((options: { force: boolean }) => {
+      status = runInit({ directory: run.cwd, force: options.force, commands: scriptCommands(program), stdout: run.stdout, stderr: run.stderr });
+    });
+  // Every tool is a command of its own, so one registered in TOOLS appears here (and in `init`'s scripts) without more work.
+  for (const [name, script] of Object.entries(TOOLS)) {
+    const command = program
+      .command(name)
+      .description(TOOL_DESCRIPTIONS[name] ?? `run ${script} (\`${name} --help\` for its options)`)
+      .argument('[arguments...]', `the arguments and options of ${name} (\`${name} --help\`)`)
+      .helpOption(false)
+      .allowUnknownOption()
+      .action((args: string[]) => {
+        status = (run.runTool ?? runTool)([name, ...args]);
+      });
+    const alias = TOOL_ALIASES[name];
+    if (alias !== undefined) command.alias(alias);
+  }
   program.command('app', { hidden: true }).action(async () => {
     status = await app(run);
   });
@@ -266,7 +301,10 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
   return status;
 }
 
-/** The compiled tools `tool <name>` runs (npm run audit, backfill, recover, export:terraform, synth:hcl, diagram), after the freshness check. */
+/**
+ * The compiled tools, each a command of the CLI (`ecr-kms-replication audit ...`) and of `tool <name>` (npm run
+ * audit, backfill, recover, export:terraform, synth:hcl, diagram), run after the freshness check.
+ */
 export const TOOLS: Readonly<Record<string, string>> = {
   audit: 'cli/commands/audit.js',
   backfill: 'cli/commands/backfill.js',
@@ -275,13 +313,46 @@ export const TOOLS: Readonly<Record<string, string>> = {
   diagram: 'cli/commands/diagram.js',
 };
 
-/** Runs a compiled tool in a child process with the given arguments; its exit code, or 2 for an unknown tool. */
+/** What `--help` says of a tool; a tool without an entry is listed with its script. */
+export const TOOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  audit: 'check cdktf.out, a stack or a plan against the compliance rules; --live: the registries themselves (AWS credentials)',
+  backfill: 'replicate the images pushed before replication existed, after checking each destination (AWS credentials)',
+  recover: 'after an interrupted apply: import blocks for what the state of a stack does not record (AWS credentials)',
+  'export-terraform': 'write terraform/: one module per construct and the root composition of the config (--stacks: the stacks as HCL)',
+  diagram: 'write a Mermaid diagram of the config',
+};
+
+/** Shorter names of tools on the command line. */
+export const TOOL_ALIASES: Readonly<Record<string, string>> = { 'export-terraform': 'export' };
+
+/** Tools that always call AWS: refused with the `npm install` to run when the AWS SDK clients (optional peers) are missing. */
+export const AWS_SDK_TOOLS: ReadonlySet<string> = new Set(['backfill', 'recover']);
+
+/** The commands a project gets an npm script for (`init`): every visible command but init, by its shortest name. */
+export function scriptCommands(program: Command): string[] {
+  return program
+    .createHelp()
+    .visibleCommands(program)
+    .filter((command) => !['init', 'help'].includes(command.name()))
+    .map((command) => command.aliases()[0] ?? command.name());
+}
+
+/** Runs a compiled tool in a child process with the given arguments; its exit code, or 2 for an unknown tool or a missing AWS SDK. */
 export function runTool(argv: readonly string[]): number {
   const [name, ...rest] = argv;
   const script = name === undefined ? undefined : TOOLS[name];
   if (script === undefined) {
     process.stderr.write(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
     return 2;
+  }
+  if (AWS_SDK_TOOLS.has(name) && !rest.some((arg) => arg === '-h' || arg === '--help')) {
+    try {
+      requireAwsSdk(name);
+    } catch (error) {
+      if (!(error instanceof MissingAwsSdkError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
   }
   const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', script), ...rest], { stdio: 'inherit' });
   return child.status ?? 1;
@@ -294,7 +365,8 @@ const REBUILT_MARKER = 'ECR_REPLICATION_LAUNCHER_REBUILT';
 export async function main(argv: readonly string[]): Promise<void> {
   const rebuiltAlready = process.env[REBUILT_MARKER] !== undefined;
   delete process.env[REBUILT_MARKER];
-  if (!rebuiltAlready) {
+  // Installed from npm, the package is dist/ alone: nothing to compare with, nothing to compile.
+  if (!rebuiltAlready && runsFromSources()) {
     // Under the cdktf CLI (the app command) stderr lines show as errors: progress goes to stdout there.
     const log = (line: string) => (argv[0] === 'app' ? process.stdout : process.stderr).write(`ecr-replication: ${line}\n`);
     const rebuilt = rebuildWhenStale(buildLayout(PROJECT_ROOT), log);

@@ -5,7 +5,7 @@
  *   2. `--config <file>` on the command line, which is also recorded in
  *      `.ecr-replication/config.json` for the commands that follow;
  *   3. the file recorded there by an earlier `--config`;
- *   4. the bundled example, `ecr-replication.yaml`.
+ *   4. `ecr-replication.yaml` in the project folder (the bundled example in a clone, the starter `init` writes elsewhere).
  *
  * The record is what makes `npm run deploy` (and `cdktf deploy`, which
  * re-synthesizes through the app command) deploy the config that was
@@ -105,7 +105,7 @@ export function describeSelection(selected: SelectedConfig): string {
     environment: `from ${CONFIG_FILE_VARIABLE}`,
     option: `--config, recorded in ${SELECTION_FILE}`,
     recorded: `recorded in ${SELECTION_FILE}`,
-    default: 'the bundled example; --config <file> selects another',
+    default: 'the default file; --config <file> selects another',
   };
   return `config: ${selected.file} (${origin[selected.source]})`;
 }

@@ -21,9 +21,16 @@
  *    time and peak RSS, the growth from 1,000 to 10,000, and `terraform
  *    validate` of the largest stack.
  *
+ * 5. The package: what importing the library entry (`require('ecr-kms-replication')`,
+ *    dist/modules/index.js) costs in a fresh Node process (modules loaded, milliseconds, median
+ *    of 9), beside its peers alone (cdktf, constructs) and the old package root (0.1.0's index.ts:
+ *    the library and the app layer, measured here by requiring both entries); and the tarball
+ *    `npm pack` makes (packed and unpacked bytes, files).
+ *
  * Figures are printed (and written to bench-results/), not asserted.
  * Options: --runs N (direct synth runs per scale, default 3), --cli-runs N
- * (default 3), --skip-cli, --skip-validate, --skip-scale, --estate-only (section 4 alone).
+ * (default 3), --skip-cli, --skip-validate, --skip-scale, --estate-only (section 4 alone),
+ * --package-only (section 5 alone).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -62,6 +69,7 @@ interface Options {
   readonly skipValidate: boolean;
   readonly skipScale: boolean;
   readonly estateOnly: boolean;
+  readonly packageOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -78,6 +86,7 @@ function parseOptions(argv: readonly string[]): Options {
     skipValidate: argv.includes('--skip-validate'),
     skipScale: argv.includes('--skip-scale'),
     estateOnly: argv.includes('--estate-only'),
+    packageOnly: argv.includes('--package-only'),
   };
 }
 
@@ -347,6 +356,82 @@ function validateTimes(stackDirectory: string): { init: number; validate: number
   return { init, validate: [timed(['validate', '-no-color']), timed(['validate', '-no-color'])] };
 }
 
+/** The figures of 0.1.0's package root (`require('ecr-kms-replication')` loaded the library and the app layer), from issue 17. */
+const OLD_ROOT_IMPORT = { modules: 590, milliseconds: 318 } as const;
+const OLD_TARBALL = { bytes: 686_000, files: 554 } as const;
+const IMPORT_RUNS = 9;
+
+interface ImportCost {
+  readonly modules: number;
+  /** Wall time of the requires. */
+  readonly milliseconds: number;
+  /** CPU time (user + system) of the requires: steadier than wall time on a shared machine. */
+  readonly cpuMilliseconds: number;
+}
+
+/** Requires `entries` in a fresh Node process; the modules it then holds and the time it took. */
+function importCost(entries: readonly string[]): ImportCost {
+  const probe = `const t = process.hrtime.bigint(); const c = process.cpuUsage(); for (const entry of ${JSON.stringify(entries)}) require(entry);
+const cpu = process.cpuUsage(c);
+process.stdout.write(JSON.stringify({ milliseconds: Number(process.hrtime.bigint() - t) / 1e6, cpuMilliseconds: (cpu.user + cpu.system) / 1000, modules: Object.keys(require.cache).length }));`;
+  const result = spawnSync(process.execPath, ['-e', probe], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`requiring ${entries.join(', ')} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as ImportCost;
+}
+
+/** 5. The package: the library entry's import cost and the tarball's size. */
+function benchPackage(context: BenchContext): void {
+  const { log, report, results } = context;
+  const library = path.join(PROJECT_ROOT, 'dist', 'modules', 'index.js');
+  const app = path.join(PROJECT_ROOT, 'dist', 'index.js');
+  const variants = [
+    { label: "library entry: `require('ecr-kms-replication')`", entries: [library] },
+    { label: 'its peers alone: cdktf, constructs', entries: ['cdktf', 'constructs'] },
+    { label: "app layer: `require('ecr-kms-replication/app')`", entries: [app] },
+    { label: 'library + app layer (what the 0.1.0 root loaded)', entries: [library, app] },
+  ];
+  log(`Import cost in a fresh Node process (median of ${IMPORT_RUNS}, alternating)`);
+  const runs = new Map(variants.map((variant) => [variant.label, [] as ImportCost[]]));
+  for (let run = 0; run < IMPORT_RUNS; run++) for (const variant of variants) runs.get(variant.label)!.push(importCost(variant.entries));
+  const measured = variants.map((variant) => {
+    const samples = runs.get(variant.label)!;
+    const of = (key: keyof ImportCost) => median(samples.map((sample) => sample[key]));
+    return { label: variant.label, modules: of('modules'), milliseconds: of('milliseconds'), cpuMilliseconds: of('cpuMilliseconds') };
+  });
+  const [entry, peers, , old] = measured;
+  const own = {
+    modules: entry.modules - peers.modules,
+    milliseconds: entry.milliseconds - peers.milliseconds,
+    cpuMilliseconds: entry.cpuMilliseconds - peers.cpuMilliseconds,
+  };
+  const row = (label: string, cost: ImportCost) => [label, String(cost.modules), cost.milliseconds.toFixed(0), cost.cpuMilliseconds.toFixed(0)];
+  const importTable = table(
+    ['import', 'modules', 'median ms', 'median CPU ms'],
+    [
+      ...measured.map((cost) => row(cost.label, cost)),
+      row('library entry beyond its peers', own),
+      ["0.1.0's package root (issue 17)", String(OLD_ROOT_IMPORT.modules), String(OLD_ROOT_IMPORT.milliseconds), 'n/a'],
+    ],
+  );
+  const percent = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)} %`;
+  const importText =
+    `Library entry: ${entry.modules} modules, ${entry.milliseconds.toFixed(0)} ms (${entry.cpuMilliseconds.toFixed(0)} ms CPU): ` +
+    `${percent(entry.milliseconds, old.milliseconds)} of the time and ${percent(entry.cpuMilliseconds, old.cpuMilliseconds)} of the CPU of what the 0.1.0 root loaded, measured alongside; ` +
+    `${percent(entry.modules, old.modules)} of its modules, since cdktf and constructs alone load ${peers.modules}: ` +
+    `beyond its peers the library adds ${own.modules} modules (the old root ${old.modules - peers.modules}: zod, yaml and the app layer).`;
+  log(`\n${importTable}\n\n${importText}\n`);
+
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (packed.status !== 0) throw new Error(`npm pack --dry-run failed:\n${packed.stderr}`);
+  const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('\n[') + 1)) as { size: number; unpackedSize: number; entryCount: number }[];
+  const tarballText =
+    `Tarball (npm pack): ${(tarball.size / 1000).toFixed(1)} kB packed (${percent(tarball.size, OLD_TARBALL.bytes)} of 0.1.0's ${OLD_TARBALL.bytes / 1000} kB; target: a third), ` +
+    `${(tarball.unpackedSize / 1000).toFixed(1)} kB unpacked, ${tarball.entryCount} files (0.1.0: ${OLD_TARBALL.files}).`;
+  log(`${tarballText}\n`);
+  report.push(`### The package (import cost, median of ${IMPORT_RUNS}; tarball)`, '', importTable, '', importText, '', tarballText, '');
+  results.package = { imports: measured, libraryBeyondPeers: own, oldRootIssue17: OLD_ROOT_IMPORT, tarball, oldTarball: OLD_TARBALL };
+}
+
 /** 4. Estates: namespaces at 1,000 and 10,000 repositories x 25 destinations. */
 function benchEstates(context: BenchContext): void {
   const { options, app, baseEnv, scratch, log, report, results } = context;
@@ -421,6 +506,12 @@ function main(): void {
   const results: Record<string, unknown> = { machine, app };
 
   try {
+    if (options.packageOnly) {
+      benchPackage({ options, app, baseEnv, scratch, log, report, results });
+      writeFileSync(path.join(RESULTS_DIRECTORY, 'package.md'), `${report.join('\n')}\n`);
+      writeFileSync(path.join(RESULTS_DIRECTORY, 'package.json'), `${JSON.stringify(results, null, 2)}\n`);
+      return;
+    }
     // Warm-up (not timed): builds dist/ if it is stale, fills the file cache.
     synthRun(app, { ...baseEnv, CDKTF_OUTDIR: path.join(scratch, 'warm') }, scratch, 'the warm-up synth of the example');
     if (options.estateOnly) {
@@ -598,6 +689,7 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
     }
 
     benchEstates({ options, app, baseEnv, scratch, log, report, results });
+    benchPackage({ options, app, baseEnv, scratch, log, report, results });
 
     writeFileSync(path.join(RESULTS_DIRECTORY, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(RESULTS_DIRECTORY, 'results.md'), `${report.join('\n')}\n`);

@@ -9,8 +9,27 @@ import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+/** The package root: where the code, `dist/` and the JSON Schema are (node_modules/ecr-kms-replication when installed). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
 const DEFAULT_MIRROR = '/opt/tf-plugins';
+
+/**
+ * True in a clone of the repository (TypeScript sources and tsconfig.build.json beside `dist/`), false when
+ * installed from npm, whose tarball ships `dist/` alone: then nothing is recompiled, and nothing is written
+ * into the package folder (npm may replace it on any install).
+ */
+export function runsFromSources(root: string = PROJECT_ROOT): boolean {
+  return existsSync(path.join(root, 'tsconfig.build.json'));
+}
+
+/**
+ * The folder that holds `.terraform-cli/` (the CLI config and its plugin cache): the package root in a clone,
+ * so the project's commands, tests and tools share one provider install; the folder the command runs in when
+ * installed (the user's project, beside its `cdktf.out/`), never node_modules.
+ */
+export function terraformCliRoot(): string {
+  return runsFromSources() ? PROJECT_ROOT : process.cwd();
+}
 
 export function providerMirror(environment: NodeJS.ProcessEnv = process.env): string | undefined {
   const named = environment.TF_PLUGIN_MIRROR;
@@ -19,7 +38,7 @@ export function providerMirror(environment: NodeJS.ProcessEnv = process.env): st
 }
 
 /** Writes `.terraform-cli/terraformrc` and returns its path. */
-export function writeTerraformCliConfig(root: string = PROJECT_ROOT): string {
+export function writeTerraformCliConfig(root: string = terraformCliRoot()): string {
   const directory = path.join(root, '.terraform-cli');
   const cache = path.join(directory, 'plugin-cache');
   mkdirSync(cache, { recursive: true });
@@ -48,7 +67,7 @@ export function writeTerraformCliConfig(root: string = PROJECT_ROOT): string {
 }
 
 /** Environment for running terraform with the project's CLI config, quietly and non-interactively. */
-export function terraformEnvironment(root: string = PROJECT_ROOT): NodeJS.ProcessEnv {
+export function terraformEnvironment(root: string = terraformCliRoot()): NodeJS.ProcessEnv {
   return {
     ...process.env,
     TF_CLI_CONFIG_FILE: writeTerraformCliConfig(root),

@@ -13,6 +13,7 @@ import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, L
 import { ConfigError, formatWarnings } from '../../config/problems';
 import { planDeployment } from '../../config/deployment-plan';
 import type { LiveCheckResult } from './live-principals';
+import { MissingAwsSdkError, requireAwsSdk } from '../../tools/aws-sdk';
 
 const USAGE = `Usage: npm run check -- [options] [file]
 
@@ -48,7 +49,10 @@ export async function runCheck(
   environment: NodeJS.ProcessEnv = process.env,
   streams: CheckStreams = processStreams,
   baseDirectory: string = process.cwd(),
-  live: (config: LoadedConfig['config']) => Promise<LiveCheckResult> = async (config) => (await import('./live-principals')).livePrincipalProblems(config),
+  live: (config: LoadedConfig['config']) => Promise<LiveCheckResult> = async (config) => {
+    requireAwsSdk('check --live');
+    return (await import('./live-principals')).livePrincipalProblems(config);
+  },
 ): Promise<number> {
   let parsed;
   try {
@@ -82,7 +86,15 @@ export async function runCheck(
   }
   for (const warning of formatWarnings(loaded.file, loaded.warnings)) streams.stderr(`${warning}\n`);
   if (parsed.values.live) {
-    const { errors, warnings } = await live(loaded.config);
+    let result: LiveCheckResult;
+    try {
+      result = await live(loaded.config);
+    } catch (error) {
+      if (!(error instanceof MissingAwsSdkError)) throw error;
+      streams.stderr(`${error.message}\n`);
+      return 2;
+    }
+    const { errors, warnings } = result;
     for (const warning of formatWarnings(loaded.file, warnings)) streams.stderr(`${warning}\n`);
     if (errors.length > 0) {
       streams.stderr(`${new ConfigError(loaded.file, errors).message}\ncheck --live failed: create the principals above or fix their ARNs\n`);

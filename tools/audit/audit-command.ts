@@ -9,8 +9,8 @@ import { COMPLIANCE_RULES } from '../../modules/compliance/compliance-rules';
 import { ClientFactory, emulatorCredentials, EXIT, sdkClientFactory } from './aws-access';
 import { CommandStreams, EXIT_STATUS_HELP, exitStatusOf, loadCommandConfig, processStreams } from './cli-support';
 import { hasFindingsAtOrAbove, ruleInfo, Severity } from './findings';
-import { liveAudit } from './live-audit';
 import { auditStacks, readAuditInput } from './static-audit';
+import { requireAwsSdk } from '../aws-sdk';
 
 export interface AuditCommandOptions {
   readonly environment?: NodeJS.ProcessEnv;
@@ -53,9 +53,12 @@ export async function runAudit(args: readonly string[], options: AuditCommandOpt
         return EXIT.usage;
       }
       const { config } = loadCommandConfig(parsed.config, environment);
+      if (options.clients === undefined) requireAwsSdk('audit --live');
       const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint, baseCredentials: emulatorCredentials(endpoint, environment) })))(
         config.endpoint?.url,
       );
+      // Loaded here: the live audit's reads import the AWS SDK clients, which the static audit never needs.
+      const { liveAudit } = await import('./live-audit');
       report = await liveAudit(config, { clients: factory, progress: (line) => streams.stderr(`${line}\n`) });
     } else {
       if (parsed.config) {

@@ -3,9 +3,11 @@
  * config's endpoint honoured, the SDK's adaptive retries with backoff), and
  * AWS failures turned into one clear message and exit code each.
  */
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+// Types only at load: the clients are optional peer dependencies, loaded by the functions that call AWS
+// (tools/aws-sdk.ts), so the static audit runs without them.
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { STSClient } from '@aws-sdk/client-sts';
 
 /** Exit codes of the audit and backfill commands. */
 export const EXIT = {
@@ -64,8 +66,12 @@ export function sdkClientFactory(options: SdkClientOptions = {}): ClientFactory 
     const key = `${roleArn} ${region}`;
     let session = sessions.get(key);
     if (!session) {
-      session = new STSClient({ ...common, ...base, region })
-        .send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ecr-kms-replication-audit', DurationSeconds: 3600 }))
+      session = import('@aws-sdk/client-sts')
+        .then(({ AssumeRoleCommand, STSClient }) =>
+          new STSClient({ ...common, ...base, region }).send(
+            new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'ecr-kms-replication-audit', DurationSeconds: 3600 }),
+          ),
+        )
         .then((response) => {
           const credentials = response.Credentials;
           if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
@@ -78,6 +84,11 @@ export function sdkClientFactory(options: SdkClientOptions = {}): ClientFactory 
   return async (target) => {
     const credentials = target.roleArn ? { credentials: await assume(target.roleArn, target.region) } : base;
     const settings = { ...common, region: target.region, ...credentials };
+    const [{ ECRClient }, { KMSClient }, { STSClient }] = await Promise.all([
+      import('@aws-sdk/client-ecr'),
+      import('@aws-sdk/client-kms'),
+      import('@aws-sdk/client-sts'),
+    ]);
     return { ecr: new ECRClient(settings), kms: new KMSClient(settings), sts: new STSClient(settings) };
   };
 }
@@ -138,6 +149,7 @@ export function classifyAwsError(error: unknown, target: RegistryTarget, action:
 export async function confirmAccount(target: RegistryTarget, clients: RegistryClients): Promise<void> {
   if (!clients.sts) return;
   const sts = clients.sts;
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const identity = await call(target, 'sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
   if (identity.Account !== target.accountId) {
     throw new AwsAccessError(

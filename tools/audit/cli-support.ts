@@ -4,6 +4,7 @@ import { configFileFromEnvironment, loadConfigFile, LoadedConfig } from '../../c
 import { ConfigError } from '../../config/problems';
 import { AwsAccessError, EXIT } from './aws-access';
 import { AuditInputError } from './static-audit';
+import { MissingAwsSdkError } from '../aws-sdk';
 
 export interface CommandStreams {
   readonly stdout: (text: string) => void;
@@ -26,7 +27,7 @@ export function exitStatusOf(error: unknown, streams: CommandStreams): number {
     // help and version are not errors; commander has already printed them
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
   }
-  if (error instanceof ConfigError || error instanceof AuditInputError) {
+  if (error instanceof ConfigError || error instanceof AuditInputError || error instanceof MissingAwsSdkError) {
     streams.stderr(`${error.message}\n`);
     return EXIT.usage;
   }
