@@ -15,6 +15,7 @@ import { duplicateRepositoryNameRule } from '../modules/ecr/repository-name';
 import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../modules/ecr/replication-rules';
 import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../modules/ecr/namespaces';
 import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
+import { hcpTerraformProblems } from './hcp-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from './suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
@@ -496,5 +497,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
   for (const check of CROSS_FIELD_CHECKS) check(facts, report);
   // Namespaces, registries in both roles and namespace keys (config/estate-checks.ts).
   problems.push(...estateProblems(document));
+  // The cloud backend: deploy roles for dynamic credentials, the project of the trust stacks (config/hcp-checks.ts).
+  problems.push(...hcpTerraformProblems(document));
   return problems;
 }

@@ -1,6 +1,10 @@
 /** IAM policy documents as data. Policies are built as objects and serialized once. */
 
-export type Principal = { readonly AWS: string | readonly string[] } | { readonly Service: string | readonly string[] };
+export type Principal =
+  | { readonly AWS: string | readonly string[] }
+  | { readonly Service: string | readonly string[] }
+  /** An identity provider (web identity federation, e.g. an IAM OIDC provider's ARN). */
+  | { readonly Federated: string | readonly string[] };
 
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 
