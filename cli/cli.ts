@@ -7,6 +7,8 @@
  *   list     the stacks a config gives, in apply order
  *   deploy | diff | destroy
  *            synthesize, then the cdktf CLI with --skip-synth and the project's Terraform setup
+ *   hcp plan | hcp apply
+ *            the HCP Terraform workspaces of a config with backend cloud (cli/commands/hcp.ts)
  *   app      the app command cdktf runs (CDKTF_OUTDIR), for `npx cdktf ...` (hidden)
  *
  * Every command names its config the same way (config/config-selection.ts).
@@ -14,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
 import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
@@ -180,6 +182,15 @@ async function terraformCommand(
   return status;
 }
 
+/** HCP Terraform workspaces of the selected config (loaded on demand: it reads the API, not cdktf). */
+async function hcp(run: CliEnvironment, action: string, options: ConfigOption): Promise<number> {
+  const config = selectAndRecord(run, options);
+  if (config === undefined) return 2;
+  run.stderr(`${describeSelection(config)}\n`);
+  const { runHcp } = await import('./commands/hcp');
+  return runHcp(action, { configFile: config.file, cwd: run.cwd, environment: run.environment, stdout: run.stdout, stderr: run.stderr });
+}
+
 /** The app command of cdktf.json: synthesize into CDKTF_OUTDIR as the cdktf CLI asks, atomically. */
 async function app(run: CliEnvironment): Promise<number> {
   const config = selectAndRecord(run, {});
@@ -252,6 +263,16 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
         status = await terraformCommand(run, command, args, options);
       });
   }
+  program
+    .command('hcp')
+    .description(
+      'HCP Terraform workspaces of a config with backend cloud: `hcp plan` prints what would change, `hcp apply` makes it so (never deletes a workspace); needs an HCP Terraform token (TF_TOKEN_<host> or terraform login)',
+    )
+    .addArgument(new Argument('<action>', 'plan or apply').choices(['plan', 'apply']))
+    .option('--config <file>', CONFIG_HELP)
+    .action(async (action: string, options: ConfigOption) => {
+      status = await hcp(run, action, options);
+    });
   program.command('app', { hidden: true }).action(async () => {
     status = await app(run);
   });
