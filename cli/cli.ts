@@ -20,6 +20,7 @@ import { Argument, Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
 import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
+import { accountTrustPlans } from '../stacks/hcp-trust-plan';
 import { runCheck } from './commands/check';
 import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
@@ -128,7 +129,9 @@ function list(run: CliEnvironment, options: ConfigOption): number {
   }
   for (const warning of formatWarnings(loaded.file, loaded.warnings)) run.stderr(`${warning}\n`);
   const plan = planDeployment(loaded.config);
-  // Apply order: every destination before the sources that replicate into it.
+  // Apply order: the HCP Terraform trust stacks (once, with an administrator's credentials), every destination before the sources that replicate into it.
+  for (const trust of accountTrustPlans(loaded.config, plan))
+    run.stdout(`${trust.stackName}  (once, with an administrator's credentials of ${trust.accountName})\n`);
   for (const destination of plan.destinations) run.stdout(`${destination.stackName}\n`);
   for (const source of plan.sources) run.stdout(`${source.stackName}  (after ${source.destinations.map((destination) => destination.stackName).join(', ')})\n`);
   return 0;

@@ -20,9 +20,9 @@
 import { Config } from '../../config/schema';
 import { planDeployment, Registry } from '../../config/deployment-plan';
 import { providerAlias } from '../../modules/aws-provider';
-import { cloudWorkspaceName } from '../../stacks/state-backend';
+import { cloudWorkspaceName } from '../../stacks/resource-names';
 import { dynamicCredentialsEnvironment } from '../../stacks/dynamic-credentials';
-import { accountTrustPlans } from '../../stacks/hcp-trust-stack';
+import { accountTrustPlans } from '../../stacks/hcp-trust-plan';
 import { PROJECT_NAME } from '../../stacks/resource-names';
 
 /** The Terraform version the project tests with (README, Prerequisites); every workspace runs it. */
