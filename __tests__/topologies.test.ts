@@ -5,10 +5,12 @@
  * mesh are guarded in every direction). `terraform validate` of these stacks
  * runs in the shared batch of terraform-validate.test.ts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { runCli } from '../cli/cli';
 import { validateConfig } from '../config/load';
 import { ConfigError, formatProblem } from '../config/problems';
 import { ConfigInput } from '../config/schema';
@@ -43,6 +45,25 @@ describe('GIVEN registries that send what they also receive', () => {
 
   test('WHEN a forwarding chain is validated THEN it is accepted with one warning naming the origin, the relay, the target and the rule to add', () => {
     expect(outcome(forwardingChain())).toEqual({ problems: [], warnings: [FORWARDING_A_B_C] });
+  });
+
+  test('WHEN npm run check reads a forwarding chain THEN it prints the warning and passes', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'topology-'));
+    try {
+      writeFileSync(path.join(root, 'chain.yaml'), stringify(forwardingChain()));
+      let stderr = '';
+      const status = await runCli(['check', 'chain.yaml'], {
+        projectRoot: root,
+        cwd: root,
+        environment: {},
+        stdout: () => undefined,
+        stderr: (text) => (stderr += text),
+      });
+      expect(status).toBe(0);
+      expect(stderr.split('\n')).toContain(`warning: chain.yaml: ${FORWARDING_A_B_C}`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('WHEN a pair sends to a third registry from one side only THEN the other side is warned, once', () => {
