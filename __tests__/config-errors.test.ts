@@ -534,7 +534,10 @@ describe('GIVEN a config with one mistake', () => {
     ],
     [
       'a cloud backend without organization',
-      (c) => (c.backend = { type: 'cloud' }),
+      (c) => {
+        c.backend = { type: 'cloud' };
+        c.accounts.prod.deployRoleArn = 'arn:aws:iam::222222222222:role/ecr-replication-deployer';
+      },
       ['backend.organization (received nothing): is required for the cloud backend: add the HCP Terraform organization name, e.g. organization: my-org'],
     ],
     ['an unknown backend type', (c) => (c.backend = { type: 'gcs', bucket: 'x' }), [`backend.type (received "gcs"): must be ${BACKEND_TYPES}`]],
@@ -565,7 +568,10 @@ describe('GIVEN a config with one mistake', () => {
     ],
     [
       'a workspace prefix that makes workspace names longer than 90 characters',
-      (c) => (c.backend = { type: 'cloud', organization: 'my-org', workspacePrefix: 'x'.repeat(60) }),
+      (c) => {
+        c.backend = { type: 'cloud', organization: 'my-org', workspacePrefix: 'x'.repeat(60) };
+        c.accounts.prod.deployRoleArn = 'arn:aws:iam::222222222222:role/ecr-replication-deployer';
+      },
       [
         `backend.workspacePrefix (received "${'x'.repeat(60)}"): workspace names are <workspacePrefix><stack name>, and "${'x'.repeat(60)}ecr-destination-build-us-west-2" has 91 characters, above HCP Terraform's limit of 90: shorten workspacePrefix to at most 59 characters`,
       ],

@@ -229,6 +229,24 @@ describe('GIVEN the bundled example with backend cloud and an empty project', ()
   });
 });
 
+describe('GIVEN backend cloud with dynamicCredentials.createTrust', () => {
+  beforeEach(() => configFile(exampleConfigWith({ backend: { ...CLOUD, dynamicCredentials: { createTrust: true } } })));
+
+  test('WHEN applied THEN each account gets a trust workspace that runs locally, without credential variables, and the bootstrap comes first', async () => {
+    expect(await hcp('apply')).toBe(0);
+    const trust = ['build', 'prod'].map((account) => fake.workspaceNamed(`${PREFIX}ecr-hcp-trust-${account}`)!);
+    expect(trust.map((workspace) => [workspace.attributes['execution-mode'], Object.fromEntries(workspace.tags), workspace.vars])).toEqual([
+      ['local', { 'ecr-replication-account': 'build', 'ecr-replication-region': 'us-east-1', 'ecr-replication-role': 'trust' }, []],
+      ['local', { 'ecr-replication-account': 'prod', 'ecr-replication-region': 'eu-west-1', 'ecr-replication-role': 'trust' }, []],
+    ]);
+    expect(lines(out).slice(-3)).toEqual([
+      'Applied: 5 created, 0 updated, 0 unchanged (15 writes).',
+      "First, once per account and with an administrator's credentials of that account: npm run deploy -- ecr-hcp-trust-build ecr-hcp-trust-prod (these workspaces run locally).",
+      "Next: npm run deploy -- '*' (or queue runs in HCP Terraform): destinations first, then sources; run triggers plan each source after its destinations apply.",
+    ]);
+  });
+});
+
 describe('GIVEN workspaces that drifted from the config', () => {
   beforeEach(async () => {
     configFile();

@@ -95,7 +95,12 @@ test('GIVEN the applied trust stack THEN the deploy role is the configured ARN a
 test('GIVEN the applied trust stack THEN the role policy allows what the stacks manage, in the registry regions only', async () => {
   const client = await iam();
   const { PolicyDocument } = await client.send(new GetRolePolicyCommand({ RoleName: 'ecr-replication-deployer', PolicyName: 'ecr-kms-replication-deploy' }));
-  const statements = JSON.parse(decodeURIComponent(PolicyDocument!)).Statement as { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown }[];
+  const statements = JSON.parse(decodeURIComponent(PolicyDocument!)).Statement as {
+    Sid: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Condition?: unknown;
+  }[];
   expect(statements.map((statement) => statement.Sid)).toEqual([
     'CreateKeysInTheRegistryRegions',
     'ManageTheKeys',

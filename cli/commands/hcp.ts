@@ -73,15 +73,17 @@ export async function runHcp(action: string, context: HcpCommandContext): Promis
       return 0;
     }
     const result = await applyEstatePlan(client, plan, (line) => context.stdout(`  done: ${line}\n`));
+    const trust = plan.desired.workspaces.filter((workspace) => workspace.role === 'trust').map((workspace) => workspace.stackName);
     context.stdout(
-      `Applied: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (${result.writes} writes).\n` +
-        `Next: npm run deploy -- '*' (or queue runs in HCP Terraform): destinations first, then sources; run triggers plan each source after its destinations apply.\n` +
-        (plan.desired.workspaces.some((workspace) => workspace.role === 'trust')
-          ? `First, once per account and with an administrator's credentials of that account: npm run deploy -- ${plan.desired.workspaces
-              .filter((workspace) => workspace.role === 'trust')
-              .map((workspace) => workspace.stackName)
-              .join(' ')} (the trust workspaces run locally).\n`
-          : ''),
+      [
+        `Applied: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (${result.writes} writes).`,
+        ...(trust.length > 0
+          ? [
+              `First, once per account and with an administrator's credentials of that account: npm run deploy -- ${trust.join(' ')} (these workspaces run locally).`,
+            ]
+          : []),
+        "Next: npm run deploy -- '*' (or queue runs in HCP Terraform): destinations first, then sources; run triggers plan each source after its destinations apply.",
+      ].join('\n') + '\n',
     );
     return 0;
   } catch (error) {
