@@ -342,7 +342,7 @@ describe('GIVEN HCP Terraform answers that are not a success', () => {
     expect(await hcp('plan', { environment: { TF_TOKEN_app_terraform_io: `${TOKEN}-revoked`, ECR_REPLICATION_HCP_ADDRESS: fake.address } })).toBe(1);
     const host = new URL(fake.address).host;
     expect(lines(err)).toEqual([
-      `hcp plan failed: ${host} refused the API token from TF_TOKEN_app_terraform_io (401 Unauthorized): it is missing, expired or revoked; run terraform login ${host} or set that variable to a valid user or team token`,
+      `hcp plan failed: ${host} refused the API token from TF_TOKEN_app_terraform_io (401 Unauthorized): it is missing, expired or revoked; run terraform login app.terraform.io or set that variable to a valid user or team token`,
     ]);
     expect(printed()).not.toContain(TOKEN);
   });

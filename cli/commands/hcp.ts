@@ -64,7 +64,7 @@ export async function runHcp(action: string, context: HcpCommandContext): Promis
     const homeDirectory = context.homeDirectory ?? context.environment.HOME;
     const { token, source } = await hcpToken(backend.hostname, { environment: context.environment, ...(homeDirectory ? { homeDirectory } : {}) });
     const address = context.environment[HCP_ADDRESS_VARIABLE] || `https://${backend.hostname}`;
-    const client = new HcpTerraformClient({ address, token, tokenSource: source, fetch: context.fetch, sleep: context.sleep });
+    const client = new HcpTerraformClient({ address, token, tokenSource: source, hostname: backend.hostname, fetch: context.fetch, sleep: context.sleep });
     const plan = await planEstate(client, desiredEstate(loaded.config));
     context.stdout(`${formatEstatePlan(plan, address).join('\n')}\n`);
     if (action === 'plan') return 0;

@@ -62,6 +62,8 @@ export interface HcpClientOptions {
   readonly token: string;
   /** Where the token came from (a variable name or a file), named in a 401 message. */
   readonly tokenSource: string;
+  /** The host the token belongs to, for `terraform login <host>` in a 401 message. @default the address's host */
+  readonly hostname?: string;
   /** @default globalThis.fetch */
   readonly fetch?: Fetch;
   /** Waits between retries; tests pass a clock of their own. @default setTimeout */
@@ -171,7 +173,7 @@ export class HcpTerraformClient {
       const detail = describeErrors(document);
       if (response.status === 401) {
         throw new HcpApiError(
-          `${this.host} refused the API token from ${this.options.tokenSource} (401 Unauthorized): it is missing, expired or revoked; run terraform login ${this.host} or set that variable to a valid user or team token`,
+          `${this.host} refused the API token from ${this.options.tokenSource} (401 Unauthorized): it is missing, expired or revoked; run terraform login ${this.options.hostname ?? this.host} or set that variable to a valid user or team token`,
           401,
           method,
           path,
