@@ -335,6 +335,19 @@ describe('GIVEN a workspace of this estate whose stack left the config', () => {
   });
 });
 
+describe('GIVEN 120 hand-made workspaces that share the prefix', () => {
+  test('WHEN planned THEN the list is read in pages of 100, and the untagged workspaces are left alone', async () => {
+    configFile();
+    for (let index = 0; index < 120; index++) fake.addWorkspace('acme', `${PREFIX}team-${String(index).padStart(3, '0')}`);
+    expect(await hcp('plan')).toBe(0);
+    expect(lines(out)).toEqual(FRESH_PLAN);
+    expect(fake.requests.filter((request) => request.path === '/api/v2/organizations/acme/workspaces').map((request) => request.query)).toEqual([
+      { 'search[wildcard-name]': `${PREFIX}*`, 'page[number]': '1', 'page[size]': '100' },
+      { 'search[wildcard-name]': `${PREFIX}*`, 'page[number]': '2', 'page[size]': '100' },
+    ]);
+  });
+});
+
 describe('GIVEN HCP Terraform answers that are not a success', () => {
   beforeEach(() => configFile());
 
