@@ -9,6 +9,9 @@
  * `aliases["<tag>"]`. The tag is the provider alias, so each stack's aliased
  * provider reads its own file: no stored keys, no `assume_role`.
  *
+ * HCP Terraform documents no minimum Terraform version for multiple configurations (self-hosted agents need
+ * v1.12.0 or later); the variable type's `optional()` members need Terraform 1.3 or later.
+ *
  * https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/aws-configuration#specifying-multiple-configurations
  * https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/specifying-multiple-configurations
  */
