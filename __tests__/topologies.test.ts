@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { runCli } from '../cli/cli';
+import { overlappingPrefixes } from '../config/estate-checks';
 import { validateConfig } from '../config/load';
 import { ConfigError, formatProblem } from '../config/problems';
 import { ConfigInput } from '../config/schema';
@@ -117,6 +118,23 @@ describe('GIVEN registries that send what they also receive', () => {
       'sources[1].destinations[0] (received {"account":"c","region":"us-west-2"}): sources[0] (a/us-east-1) and sources[1] (b/eu-west-1) both replicate team-a/api, web into c/us-west-2: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides), unless the two replicate to each other (active-active); remove them from the repositories of one of the two sources, or make each a destination of the other',
       'sources[2].destinations[0] (received {"account":"b","region":"eu-west-1"}): sources[0] (a/us-east-1) and sources[2] (c/us-west-2) both replicate team-a/api, web into b/eu-west-1: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides), unless the two replicate to each other (active-active); remove them from the repositories of one of the two sources, or make each a destination of the other',
     ]);
+  });
+});
+
+describe('overlappingPrefixes', () => {
+  test.each<[readonly string[], readonly string[], string[]]>([
+    [['team-a/'], ['team-a/api'], ['team-a/api']],
+    [['team-a/api'], ['team-a/'], ['team-a/api']],
+    [['web'], ['web-dev', 'we', 'api'], ['web', 'web-dev']],
+    [
+      ['team-a/', 'web'],
+      ['team-a/', 'web'],
+      ['team-a/', 'web'],
+    ],
+    [['team-a/'], ['team-b/', 'team-'], ['team-a/']],
+    [['a/'], ['b/'], []],
+  ])('GIVEN %p and %p THEN both match %p', (mine, theirs, expected) => {
+    expect(overlappingPrefixes(mine, theirs)).toEqual(expected);
   });
 });
 

@@ -159,6 +159,29 @@ export function estateWarnings(config: Pick<Config, 'namespaces' | 'sources' | '
   return [...mutable, ...forwardingWarnings(config)];
 }
 
+/**
+ * Of two sets of `PREFIX_MATCH` filters, what both match: for each pair where one filter starts with the other, the
+ * longer one. Each filter's own prefixes are looked up in a set and the longer ones found by binary search, so the
+ * cost grows with the filters, not with their pairs (estates have hundreds of filters per registry).
+ */
+export function overlappingPrefixes(mine: readonly string[], theirs: readonly string[]): string[] {
+  const theirSet = new Set(theirs);
+  const sorted = [...theirSet].sort();
+  const found = new Set<string>();
+  for (const filter of mine) {
+    for (let length = 1; length <= filter.length; length++) if (theirSet.has(filter.slice(0, length))) found.add(filter);
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle] < filter) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < sorted.length && sorted[index].startsWith(filter); index++) found.add(sorted[index]);
+  }
+  return [...found].sort();
+}
+
 /** A source as the forwarding rule sees it: its registry, the prefixes it replicates, where to. */
 interface SentPrefixes {
   readonly index: number;
@@ -197,15 +220,7 @@ export function forwardingWarnings(config: Pick<Config, 'sources' | 'repositorie
     for (const origin of sources) {
       if (origin === relay || !origin.destinationKeys.has(relay.key)) continue;
       // What the relay would pass on of what it receives from the origin: the narrower of each overlapping pair.
-      const passedOn = [
-        ...new Set(
-          relay.filters.flatMap((mine) =>
-            origin.filters
-              .filter((theirs) => mine.startsWith(theirs) || theirs.startsWith(mine))
-              .map((theirs) => (mine.length >= theirs.length ? mine : theirs)),
-          ),
-        ),
-      ].sort();
+      const passedOn = overlappingPrefixes(relay.filters, origin.filters);
       if (passedOn.length === 0) continue;
       for (const target of relay.destinations) {
         if (target.key === origin.key || origin.destinationKeys.has(target.key)) continue;
