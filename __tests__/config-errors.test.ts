@@ -115,7 +115,6 @@ const JSON_SCHEMA_CANNOT_EXPRESS: Record<string, string> = {
   'a source naming an unknown account': 'a reference to a key of accounts',
   'a deploy role in another account': "the account in the role ARN must equal the account's id: two values compared",
   'a destination equal to its source': 'a destination compared with its source',
-  'a registry in both roles that replicates what it receives': 'registries and namespaces compared across sources',
   'a source registry listed twice': 'account and region unique among sources whose destinations differ',
   'a source replicating an unknown repository': 'a reference to a name under repositories',
   'more than 10 replication rules (26 destinations x 600 filters = 2 x 6 rules)': 'a count derived from destinations and replication filters',
@@ -317,13 +316,6 @@ describe('GIVEN a config with one mistake', () => {
       (c) => c.sources[0].destinations.push({ account: 'prod', region: 'eu-west-1' }),
       [
         'sources[0].destinations[2] (received {"account":"prod","region":"eu-west-1"}): destination listed twice in this source (also destinations[1]): remove the duplicate',
-      ],
-    ],
-    [
-      'a registry in both roles that replicates what it receives',
-      (c) => c.sources.push({ account: 'prod', region: 'eu-west-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-central-1' }] }),
-      [
-        'sources[1] (received ["web"]): registry prod/eu-west-1 also receives these prefixes from sources[0]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories',
       ],
     ],
     [
@@ -542,7 +534,10 @@ describe('GIVEN a config with one mistake', () => {
     ],
     [
       'a cloud backend without organization',
-      (c) => (c.backend = { type: 'cloud' }),
+      (c) => {
+        c.backend = { type: 'cloud' };
+        c.accounts.prod.deployRoleArn = 'arn:aws:iam::222222222222:role/ecr-replication-deployer';
+      },
       ['backend.organization (received nothing): is required for the cloud backend: add the HCP Terraform organization name, e.g. organization: my-org'],
     ],
     ['an unknown backend type', (c) => (c.backend = { type: 'gcs', bucket: 'x' }), [`backend.type (received "gcs"): must be ${BACKEND_TYPES}`]],
@@ -573,7 +568,10 @@ describe('GIVEN a config with one mistake', () => {
     ],
     [
       'a workspace prefix that makes workspace names longer than 90 characters',
-      (c) => (c.backend = { type: 'cloud', organization: 'my-org', workspacePrefix: 'x'.repeat(60) }),
+      (c) => {
+        c.backend = { type: 'cloud', organization: 'my-org', workspacePrefix: 'x'.repeat(60) };
+        c.accounts.prod.deployRoleArn = 'arn:aws:iam::222222222222:role/ecr-replication-deployer';
+      },
       [
         `backend.workspacePrefix (received "${'x'.repeat(60)}"): workspace names are <workspacePrefix><stack name>, and "${'x'.repeat(60)}ecr-destination-build-us-west-2" has 91 characters, above HCP Terraform's limit of 90: shorten workspacePrefix to at most 59 characters`,
       ],
@@ -741,6 +739,11 @@ describe('GIVEN a risky but legal config', () => {
       'creation templates off',
       (c) => (c.sources[0].destinations[1].repositoryCreationTemplates = false),
       'sources[0].destinations[1].repositoryCreationTemplates (received false): repositories that replication creates here without a pre-created twin (a PREFIX_MATCH filter "api" also matches "api-dev") will use AES256, not the customer-managed key, and fail the "ECR Repository Encrypted" check: prefer true',
+    ],
+    [
+      'a registry in both roles that forwards what it receives',
+      (c) => c.sources.push({ account: 'prod', region: 'eu-west-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-central-1' }] }),
+      'sources[1].destinations[0] (received {"account":"prod","region":"eu-central-1"}): registry prod/eu-west-1 receives web from build/us-east-1 (sources[0]) and replicates it to prod/eu-central-1, but replication does not chain: images pushed in build/us-east-1 never reach prod/eu-central-1 this way; add { account: prod, region: eu-central-1 } to the destinations of sources[0] (build/us-east-1)',
     ],
     [
       'a deletion window under 30 days',

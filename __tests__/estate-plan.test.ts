@@ -189,17 +189,6 @@ describe('config validation of estates', () => {
       ],
     ],
     [
-      'fails when a registry in both roles replicates a namespace it receives',
-      (c) => c.sources[2].namespaces.push('team-a/'),
-      [
-        'sources[0] (received ["team-a/"]): registry build/us-east-1 also receives these prefixes from sources[2]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories',
-        'sources[2] (received ["team-a/"]): registry platform/us-east-1 also receives these prefixes from sources[0]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories',
-        // and, as a consequence, two sources now write team-a/ repositories into the same registries
-        'sources[2].destinations[1] (received {"account":"build","region":"eu-west-1"}): sources[0] (build/us-east-1) and sources[2] (platform/us-east-1) both replicate team-a/api, team-a/web into build/eu-west-1: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides); remove them from the repositories of one of the two sources',
-        'sources[2].destinations[2] (received {"account":"prod","region":"eu-west-1"}): sources[0] (build/us-east-1) and sources[2] (platform/us-east-1) both replicate team-a/api, team-a/web into prod/eu-west-1: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides); remove them from the repositories of one of the two sources',
-      ],
-    ],
-    [
       'fails when a namespace key user also uses the registry keys',
       (c) => c.accounts.prod.keyUsers.push('arn:aws:iam::333333333333:role/team-a-workloads'),
       [

@@ -67,7 +67,7 @@ describe('GIVEN two sources', () => {
     const doc = base();
     doc.sources.push({ account: 'dev', region: 'us-east-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-west-1' }] });
     expect(problemLines(doc)).toEqual([
-      'sources[1].destinations[0] (received {"account":"prod","region":"eu-west-1"}): sources[0] (build/us-east-1) and sources[1] (dev/us-east-1) both replicate web into prod/eu-west-1: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides); remove it from the repositories of one of the two sources',
+      'sources[1].destinations[0] (received {"account":"prod","region":"eu-west-1"}): sources[0] (build/us-east-1) and sources[1] (dev/us-east-1) both replicate web into prod/eu-west-1: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides), unless the two replicate to each other (active-active); remove it from the repositories of one of the two sources, or make each a destination of the other',
     ]);
   });
 

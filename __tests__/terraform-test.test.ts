@@ -44,6 +44,9 @@ import {
   writeDestinationStates,
   writeTestFiles,
 } from '../test-support/tftest';
+import { dynamicCredentialsTestFile, trustStackTestFile } from '../test-support/hcp-tftest';
+import { accountTrustPlans } from '../stacks/hcp-trust-stack';
+import { CloudBackendConfig } from '../config/schema';
 
 const SOURCE = 'ecr-source-build-us-east-1';
 const SAME_ACCOUNT_DESTINATION = 'ecr-destination-build-us-west-2';
@@ -56,6 +59,35 @@ const STATE_DIRECTORY = 'terraform-state';
 const destinationFile = (stackName: string): string => `destination_${stackName}.tftest.hcl`;
 const failureFile = (destination: string, fault: DestinationFault): string => `guard_failure_${destination}_${fault}.tftest.hcl`;
 const MUTATED_FILE = 'mutated_destination.tftest.hcl';
+/** HCP Terraform (topologies with backend cloud): the trust stacks applied, a registry stack's dynamic credentials. */
+const trustFile = (accountName: string): string => `hcp_trust_${accountName}.tftest.hcl`;
+const DYNAMIC_CREDENTIALS_FILE = 'hcp_dynamic_credentials.tftest.hcl';
+const MUTATED_TRUST = 'mutated-trust';
+const MUTATED_TRUST_FILE = 'hcp_mutated_trust.tftest.hcl';
+/** What each account's deploy role may do, as statement ids (hcp-stacks.test.ts checks their content). */
+const TRUST_STATEMENTS = {
+  build: [
+    'CreateKeysInTheRegistryRegions',
+    'ManageTheKeys',
+    'GrantsForEncryptedRepositories',
+    'ManageTheKeyAliases',
+    'ManageTheRepositories',
+    'ManageTheRegistrySettings',
+    'ManageTheCreationTemplateRoles',
+    'PassTheCreationTemplateRolesToEcr',
+    'CreateTheEcrReplicationServiceLinkedRole',
+  ],
+  prod: [
+    'CreateKeysInTheRegistryRegions',
+    'ManageTheKeys',
+    'GrantsForEncryptedRepositories',
+    'ManageTheKeyAliases',
+    'ManageTheRepositories',
+    'ManageTheRegistrySettings',
+    'ManageTheCreationTemplateRoles',
+    'PassTheCreationTemplateRolesToEcr',
+  ],
+};
 const WEAKENED_FILE = 'weakened_guard.tftest.hcl';
 
 /** The guard's message for each destination, as the source stack carries it. */
@@ -72,6 +104,7 @@ interface Outcome {
 }
 
 let synthesized: SynthesizedApp | undefined;
+let cloud: SynthesizedApp | undefined;
 let plan: DeploymentPlan;
 let server: ProviderServer | undefined;
 /** Rendered files by name, for their run counts. */
@@ -140,6 +173,39 @@ beforeAll(async () => {
   rendered.set(WEAKENED_FILE, guardTestFile(source, { module: `../${WEAKENED_SOURCE}` }));
   rendered.set(failureFile(CROSS_ACCOUNT_DESTINATION, 'aes256'), guardFailureFile(source, CROSS_ACCOUNT_DESTINATION, 'aes256'));
   rendered.set(failureFile(SAME_ACCOUNT_DESTINATION, 'missing'), guardFailureFile(source, SAME_ACCOUNT_DESTINATION, 'missing'));
+  // The example with backend cloud and trust stacks, synthesized inside the project: runs name its stack folders.
+  cloud = synthesizeConfig(
+    exampleConfigWith({
+      backend: { type: 'cloud', organization: 'acme', project: 'platform', dynamicCredentials: { createTrust: true } },
+      keys: { preventDestroy: false },
+    }),
+    { parentDirectory: app.root },
+  );
+  const cloudPlan = planDeployment(cloud.config);
+  const cloudModule = (stackName: string) => ({ module: path.relative(sourceDirectory, cloud!.stack(stackName).directory).split(path.sep).join('/') });
+  for (const trust of accountTrustPlans(cloud.config, cloudPlan)) {
+    const statements = TRUST_STATEMENTS[trust.accountName as keyof typeof TRUST_STATEMENTS];
+    rendered.set(trustFile(trust.accountName), trustStackTestFile(trust, cloud.config.backend as CloudBackendConfig, statements, cloudModule(trust.stackName)));
+  }
+  // A trust stack that trusts every workspace of the organization: the trust checks must fail on it.
+  const trustBuild = cloud.stack('ecr-hcp-trust-build').directory;
+  const mutatedTrust = path.join(path.dirname(trustBuild), MUTATED_TRUST);
+  copyStack(trustBuild, mutatedTrust, (lax) => {
+    const trust = JSON.parse(lax.resource.aws_iam_role.deploy_role.assume_role_policy);
+    trust.Statement[0].Condition.StringLike['app.terraform.io:sub'] = 'organization:acme:*';
+    lax.resource.aws_iam_role.deploy_role.assume_role_policy = JSON.stringify(trust);
+  });
+  const [buildTrust] = accountTrustPlans(cloud.config, cloudPlan);
+  rendered.set(
+    MUTATED_TRUST_FILE,
+    trustStackTestFile(buildTrust, cloud.config.backend as CloudBackendConfig, TRUST_STATEMENTS.build, {
+      module: path.relative(sourceDirectory, mutatedTrust).split(path.sep).join('/'),
+    }),
+  );
+  rendered.set(
+    DYNAMIC_CREDENTIALS_FILE,
+    dynamicCredentialsTestFile(destinationPlan(CROSS_ACCOUNT_DESTINATION).registry, cloudModule(CROSS_ACCOUNT_DESTINATION)),
+  );
   writeTestFiles(sourceDirectory, Object.fromEntries(rendered));
   // Every destination has been applied (its state file exists); override_data gives it outputs.
   writeDestinationStates(app.root, STATE_DIRECTORY, plan.destinations);
@@ -163,6 +229,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  cleanupSynth(cloud);
   cleanupSynth(synthesized);
 });
 
@@ -265,6 +332,32 @@ describe('GIVEN a source whose guard no longer checks the cross-account destinat
   test('WHEN the guard checks run on it THEN the checks of the other destination still pass', () => {
     const runs = fileOutcome(project, WEAKENED_FILE).runs.filter((run) => run.run.includes(SAME_ACCOUNT_DESTINATION));
     expect(runs.map((run) => run.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+});
+
+describe('GIVEN the HCP Terraform trust stack of each account, applied with a mock provider', () => {
+  test.each(['build', 'prod'])('WHEN the stack of %s is checked THEN its OIDC provider, trust and least-privilege policy pass every check', (accountName) => {
+    expectAllPassed(trustFile(accountName));
+  });
+});
+
+describe('GIVEN a trust stack that trusts every workspace of the organization', () => {
+  test('WHEN the trust checks run on it THEN they fail on the subject, and only there', () => {
+    const outcome = fileOutcome(project, MUTATED_TRUST_FILE);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.diagnostics.filter((diagnostic) => diagnostic.summary === 'Test assertion failed').map((diagnostic) => diagnostic.detail)).toEqual([
+      "the role does not trust exactly the account's workspaces, every run phase",
+    ]);
+  });
+});
+
+describe('GIVEN a registry stack with HCP Terraform dynamic credentials', () => {
+  test('WHEN it is planned with and without its alias in the variable THEN it plans, and the run without stops at the variable', () => {
+    expectAllPassed(DYNAMIC_CREDENTIALS_FILE);
+    expect(fileOutcome(project, DYNAMIC_CREDENTIALS_FILE).runs.map(({ run, status }) => [run, status])).toEqual([
+      ['plans_with_its_alias_credentials', 'pass'],
+      ['refuses_a_run_without_its_alias_credentials', 'pass'],
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@
  * `terraform validate` on every synthesized stack of the bundled example,
  * with each state backend and with an AWS-compatible endpoint, and the
  * backend blocks, remote state readers and provider endpoints the stacks
- * carry. All twelve stacks are validated in ONE terraform run, as modules of a
+ * carry, with the HCP Terraform trust stacks, an active-active pair and a
+ * three-registry mesh. All of them are validated in ONE terraform run, as modules of a
  * generated root (test-support/validate-batch.ts explains why nothing is
  * validated less), against one shared provider instance
  * (test-support/provider-server.ts); offline.
@@ -15,6 +16,8 @@ import { ProviderServer, startProviderServer } from '../test-support/provider-se
 import { cleanupSynth, SynthesizedApp, SynthesizedStack, synthesizeConfig } from '../test-support/synth';
 import { requiredProviders, sharedInit } from '../test-support/terraform';
 import { BACKEND_IGNORED, BatchValidation, validateAsModules } from '../test-support/validate-batch';
+import { dynamicCredentialsInputs } from '../test-support/hcp-tftest';
+import { activeActivePair, threeRegistryMesh } from '../test-support/topologies';
 
 const ENDPOINT = 'http://localhost:4566';
 const S3_BACKEND = {
@@ -39,6 +42,23 @@ const VARIANT_NAMES = Object.keys(VARIANTS) as Variant[];
 const DESTINATIONS = ['ecr-destination-build-us-west-2', 'ecr-destination-prod-eu-west-1'];
 const SOURCE = 'ecr-source-build-us-east-1';
 const STACKS = [...DESTINATIONS, SOURCE];
+/**
+ * Further apps validated in the same batch: the HCP Terraform trust stacks (cloud backend with createTrust; its
+ * registry stacks are the cloud variant's), an active-active pair and a three-registry mesh (topologies.test.ts).
+ */
+const EXTRA_APPS = {
+  trust: exampleConfigWith({ backend: { ...CLOUD_BACKEND, project: 'platform', dynamicCredentials: { createTrust: true } } }),
+  pair: activeActivePair(),
+  mesh: threeRegistryMesh(),
+} satisfies Record<string, ConfigInput>;
+type ExtraApp = keyof typeof EXTRA_APPS;
+const extraApps = new Map<ExtraApp, SynthesizedApp>();
+/** The stacks of an extra app that the batch validates. */
+function extraStacks(name: ExtraApp): readonly SynthesizedStack[] {
+  const synthesized = extraApps.get(name)!;
+  return name === 'trust' ? synthesized.trust : synthesized.stacks;
+}
+
 /** A copy of the local variant's source stack with two mistakes, validated in the same batch. */
 const BROKEN = 'broken-source';
 
@@ -73,6 +93,7 @@ function diagnosticsOf(name: string, severity: 'error' | 'warning'): string[] {
 
 beforeAll(async () => {
   for (const variant of VARIANT_NAMES) apps.set(variant, synthesizeConfig(exampleConfigWith(VARIANTS[variant])));
+  for (const name of Object.keys(EXTRA_APPS) as ExtraApp[]) extraApps.set(name, synthesizeConfig(EXTRA_APPS[name]));
   const local = app('local');
   server = await startProviderServer(sharedInit(requiredProviders(local.stack(SOURCE).directory)));
 
@@ -86,7 +107,12 @@ beforeAll(async () => {
 
   validation = await validateAsModules(
     [
-      ...VARIANT_NAMES.flatMap((variant) => app(variant).stacks.map((stack) => ({ name: `${variant}-${stack.name}`, directory: stack.directory }))),
+      ...VARIANT_NAMES.flatMap((variant) =>
+        app(variant).stacks.map((stack) => ({ name: `${variant}-${stack.name}`, directory: stack.directory, inputs: dynamicCredentialsInputs(stack.json) })),
+      ),
+      ...(Object.keys(EXTRA_APPS) as ExtraApp[]).flatMap((name) =>
+        extraStacks(name).map((stack) => ({ name: `${name}-${stack.name}`, directory: stack.directory, inputs: dynamicCredentialsInputs(stack.json) })),
+      ),
       { name: BROKEN, directory: broken },
     ],
     { env: server.environment },
@@ -95,7 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  for (const synthesized of apps.values()) cleanupSynth(synthesized);
+  for (const synthesized of [...apps.values(), ...extraApps.values()]) cleanupSynth(synthesized);
 });
 
 describe('GIVEN the example with each backend variant', () => {
@@ -125,6 +151,18 @@ describe('GIVEN the example with each backend variant', () => {
 
   test('WHEN they are validated THEN every diagnostic belongs to a stack', () => {
     expect(validation.diagnostics.get('')).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(EXTRA_APPS) as ExtraApp[])('GIVEN the %s stacks', (name) => {
+  test('WHEN they are validated with the others THEN terraform reports no error, and no warning but the local backend one', () => {
+    const stacks = extraStacks(name);
+    expect(stacks.length).toBe({ trust: 2, pair: 4, mesh: 6 }[name]);
+    const warnings = name === 'trust' ? [] : [BACKEND_IGNORED];
+    for (const stack of stacks) {
+      const found = { stack: stack.name, errors: diagnosticsOf(`${name}-${stack.name}`, 'error'), warnings: diagnosticsOf(`${name}-${stack.name}`, 'warning') };
+      expect(found).toEqual({ stack: stack.name, errors: [], warnings });
+    }
   });
 });
 

@@ -10,6 +10,8 @@
  *   init     make the current folder a project of its own (cli/commands/init.ts)
  *   <tool>   every entry of TOOLS (audit, backfill, recover, export-terraform alias export, diagram, ...),
  *            run as a child process with its own options; `tool <name>` is the same (the npm scripts)
+ *   hcp plan | hcp apply
+ *            the HCP Terraform workspaces of a config with backend cloud (cli/commands/hcp.ts)
  *   app      the app command cdktf runs (CDKTF_OUTDIR), for `npx cdktf ...` (hidden)
  *
  * Every command names its config the same way (config/config-selection.ts),
@@ -20,10 +22,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
 import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
+import { accountTrustPlans } from '../stacks/hcp-trust-plan';
 import { runCheck } from './commands/check';
 import { PROJECT_ROOT, providerMirror, runsFromSources, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
 import { MissingAwsSdkError, requireAwsSdk } from '../tools/aws-sdk';
@@ -140,7 +143,9 @@ function list(run: CliEnvironment, options: ConfigOption): number {
   }
   for (const warning of formatWarnings(loaded.file, loaded.warnings)) run.stderr(`${warning}\n`);
   const plan = planDeployment(loaded.config);
-  // Apply order: every destination before the sources that replicate into it.
+  // Apply order: the HCP Terraform trust stacks (once, with an administrator's credentials), every destination before the sources that replicate into it.
+  for (const trust of accountTrustPlans(loaded.config, plan))
+    run.stdout(`${trust.stackName}  (once, with an administrator's credentials of ${trust.accountName})\n`);
   for (const destination of plan.destinations) run.stdout(`${destination.stackName}\n`);
   for (const source of plan.sources) run.stdout(`${source.stackName}  (after ${source.destinations.map((destination) => destination.stackName).join(', ')})\n`);
   return 0;
@@ -192,6 +197,15 @@ async function terraformCommand(
     if (explanation !== undefined) run.stderr(`\ncdktf ${command} failed; ${explanation}`);
   }
   return status;
+}
+
+/** HCP Terraform workspaces of the selected config (loaded on demand: it reads the API, not cdktf). */
+async function hcp(run: CliEnvironment, action: string, options: ConfigOption): Promise<number> {
+  const config = selectAndRecord(run, options);
+  if (config === undefined) return 2;
+  run.stderr(`${describeSelection(config)}\n`);
+  const { runHcp } = await import('./commands/hcp');
+  return runHcp(action, { configFile: config.file, cwd: run.cwd, environment: run.environment, stdout: run.stdout, stderr: run.stderr });
 }
 
 /** The app command of cdktf.json: synthesize into CDKTF_OUTDIR as the cdktf CLI asks, atomically. */
@@ -287,6 +301,16 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
     const alias = TOOL_ALIASES[name];
     if (alias !== undefined) command.alias(alias);
   }
+  program
+    .command('hcp')
+    .description(
+      'HCP Terraform workspaces of a config with backend cloud: `hcp plan` prints what would change, `hcp apply` makes it so (never deletes a workspace); needs an HCP Terraform token (TF_TOKEN_<host> or terraform login)',
+    )
+    .addArgument(new Argument('<action>', 'plan or apply').choices(['plan', 'apply']))
+    .option('--config <file>', CONFIG_HELP)
+    .action(async (action: string, options: ConfigOption) => {
+      status = await hcp(run, action, options);
+    });
   program.command('app', { hidden: true }).action(async () => {
     status = await app(run);
   });

@@ -16,6 +16,7 @@ import { duplicateRepositoryNameRule } from '../modules/ecr/repository-name';
 import { replicationFiltersFor, SELF_REPLICATION_RULE } from '../modules/ecr/replication-rules';
 import { isInNamespace, namespaceMembership, namespaceOf, replicationFitProblem } from '../modules/ecr/namespaces';
 import { estateProblems, rawSourceNamespaces, rawSourceRepositoryNames } from './estate-checks';
+import { hcpTerraformProblems } from './hcp-checks';
 import { DEFAULT_WORKSPACE_PREFIX } from './schema';
 import { didYouMean } from '../modules/suggest';
 import { destinationStackName, registryKey, sourceStackName } from './deployment-plan';
@@ -303,25 +304,34 @@ export const replicationStaysInItsPartition: CrossFieldCheck = ({ sources }, rep
 };
 
 /** Two sources writing the same repository of one registry: immutable tags collide, and neither owns the images. */
+/**
+ * Two sources writing the same repository into one registry is accepted only for registries that replicate it to
+ * each other (an active-active group: the repository is pushed in each of them, and each sends it directly to every
+ * other); two unrelated sources would both write its images and a tag pushed to both collides.
+ */
 export const eachRepositoryReachesARegistryFromOneSource: CrossFieldCheck = ({ sources }, report) => {
-  const writers = new Map<string, Map<string, number>>();
+  const destinationKeys = new Map(sources.map((source) => [source.index, new Set(destinationsOf(source).map((destination) => destination.key))]));
+  const replicateToEachOther = (left: SourceFacts, right: SourceFacts): boolean =>
+    left.key !== undefined && right.key !== undefined && destinationKeys.get(left.index)!.has(right.key) && destinationKeys.get(right.index)!.has(left.key);
+  const writers = new Map<string, Map<string, SourceFacts[]>>();
   for (const source of sources) {
     for (const { path, account, region, key } of destinationsOf(source)) {
       if (key === undefined || key === source.key) continue;
-      const byName = writers.get(key) ?? new Map<string, number>();
+      const byName = writers.get(key) ?? new Map<string, SourceFacts[]>();
       writers.set(key, byName);
       const clashes = new Map<number, string[]>();
       for (const name of source.replicatedNames) {
-        const first = byName.get(name);
-        if (first === undefined) byName.set(name, source.index);
-        else if (first !== source.index) clashes.set(first, [...(clashes.get(first) ?? []), name]);
+        const earlier = byName.get(name) ?? [];
+        const unrelated = earlier.find((writer) => writer.index !== source.index && !replicateToEachOther(writer, source));
+        if (unrelated !== undefined) clashes.set(unrelated.index, [...(clashes.get(unrelated.index) ?? []), name]);
+        if (!earlier.includes(source)) byName.set(name, [...earlier, source]);
       }
       for (const [first, names] of clashes) {
         const firstKey = sources.find((candidate) => candidate.index === first)?.key;
         report(
           path,
           { account, region },
-          `sources[${first}] (${firstKey}) and sources[${source.index}] (${source.key}) both replicate ${listed(names)} into ${key}: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides); remove ${names.length === 1 ? 'it' : 'them'} from the repositories of one of the two sources`,
+          `sources[${first}] (${firstKey}) and sources[${source.index}] (${source.key}) both replicate ${listed(names)} into ${key}: a repository of a registry must have one source (both would write its images, and a tag pushed to both collides), unless the two replicate to each other (active-active); remove ${names.length === 1 ? 'it' : 'them'} from the repositories of one of the two sources, or make each a destination of the other`,
         );
       }
     }
@@ -482,5 +492,7 @@ export function crossFieldProblems(document: unknown): ConfigProblem[] {
   for (const check of CROSS_FIELD_CHECKS) check(facts, report);
   // Namespaces, registries in both roles and namespace keys (config/estate-checks.ts).
   problems.push(...estateProblems(document));
+  // The cloud backend: deploy roles for dynamic credentials, the project of the trust stacks (config/hcp-checks.ts).
+  problems.push(...hcpTerraformProblems(document));
   return problems;
 }

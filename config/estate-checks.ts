@@ -8,7 +8,7 @@ import { ConfigPath, ConfigProblem } from './problems';
 import { namespaceMembership, namespaceSlug } from '../modules/ecr/namespaces';
 import { replicationFiltersFor } from '../modules/ecr/replication-rules';
 import { didYouMean } from '../modules/suggest';
-import { registryKey } from './deployment-plan';
+import { registryKey, sourceRepositoryNames } from './deployment-plan';
 import { principalAccount } from './namespace-plan';
 import { Config } from './schema';
 
@@ -110,13 +110,7 @@ export function estateProblems(document: unknown): ConfigProblem[] {
   });
 
   // Sources: known namespaces, once each; namespaces need creation templates in every destination.
-  const repositories = asArray(document.repositories);
-  const fileRepositoryNames = repositories
-    .map((repository) => (isObject(repository) ? asString(repository.name) : undefined))
-    .filter((name): name is string => !!name);
   const sources = asArray(document.sources);
-  const received = new Map<string, Map<string, Set<number>>>();
-  const sourceFilters = new Map<string, { index: number; filters: string[] }>();
   sources.forEach((source, sourceIndex) => {
     if (!isObject(source)) return;
     const sourcePath: ConfigPath = ['sources', sourceIndex];
@@ -134,10 +128,6 @@ export function estateProblems(document: unknown): ConfigProblem[] {
       listed.add(namespace);
     });
     const ownNamespaces = [...listed];
-    const filters = replicationFiltersFor([...ownNamespaces, ...rawSourceRepositoryNames(source, fileRepositoryNames)]);
-    const account = asString(source.account);
-    const region = asString(source.region);
-    if (account !== undefined && region !== undefined) sourceFilters.set(registryKey(account, region), { index: sourceIndex, filters });
     asArray(source.destinations).forEach((destination, destinationIndex) => {
       if (!isObject(destination)) return;
       if (ownNamespaces.length > 0 && destination.repositoryCreationTemplates === false) {
@@ -147,41 +137,14 @@ export function estateProblems(document: unknown): ConfigProblem[] {
           `this source replicates the namespaces ${ownNamespaces.join(', ')}, whose repositories only creation templates create (with the customer-managed key) in the destination: set true, or replicate listed repositories only`,
         );
       }
-      const destinationAccount = asString(destination.account);
-      const destinationRegion = asString(destination.region);
-      if (destinationAccount === undefined || destinationRegion === undefined) return;
-      const key = registryKey(destinationAccount, destinationRegion);
-      if (account !== undefined && region !== undefined && key === registryKey(account, region)) return; // reported as self-replication
-      const entry = received.get(key) ?? new Map<string, Set<number>>();
-      filters.forEach((filter) => entry.set(filter, (entry.get(filter) ?? new Set<number>()).add(sourceIndex)));
-      received.set(key, entry);
     });
   });
-
-  // A registry in both roles: what it replicates must not overlap what it receives (ECR does not replicate replicas further).
-  for (const [key, { index, filters }] of sourceFilters) {
-    const incoming = received.get(key);
-    if (!incoming) continue;
-    const senders = new Set<number>();
-    const overlapping = filters.filter((filter) => {
-      const from = [...incoming].filter(([other]) => filter.startsWith(other) || other.startsWith(filter));
-      from.forEach(([, sources]) => sources.forEach((source) => senders.add(source)));
-      return from.length > 0;
-    });
-    if (overlapping.length > 0) {
-      report(
-        ['sources', index],
-        overlapping,
-        `registry ${key} also receives these prefixes from sources[${[...senders].sort((a, b) => a - b).join('], sources[')}]: images replicated into a registry are not replicated further (replication does not chain); replicate them from their source to every registry directly, and let this registry replicate only its own repositories`,
-      );
-    }
-  }
   return problems;
 }
 
-/** Risky but legal estate choices: a namespace whose template-created repositories have mutable tags. */
-export function estateWarnings(config: Pick<Config, 'namespaces'>): ConfigProblem[] {
-  return config.namespaces.flatMap((namespace, index) =>
+/** Risky but legal estate choices: mutable tags in a namespace, and replication that would need to chain. */
+export function estateWarnings(config: Pick<Config, 'namespaces' | 'sources' | 'repositories'>): ConfigProblem[] {
+  const mutable: ConfigProblem[] = config.namespaces.flatMap((namespace, index) =>
     namespace.imageTagMutability === 'MUTABLE'
       ? [
           {
@@ -193,4 +156,81 @@ export function estateWarnings(config: Pick<Config, 'namespaces'>): ConfigProble
         ]
       : [],
   );
+  return [...mutable, ...forwardingWarnings(config)];
+}
+
+/**
+ * Of two sets of `PREFIX_MATCH` filters, what both match: for each pair where one filter starts with the other, the
+ * longer one. Each filter's own prefixes are looked up in a set and the longer ones found by binary search, so the
+ * cost grows with the filters, not with their pairs (estates have hundreds of filters per registry).
+ */
+export function overlappingPrefixes(mine: readonly string[], theirs: readonly string[]): string[] {
+  const theirSet = new Set(theirs);
+  const sorted = [...theirSet].sort();
+  const found = new Set<string>();
+  for (const filter of mine) {
+    for (let length = 1; length <= filter.length; length++) if (theirSet.has(filter.slice(0, length))) found.add(filter);
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle] < filter) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < sorted.length && sorted[index].startsWith(filter); index++) found.add(sorted[index]);
+  }
+  return [...found].sort();
+}
+
+/** A source as the forwarding rule sees it: its registry, the prefixes it replicates, where to. */
+interface SentPrefixes {
+  readonly index: number;
+  readonly key: string;
+  readonly filters: readonly string[];
+  readonly destinations: readonly { readonly index: number; readonly key: string; readonly account: string; readonly region: string }[];
+  readonly destinationKeys: ReadonlySet<string>;
+}
+
+/**
+ * Replication does not chain: an image replicated into R is not replicated further. A registry may still send
+ * prefixes it also receives (an active-active pair, a full mesh), as long as every registry that should hold them
+ * gets them directly from where they are pushed. Only real forwarding is reported: R receives P from S and sends P
+ * to T (T is not S) while S does not replicate to T, so images pushed in S never reach T. The fix is a rule of S.
+ */
+export function forwardingWarnings(config: Pick<Config, 'sources' | 'repositories'>): ConfigProblem[] {
+  const retired = new Set(config.repositories.filter((repository) => repository.removal !== undefined).map((repository) => repository.name));
+  const sources: SentPrefixes[] = config.sources.map((source, index) => {
+    const names = sourceRepositoryNames(config, source).filter((name) => !retired.has(name));
+    const destinations = source.destinations.map((destination, destinationIndex) => ({
+      index: destinationIndex,
+      key: registryKey(destination.account, destination.region),
+      account: destination.account,
+      region: destination.region,
+    }));
+    return {
+      index,
+      key: registryKey(source.account, source.region),
+      filters: replicationFiltersFor([...(source.namespaces ?? []), ...names]),
+      destinations,
+      destinationKeys: new Set(destinations.map((destination) => destination.key)),
+    };
+  });
+  const warnings: ConfigProblem[] = [];
+  for (const relay of sources) {
+    for (const origin of sources) {
+      if (origin === relay || !origin.destinationKeys.has(relay.key)) continue;
+      // What the relay would pass on of what it receives from the origin: the narrower of each overlapping pair.
+      const passedOn = overlappingPrefixes(relay.filters, origin.filters);
+      if (passedOn.length === 0) continue;
+      for (const target of relay.destinations) {
+        if (target.key === origin.key || origin.destinationKeys.has(target.key)) continue;
+        warnings.push({
+          path: ['sources', relay.index, 'destinations', target.index],
+          received: { account: target.account, region: target.region },
+          message: `registry ${relay.key} receives ${passedOn.join(', ')} from ${origin.key} (sources[${origin.index}]) and replicates ${passedOn.length === 1 ? 'it' : 'them'} to ${target.key}, but replication does not chain: images pushed in ${origin.key} never reach ${target.key} this way; add { account: ${target.account}, region: ${target.region} } to the destinations of sources[${origin.index}] (${origin.key})`,
+        });
+      }
+    }
+  }
+  return warnings;
 }

@@ -314,6 +314,27 @@ export const S3BackendSchema = z.strictObject(
   expects('an s3 backend'),
 );
 
+/** HCP Terraform's rule for project names (API: 3 to 40 characters, letters, digits, spaces, "-" and "_", no space at either end). */
+const HCP_PROJECT_NAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9 _-]{1,38}[A-Za-z0-9_-]$/;
+
+/**
+ * Each run of the cloud backend gets its AWS credentials from HCP Terraform's dynamic provider credentials (one
+ * configuration per provider alias, assuming the account's deployRoleArn); `createTrust` adds, per account, a stack
+ * with the IAM OIDC provider of the HCP Terraform host and that deploy role, trusting exactly this estate's workspaces.
+ */
+export const DynamicCredentialsSchema = z.strictObject(
+  {
+    /** One stack per account (`ecr-hcp-trust-<account>`) creating the OIDC provider and the deploy role; applied once with other credentials. @default false */
+    createTrust: Flag("create, per account, the IAM OIDC provider of the HCP Terraform host and the deploy role trusting this estate's workspaces")
+      .meta({
+        description:
+          "Add one stack per account (ecr-hcp-trust-<account>) that creates the IAM OIDC provider of the HCP Terraform host and the account's deployRoleArn, trusting exactly this estate's workspaces; it is applied once with other credentials (see README). Default: false",
+      })
+      .default(false),
+  },
+  expects('a mapping with createTrust, e.g. dynamicCredentials: { createTrust: true }'),
+);
+
 export const CloudBackendSchema = z.strictObject(
   {
     type: z.literal('cloud').meta({ description: 'cloud: one HCP Terraform workspace per stack' }),
@@ -339,10 +360,14 @@ export const CloudBackendSchema = z.strictObject(
     /** HCP Terraform project the workspaces belong to. @default - the organization's default project */
     project: z
       .string(expects('an HCP Terraform project name, e.g. project: platform'))
-      .min(1, rule('must be an HCP Terraform project name of 1 to 40 characters'))
-      .max(40, rule('must be an HCP Terraform project name of 1 to 40 characters'))
-      .meta({ description: "HCP Terraform project the workspaces belong to. Default: the organization's default project" })
+      .regex(
+        HCP_PROJECT_NAME_PATTERN,
+        rule('must be an HCP Terraform project name: 3 to 40 letters, digits, spaces, "-" or "_", not starting or ending with a space'),
+      )
+      .meta({ description: "HCP Terraform project the workspaces belong to (3 to 40 characters). Default: the organization's default project" })
       .optional(),
+    /** AWS dynamic provider credentials of the runs, and the optional stack that creates their trust in AWS. @default { createTrust: false } */
+    dynamicCredentials: DynamicCredentialsSchema.default({ createTrust: false }),
   },
   expects('a cloud backend'),
 );
@@ -421,6 +446,9 @@ z.globalRegistry.add(KeysSchema, { description: 'Settings of the customer-manage
 z.globalRegistry.add(LocalBackendSchema, { description: 'State files in a project folder (the default)' });
 z.globalRegistry.add(S3BackendSchema, { description: 'State files in an S3 bucket: <keyPrefix>/<stack name>.tfstate' });
 z.globalRegistry.add(CloudBackendSchema, { description: 'HCP Terraform: one workspace per stack, <workspacePrefix><stack name>' });
+z.globalRegistry.add(DynamicCredentialsSchema, {
+  description: "The runs' AWS dynamic provider credentials (HCP Terraform OIDC) and the optional stack that creates their trust in AWS",
+});
 z.globalRegistry.add(BackendSchema, { description: 'Where each stack keeps its Terraform state: local (default), s3 or cloud' });
 z.globalRegistry.add(EndpointSchema, {
   description: 'Send every AWS call (providers and the S3 backend) to an AWS-compatible endpoint. Default: the real AWS endpoints',
@@ -435,6 +463,7 @@ export type DestinationConfig = z.output<typeof DestinationSchema>;
 export type BackendConfig = z.output<typeof BackendSchema>;
 export type KeysConfig = z.output<typeof KeysSchema>;
 export type EndpointConfig = z.output<typeof EndpointSchema>;
+export type CloudBackendConfig = z.output<typeof CloudBackendSchema>;
 export type { NamespaceConfig } from './estate-schema';
 
 export { partitionOf, partitionOfArn };

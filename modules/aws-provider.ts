@@ -35,6 +35,11 @@ export interface RegistryProviderProps {
   readonly defaultTags?: Readonly<Record<string, string>>;
   /** Send every call to an AWS-compatible endpoint (LocalStack, moto). @default - the real AWS endpoints */
   readonly endpoint?: AwsEndpoint;
+  /**
+   * AWS shared config files the provider reads credentials from, e.g. the file HCP Terraform's dynamic credentials
+   * write for this alias (then leave deployRoleArn out: the file's profile assumes the role). @default - none
+   */
+  readonly sharedConfigFiles?: readonly string[];
 }
 
 /** `build_us_east_1`: the provider alias, derived from the account's short name and the region. */
@@ -63,6 +68,7 @@ export function registryProvider(scope: Construct, props: RegistryProviderProps)
     region: props.region,
     allowedAccountIds: [props.accountId],
     assumeRole: props.deployRoleArn ? [{ roleArn: props.deployRoleArn, sessionName: props.sessionName ?? 'terraform' }] : undefined,
+    sharedConfigFiles: props.sharedConfigFiles ? [...props.sharedConfigFiles] : undefined,
     defaultTags: props.defaultTags && Object.keys(props.defaultTags).length > 0 ? [{ tags: { ...props.defaultTags } }] : undefined,
     ...(endpointUrl
       ? {

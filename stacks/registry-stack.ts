@@ -9,7 +9,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BackendConfig, EndpointConfig, KeysConfig, RepositoryConfig } from '../config/schema';
 import { NamespaceKeyPlan, Registry, RetiredRepository } from '../config/deployment-plan';
 import { namespaceKeyOf } from '../config/namespace-plan';
-import { registryProvider } from '../modules/aws-provider';
+import { providerAlias, registryProvider } from '../modules/aws-provider';
 import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories } from '../modules/encrypted-repositories';
 import { RemovalPolicy } from '../modules/removal-policy';
@@ -20,6 +20,7 @@ import { LifecyclePolicy } from '../modules/ecr/lifecycle-policy';
 import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { useStateBackend } from './state-backend';
+import { dynamicCredentialsSharedConfigFile } from './dynamic-credentials';
 
 export interface RegistryStackProps {
   readonly registry: Registry;
@@ -52,11 +53,15 @@ export abstract class RegistryStack extends ReadableAddressStack {
     this.props = props;
     this.registry = props.registry;
     useStateBackend(this, stackName, props.backend, props.endpoint);
+    // HCP Terraform runs get this alias's credentials from dynamic credentials (the file assumes deployRoleArn).
+    const dynamicCredentials =
+      props.backend.type === 'cloud' ? dynamicCredentialsSharedConfigFile(this, providerAlias(props.registry.accountName, props.registry.region)) : undefined;
     this.provider = registryProvider(this, {
       name: props.registry.accountName,
       accountId: props.registry.account.id,
       region: props.registry.region,
-      deployRoleArn: props.registry.account.deployRoleArn,
+      deployRoleArn: dynamicCredentials === undefined ? props.registry.account.deployRoleArn : undefined,
+      sharedConfigFiles: dynamicCredentials === undefined ? undefined : [dynamicCredentials],
       sessionName: DEPLOY_SESSION_NAME,
       defaultTags: props.tags,
       endpoint: props.endpoint,

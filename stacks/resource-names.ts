@@ -9,6 +9,11 @@ export const PROJECT_NAME = 'ecr-kms-replication';
 /** Session name of the provider's assumed deployment role (shows in CloudTrail). */
 export const DEPLOY_SESSION_NAME = PROJECT_NAME;
 
+/** The HCP Terraform workspace of a stack: `<workspacePrefix><stack name>`. */
+export function cloudWorkspaceName(workspacePrefix: string, stackName: string): string {
+  return `${workspacePrefix}${stackName}`;
+}
+
 /** Session name of the S3 backend's assumed state role. */
 export const STATE_SESSION_NAME = `${PROJECT_NAME}-state`;
 

@@ -17,7 +17,7 @@ import {
   TerraformStack,
 } from 'cdktf';
 import { BackendConfig, EndpointConfig } from '../config/schema';
-import { STATE_SESSION_NAME } from './resource-names';
+import { cloudWorkspaceName, STATE_SESSION_NAME } from './resource-names';
 
 /**
  * Path of a stack's local state file, as written in the synthesized JSON.
@@ -33,9 +33,7 @@ export function s3StateKey(keyPrefix: string, stackName: string): string {
   return `${keyPrefix.replace(/\/+$/, '')}/${stackName}.tfstate`;
 }
 
-export function cloudWorkspaceName(workspacePrefix: string, stackName: string): string {
-  return `${workspacePrefix}${stackName}`;
-}
+export { cloudWorkspaceName };
 
 function s3Settings(backend: Extract<BackendConfig, { type: 's3' }>, stackName: string, endpoint?: EndpointConfig): S3BackendConfig {
   const url = endpoint?.url.replace(/\/$/, '');

@@ -67,5 +67,5 @@ export const asList = (value: string | readonly string[] | undefined): readonly 
 export function principalsOf(policyStatement: PolicyStatement): readonly string[] {
   const principal = policyStatement.Principal;
   if (!principal) return [];
-  return 'AWS' in principal ? asList(principal.AWS) : asList(principal.Service);
+  return 'AWS' in principal ? asList(principal.AWS) : 'Service' in principal ? asList(principal.Service) : asList(principal.Federated);
 }

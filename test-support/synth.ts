@@ -11,7 +11,7 @@ import { validateConfig } from '../config/load';
 import { Config } from '../config/schema';
 import { buildReplicationStacks } from '../stacks/build-stacks';
 
-export type StackRole = 'destination' | 'source';
+export type StackRole = 'destination' | 'source' | 'trust';
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -33,12 +33,14 @@ export interface SynthesizedApp {
   /** `<root>/cdktf.out`: relative local state paths (`../../../<dir>`) resolve inside `root`. */
   readonly outdir: string;
   readonly config: Config;
-  /** Destinations first (sorted by name), then sources: a valid apply order. */
+  /** Trust stacks (if any), destinations (sorted by name), then sources: a valid apply order. */
   readonly stacks: readonly SynthesizedStack[];
   /** Throws when no stack has that name. */
   stack(name: string): SynthesizedStack;
   readonly destinations: readonly SynthesizedStack[];
   readonly sources: readonly SynthesizedStack[];
+  /** The HCP Terraform trust stacks, one per account (backend cloud with dynamicCredentials.createTrust). */
+  readonly trust: readonly SynthesizedStack[];
 }
 
 export interface SynthOptions {
@@ -68,7 +70,9 @@ export function synthesizeConfig(rawConfig: unknown, options: SynthOptions = {})
         stack.plan.destinations.map((destination) => destination.stackName),
       ),
     );
-    const stacks = [...destinations, ...sources];
+    // The HCP Terraform trust stacks (backend cloud with dynamicCredentials.createTrust) come first: they deploy first.
+    const trust = built.trust.map((stack) => read(stack.stackName, 'trust', []));
+    const stacks = [...trust, ...destinations, ...sources];
     return {
       root,
       outdir,
@@ -76,6 +80,7 @@ export function synthesizeConfig(rawConfig: unknown, options: SynthOptions = {})
       stacks,
       destinations,
       sources,
+      trust,
       stack(name: string): SynthesizedStack {
         const found = stacks.find((candidate) => candidate.name === name);
         if (!found) throw new Error(`no synthesized stack named ${name}; stacks: ${stacks.map((candidate) => candidate.name).join(', ')}`);

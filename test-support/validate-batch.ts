@@ -26,6 +26,8 @@ export interface ModuleToValidate {
   /** A Terraform identifier: a letter, then letters, digits, `_` or `-`. */
   readonly name: string;
   readonly directory: string;
+  /** Values of the module's input variables, as the module block's arguments. @default - none: every variable keeps its default */
+  readonly inputs?: Readonly<Record<string, unknown>>;
 }
 
 export interface ValidationDiagnostic {
@@ -97,7 +99,7 @@ export async function validateAsModules(
   try {
     const main = {
       terraform: { required_providers: providers },
-      module: Object.fromEntries(modules.map(({ name, directory }) => [name, { source: moduleSource(root, directory) }])),
+      module: Object.fromEntries(modules.map(({ name, directory, inputs }) => [name, { source: moduleSource(root, directory), ...inputs }])),
     };
     writeFileSync(path.join(root, 'main.tf.json'), `${JSON.stringify(main, null, 2)}\n`);
     prepareDirectory(root, providers);

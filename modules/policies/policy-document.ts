@@ -1,6 +1,6 @@
 /** IAM policy documents as data. Policies are built as objects and serialized once. */
 
-/** Who a statement is about: IAM principals by ARN, or AWS service principals. */
+/** Who a statement is about: IAM principals by ARN, AWS service principals, or an identity provider. */
 export type Principal =
   | {
       /** IAM principal ARNs (an account root, a user, a role). */
@@ -9,6 +9,10 @@ export type Principal =
   | {
       /** AWS service principals, e.g. `ecr.amazonaws.com`. */
       readonly Service: string | readonly string[];
+    }
+  | {
+      /** An identity provider (web identity federation, e.g. an IAM OIDC provider's ARN). */
+      readonly Federated: string | readonly string[];
     };
 
 /** A statement's `Condition`: operator, then condition key, then value(s). */
