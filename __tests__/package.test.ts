@@ -226,6 +226,7 @@ describe('GIVEN the bin', () => {
       'destroy',
       'init',
       ...Object.keys(TOOLS).flatMap((tool) => [tool, ...(TOOL_ALIASES[tool] ? [TOOL_ALIASES[tool]] : [])]),
+      'hcp',
       'help',
     ]);
   });
