@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { expects, rule } from './messages';
 import { LifecyclePolicy, LifecyclePolicySchema } from './lifecycle-policy';
 
-import { SCANNING_FILTER_PATTERN, SCANNING_LIMITS } from '../modules/ecr/scanning';
+import { SCANNING_FILTER_PATTERN, SCANNING_FILTER_RULE, SCANNING_LIMITS } from '../modules/ecr/scanning';
 
 export { SCANNING_LIMITS };
 
@@ -24,7 +24,7 @@ const ScanningRuleSchema = z.strictObject(
         z
           .string(expects('a repository filter with * wildcards, e.g. "*" or "team-a/*"'))
           .max(256, rule('must be at most 256 characters long'))
-          .regex(SCANNING_FILTER_PATTERN, rule('must be lowercase letters, digits, ".", "_", "-", "/" and "*" wildcards, e.g. "*" or "team-a/*"')),
+          .regex(SCANNING_FILTER_PATTERN, rule(SCANNING_FILTER_RULE)),
         expects('a list of repository filters, e.g. filters: ["*"]'),
       )
       .min(1, rule('must hold at least one filter, e.g. ["*"] for every repository'))

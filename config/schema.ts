@@ -15,6 +15,9 @@ import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema'
 import { didYouMean } from './suggest';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../modules/ecr/repository-name';
 import { estateSchemas } from './estate-schema';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../modules/ecr/accounts';
+import { KMS_ALIAS_PATTERN, KMS_ALIAS_RULE } from '../modules/ecr/kms-key-options';
+import { EXAMPLE_ROLE_ARN, principalArnProblem, PRINCIPAL_ARN_PATTERN, PRINCIPAL_RULES, ROLE_ARN_PATTERN, ROLE_ARN_RULE } from '../modules/policies/principals';
 
 export { REPOSITORY_NAME_PATTERN };
 import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../modules/ecr/limits';
@@ -23,12 +26,7 @@ export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PE
 
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-const ACCOUNT_ID_PATTERN = /^\d{12}$/;
-/** IAM principals a key or repository policy may name: the account root, users, roles, assumed-role sessions. */
-const PRINCIPAL_ARN_PATTERN =
-  /^arn:(aws|aws-us-gov|aws-cn):(iam::\d{12}:(root|user\/[\w+=,.@/-]{1,512}|role\/[\w+=,.@/-]{1,512})|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{1,64})$/;
-export const ROLE_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const KMS_ALIAS_PATTERN = /^alias\/(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/;
+export { ROLE_ARN_PATTERN };
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -37,7 +35,7 @@ export const DEFAULT_KEY_ALIAS = 'alias/ecr-kms-replication';
 /** HCP Terraform workspace names are `<prefix><stack name>`; the prefix when the config names none. */
 export const DEFAULT_WORKSPACE_PREFIX = 'ecr-kms-replication-';
 
-const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
+const EXAMPLE_ROLE = EXAMPLE_ROLE_ARN;
 
 const RepositoryName = z
   .string(expects('a repository name, e.g. team-a/api'))
@@ -58,10 +56,8 @@ const AccountReference = z
 
 const PrincipalArn = z
   .string(expects('an IAM principal ARN, e.g. arn:aws:iam::111111111111:role/platform-admin'))
-  .regex(PRINCIPAL_ARN_PATTERN, {
-    error:
-      'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)',
-  })
+  // One check, one message: the library's rule names the wildcard principal on its own (it would make a policy public).
+  .regex(PRINCIPAL_ARN_PATTERN, { error: (issue) => principalArnProblem(String(issue.input)) ?? PRINCIPAL_RULES.arn })
   .meta({ description: 'IAM principal ARN: an account root, user, role or assumed-role session, in the partition of the registries' });
 
 const PrincipalList = (who: string) =>
@@ -70,9 +66,7 @@ const PrincipalList = (who: string) =>
     .meta({ description: `IAM principal ARNs ${who}` });
 
 const RoleArn = (what: string) =>
-  z.string(expects(what)).regex(ROLE_ARN_PATTERN, {
-    error: `must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name> (e.g. ${EXAMPLE_ROLE})`,
-  });
+  z.string(expects(what)).regex(ROLE_ARN_PATTERN, rule(ROLE_ARN_RULE));
 
 /** Regions by partition, for the help text of region fields (the JSON Schema lists them as one enum). */
 const REGIONS_BY_PARTITION = (['aws', 'aws-us-gov', 'aws-cn'] as const)
@@ -97,10 +91,7 @@ const Estate = estateSchemas({
   principalList: PrincipalList,
   keyAlias: z
     .string(expects('a KMS alias, e.g. alias/ecr-team-a'))
-    .regex(
-      KMS_ALIAS_PATTERN,
-      rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
-    ),
+    .regex(KMS_ALIAS_PATTERN, rule(KMS_ALIAS_RULE)),
   lifecyclePolicy: LifecyclePolicySchema,
 });
 
@@ -134,9 +125,7 @@ export const AccountSchema = z.strictObject(
     /** The 12-digit AWS account id. */
     id: z
       .string(expects('the 12-digit AWS account id in quotes, e.g. id: "111111111111"'))
-      .regex(ACCOUNT_ID_PATTERN, {
-        error: 'must be a 12-digit AWS account id in quotes, e.g. "111111111111"',
-      })
+      .regex(ACCOUNT_ID_PATTERN, rule(ACCOUNT_ID_RULE))
       .meta({ description: 'The 12-digit AWS account id, in quotes, e.g. "111111111111"' }),
     /** Role the deployment assumes in this account. @default - the caller's credentials are used as they are */
     deployRoleArn: RoleArn(`the ARN of an IAM role in this account, e.g. ${EXAMPLE_ROLE}`)
@@ -249,10 +238,7 @@ export const KeysSchema = z.strictObject(
     /** Alias given to each registry's key. @default alias/ecr-kms-replication */
     alias: z
       .string(expects('a KMS alias, e.g. alias/ecr-kms-replication'))
-      .regex(
-        KMS_ALIAS_PATTERN,
-        rule('must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)'),
-      )
+      .regex(KMS_ALIAS_PATTERN, rule(KMS_ALIAS_RULE))
       .meta({ description: 'KMS alias given to the key of each registry, alias/<name>, not under alias/aws/. Default: alias/ecr-kms-replication' })
       .default(DEFAULT_KEY_ALIAS),
     /** Most repositories one key may encrypt (each holds KMS grants on it). @default 500 */
