@@ -270,7 +270,7 @@ describe('compliance settings in the composition', () => {
     expect(
       occurrences(
         main,
-        'lifecycle_policy = jsonencode({\n    rules = [\n      {\n        rulePriority = 1\n        description  = "expire untagged images after 14 days"',
+        'lifecycle_rules = [\n    {\n      rule_priority = 1\n      description   = "expire untagged images after 14 days"\n      selection = {\n        tag_status   = "untagged"',
       ),
     ).toBe(2);
   });

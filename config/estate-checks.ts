@@ -141,11 +141,7 @@ export function estateProblems(document: unknown): ConfigProblem[] {
     asArray(source.destinations).forEach((destination, destinationIndex) => {
       if (!isObject(destination)) return;
       if (ownNamespaces.length > 0 && destination.repositoryCreationTemplates === false) {
-        report(
-          [...sourcePath, 'destinations', destinationIndex, 'repositoryCreationTemplates'],
-          false,
-          namespacesWithoutTemplatesRule(ownNamespaces),
-        );
+        report([...sourcePath, 'destinations', destinationIndex, 'repositoryCreationTemplates'], false, namespacesWithoutTemplatesRule(ownNamespaces));
       }
       const destinationAccount = asString(destination.account);
       const destinationRegion = asString(destination.region);

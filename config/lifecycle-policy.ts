@@ -8,6 +8,8 @@ import {
   lifecyclePolicyProblems,
   LifecyclePolicyProblem,
   lifecycleRuleProblems,
+  LIFECYCLE_FIELD_RULES,
+  MAX_LIFECYCLE_DESCRIPTION_LENGTH,
   MAX_LIFECYCLE_POLICY_LENGTH,
   MAX_TAG_PATTERN_WILDCARDS,
 } from '../modules/ecr/lifecycle-policy';
@@ -25,22 +27,17 @@ function issueOf(problem: LifecyclePolicyProblem): z.core.$ZodRawIssue {
   };
 }
 
-const WholeNumber = z
-  .number(expects('a whole number, 1 or more'))
-  .int(rule('must be a whole number, 1 or more'))
-  .min(1, rule('must be a whole number, 1 or more'));
+const WholeNumber = z.number(expects('a whole number, 1 or more')).int(rule(LIFECYCLE_FIELD_RULES.wholeNumber)).min(1, rule(LIFECYCLE_FIELD_RULES.wholeNumber));
 
 const TagPrefix = z
   .string(expects('a tag prefix, e.g. "v"'))
-  .min(1, rule('tag prefixes must not be empty: remove the entry or write the prefix'))
+  .min(1, rule(LIFECYCLE_FIELD_RULES.emptyTagPrefix))
   .meta({ description: 'A tag prefix, e.g. "v" selects v1, v1.2, ...' });
 
 const TagPattern = z
   .string(expects('a tag pattern with * wildcards, e.g. "release-*"'))
-  .min(1, rule('tag patterns must not be empty: remove the entry or write the pattern'))
-  .refine((pattern) => pattern.split('*').length - 1 <= MAX_TAG_PATTERN_WILDCARDS, {
-    error: `tag patterns may hold at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards (ECR lifecycle policy rule): use fewer`,
-  })
+  .min(1, rule(LIFECYCLE_FIELD_RULES.emptyTagPattern))
+  .refine((pattern) => pattern.split('*').length - 1 <= MAX_TAG_PATTERN_WILDCARDS, rule(LIFECYCLE_FIELD_RULES.tagPatternWildcards))
   .meta({
     description: `A tag pattern with at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards, e.g. "release-*"`,
     // The refinement above, as a pattern for the JSON Schema.
@@ -80,7 +77,7 @@ const LifecycleRuleSchema = z
       rulePriority: WholeNumber.meta({ description: 'Order of evaluation, lowest first, unique in the policy; a tagStatus any rule has the highest' }),
       description: z
         .string(expects('a description string'))
-        .max(256, rule('must be at most 256 characters long: shorten it'))
+        .max(MAX_LIFECYCLE_DESCRIPTION_LENGTH, rule(LIFECYCLE_FIELD_RULES.descriptionLength))
         .meta({ description: 'What the rule is for, at most 256 characters' })
         .optional(),
       selection: LifecycleSelectionSchema,

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { AWS_REGIONS, partitionOf, partitionOfArn } from '../modules/ecr/regions';
+import { AWS_REGION_RULE, AWS_REGIONS, partitionOf, partitionOfArn } from '../modules/ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { didYouMean } from './suggest';
@@ -65,8 +65,7 @@ const PrincipalList = (who: string) =>
     .array(PrincipalArn, expects(`a list of IAM principal ARNs ${who}, e.g. [arn:aws:iam::111111111111:role/platform-admin] (or [] for none)`))
     .meta({ description: `IAM principal ARNs ${who}` });
 
-const RoleArn = (what: string) =>
-  z.string(expects(what)).regex(ROLE_ARN_PATTERN, rule(ROLE_ARN_RULE));
+const RoleArn = (what: string) => z.string(expects(what)).regex(ROLE_ARN_PATTERN, rule(ROLE_ARN_RULE));
 
 /** Regions by partition, for the help text of region fields (the JSON Schema lists them as one enum). */
 const REGIONS_BY_PARTITION = (['aws', 'aws-us-gov', 'aws-cn'] as const)
@@ -78,9 +77,7 @@ const Region = (what: string, description: string, requiredBy?: string) =>
   z
     .enum(AWS_REGIONS, {
       error: (issue) =>
-        typeof issue.input === 'string'
-          ? `must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1${didYouMean(issue.input, AWS_REGIONS)}`
-          : expects(what, { requiredBy }).error(issue),
+        typeof issue.input === 'string' ? `${AWS_REGION_RULE}${didYouMean(issue.input, AWS_REGIONS)}` : expects(what, { requiredBy }).error(issue),
     })
     .meta({ description: `${description} Regions where ECR and KMS are offered, by partition: ${REGIONS_BY_PARTITION}.` });
 
@@ -89,9 +86,7 @@ const Flag = (what: string) => z.boolean(expects(`true or false (${what})`)).met
 /** Namespaces and keys per namespace (estate-schema.ts). */
 const Estate = estateSchemas({
   principalList: PrincipalList,
-  keyAlias: z
-    .string(expects('a KMS alias, e.g. alias/ecr-team-a'))
-    .regex(KMS_ALIAS_PATTERN, rule(KMS_ALIAS_RULE)),
+  keyAlias: z.string(expects('a KMS alias, e.g. alias/ecr-team-a')).regex(KMS_ALIAS_PATTERN, rule(KMS_ALIAS_RULE)),
   lifecyclePolicy: LifecyclePolicySchema,
 });
 

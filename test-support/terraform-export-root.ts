@@ -101,8 +101,19 @@ function mockProvider(registry: Registry): string {
   return [`mock_provider "aws" {`, `  alias = ${JSON.stringify(alias)}`, ...blocks('mock_data', data), ...blocks('mock_resource', resources), '}'].join('\n');
 }
 
-/** A test that applies the root composition with one mock provider per registry. */
+/** Override file of the composition test: the keys' protection off, so that `terraform test` can destroy what it applied. */
+export const COMPOSITION_OVERRIDE_FILE = 'composition_override.tf';
+
+/**
+ * A test that applies the root composition with one mock provider per
+ * registry. The keys are protected by default (prevent_destroy), which would
+ * fail the test's own teardown: an override file (Terraform merges
+ * `*_override.tf` into the module calls) switches the protection off, as a
+ * team's teardown does.
+ */
 export function writeCompositionTest(root: string, config: Config): void {
+  const keyCalls = [...readFileSync(path.join(root, 'main.tf'), 'utf8').matchAll(/^module "([a-z0-9_]+_key)" \{$/gm)].map((match) => match[1]);
+  writeFileSync(path.join(root, COMPOSITION_OVERRIDE_FILE), renderFile(keyCalls.map((name) => block('module', [name], [attribute('prevent_destroy', false)]))));
   const plan = planDeployment(config);
   const registries = new Map<string, Registry>();
   for (const entry of [...plan.destinations, ...plan.sources]) registries.set(providerAlias(entry.registry.accountName, entry.registry.region), entry.registry);

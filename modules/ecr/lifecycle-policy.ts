@@ -8,6 +8,18 @@
 export const MAX_LIFECYCLE_POLICY_LENGTH = 30_720;
 /** A tagPatternList entry holds at most four `*` wildcards. */
 export const MAX_TAG_PATTERN_WILDCARDS = 4;
+/** A rule's description holds at most 256 characters. */
+export const MAX_LIFECYCLE_DESCRIPTION_LENGTH = 256;
+
+/** The rules of single fields of a lifecycle rule, each as one message. */
+export const LIFECYCLE_FIELD_RULES = {
+  /** rulePriority and countNumber. */
+  wholeNumber: 'must be a whole number, 1 or more',
+  emptyTagPrefix: 'tag prefixes must not be empty: remove the entry or write the prefix',
+  emptyTagPattern: 'tag patterns must not be empty: remove the entry or write the pattern',
+  tagPatternWildcards: `tag patterns may hold at most ${MAX_TAG_PATTERN_WILDCARDS} "*" wildcards (ECR lifecycle policy rule): use fewer`,
+  descriptionLength: `must be at most ${MAX_LIFECYCLE_DESCRIPTION_LENGTH} characters long: shorten it`,
+} as const;
 
 export interface LifecycleSelection {
   readonly tagStatus: 'tagged' | 'untagged' | 'any';

@@ -50,6 +50,9 @@ export const AWS_REGIONS: readonly string[] = [
 
 const KNOWN_REGIONS = new Set(AWS_REGIONS);
 
+/** The rule of a region field, as one message (the config adds a "did you mean"). */
+export const AWS_REGION_RULE = 'must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1';
+
 export function isAwsRegion(region: string): boolean {
   return KNOWN_REGIONS.has(region);
 }
@@ -91,6 +94,10 @@ export function ecrRepositoryArn(partition: Partition, region: string, accountId
 
 /** A KMS key ARN (never an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
 export const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):kms:([a-z0-9-]+):(\d{12}):key\/[0-9A-Za-z-]+$/;
+
+/** The rule of a key given by ARN, as one message (aliases, aws/ecr included, are not keys of the registry). */
+export const KMS_KEY_ARN_RULE =
+  'must be the ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id>, in the account and region of the repositories; aliases (alias/aws/ecr included) are not accepted';
 
 /** The partition, region and account of a KMS key ARN, or undefined when it is not one. */
 export function parseKmsKeyArn(arn: string): { readonly partition: Partition; readonly region: string; readonly accountId: string } | undefined {

@@ -5,7 +5,21 @@
  * from this one description, so the README's inputs and outputs tables can
  * never disagree with the code.
  */
-import { attribute, attributes, block, blank, expr, HclBody, HclBodyItem, HclValue, renderBody, renderFile, renderValue } from '../hcl/hcl-writer';
+import {
+  attribute,
+  attributes,
+  block,
+  blank,
+  expr,
+  HclBody,
+  HclBodyItem,
+  HclValue,
+  renderBody,
+  renderFile,
+  renderValue,
+  soleInterpolation,
+  template,
+} from '../hcl/hcl-writer';
 
 /** Terraform that the modules are written for (optional() defaults need 1.3; cross-variable validation 1.9). */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.9.0';
@@ -15,8 +29,10 @@ export const AWS_PROVIDER_CONSTRAINT = '>= 5.100.0, < 6.0.0';
 export interface VariableValidation {
   /** HCL condition over the variable. */
   readonly condition: string;
-  /** A full sentence: what is wrong and what to do. */
+  /** What is wrong and what to do: a literal, or with `interpolated` an HCL template naming the values received. */
   readonly message: string;
+  /** The message holds `${...}` interpolations (the values received). @default false */
+  readonly interpolated?: boolean;
 }
 
 export interface ModuleVariable {
@@ -59,7 +75,10 @@ function variableBlock(variable: ModuleVariable): HclBodyItem {
   const body: HclBodyItem[] = [attribute('description', variable.description), attribute('type', variable.type)];
   if (variable.default !== undefined) body.push(attribute('default', variable.default));
   for (const validation of variable.validations ?? []) {
-    body.push(block('validation', [], [attribute('condition', expr(validation.condition)), attribute('error_message', validation.message)]));
+    // A template that is one interpolation is written as the expression (terraform fmt's form).
+    const sole = validation.interpolated ? soleInterpolation(validation.message) : undefined;
+    const message = sole !== undefined ? expr(sole) : validation.interpolated ? template(validation.message) : validation.message;
+    body.push(block('validation', [], [attribute('condition', expr(validation.condition)), attribute('error_message', message)]));
   }
   return block('variable', [variable.name], body);
 }

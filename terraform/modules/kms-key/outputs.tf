@@ -17,3 +17,8 @@ output "policy" {
   description = "The key policy (JSON)."
   value       = aws_kms_key.this.policy
 }
+
+output "protected" {
+  description = "Whether a plan that deletes or replaces the key fails (prevent_destroy)."
+  value       = length(terraform_data.key_protection) > 0
+}

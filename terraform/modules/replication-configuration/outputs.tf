@@ -1,5 +1,5 @@
 output "filters" {
-  description = "The PREFIX_MATCH filters: the fewest that cover the repository names."
+  description = "The PREFIX_MATCH filters: the fewest that cover the repository names and namespaces."
   value       = local.filters
 }
 

@@ -1,6 +1,7 @@
 /** Module replication-registry-policy: the destination registry's policy for cross-account replication (ReplicationRegistryPolicy). */
 import { attribute, block, call, expr, HclFor, template } from '../../hcl/hcl-writer';
 import { replicationRegistryPolicy } from '../../../modules/policies/registry-policy';
+import { AWS_ACCOUNT_ID, REPLICATION_FILTER, validations } from '../library-rules';
 import { ModuleDefinition } from '../module-definition';
 import { policyToHcl } from '../policy-expressions';
 import { ACCOUNT_ID, mockProvider, PARTITION, REGION, registryContext, testHeader } from '../registry-context';
@@ -20,6 +21,8 @@ function statementTemplate(): ReturnType<typeof policyToHcl> {
   return policyToHcl({ ...statement, Sid: sid }, { forEach: { filter: 'source.replication_filters' } });
 }
 
+const EACH_SOURCE = 'for name, source in var.sources';
+
 const policy = replicationRegistryPolicy({ partition: PARTITION, region: REGION, accountId: ACCOUNT_ID, sources: [] });
 
 export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
@@ -36,15 +39,26 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
         'Accounts that replicate into this registry, by name (used in the statement ids), each with its 12-digit id and the PREFIX_MATCH filters it replicates.',
       type: expr('map(object({\n  account_id          = string\n  replication_filters = list(string)\n}))'),
       validations: [
-        { condition: 'length(var.sources) > 0', message: 'List at least one source account: same-account replication needs no registry policy.' },
         {
-          condition: 'alltrue([for source in values(var.sources) : can(regex("^[0-9]{12}$", source.account_id))])',
-          message: 'Each account_id must be a 12-digit AWS account id in quotes, e.g. "111111111111".',
+          condition: 'length(var.sources) > 0',
+          message:
+            'sources (received {}): must hold at least one account that replicates into this registry (same-account replication needs no registry policy)',
         },
-        {
-          condition: 'alltrue([for source in values(var.sources) : length(source.replication_filters) > 0])',
-          message: 'Each source needs at least one replication filter: list the repository prefixes it replicates.',
-        },
+        ...validations({ loops: [EACH_SOURCE], value: 'source.account_id', path: 'sources["${name}"].account_id' }, AWS_ACCOUNT_ID),
+        ...validations({ loops: [EACH_SOURCE], value: 'source.replication_filters', path: 'sources["${name}"].replication_filters' }, [
+          {
+            holds: (value) => `length(${value}) > 0`,
+            message: 'must hold at least one replication filter: list the repository prefixes the source replicates',
+          },
+        ]),
+        ...validations(
+          {
+            loops: [EACH_SOURCE, 'for index, filter in source.replication_filters'],
+            value: 'filter',
+            path: 'sources["${name}"].replication_filters[${index}]',
+          },
+          REPLICATION_FILTER,
+        ),
       ],
     },
   ],
@@ -109,6 +123,18 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
       '    ]',
       '    error_message = "Each source account may create and replicate into the repositories of its own filters only."',
       '  }',
+      '}',
+      '',
+      'run "fails_wildcard_and_malformed_filters_and_account_ids" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    sources = {',
+      '      build = { account_id = "12345", replication_filters = ["UPPER/Case", "*"] }',
+      '    }',
+      '  }',
+      '',
+      '  expect_failures = [var.sources]',
       '}',
       '',
       'run "fails_the_registry_own_account" {',
