@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateConfig } from '../config/load';
+import { loadConfigFile, validateConfig } from '../config/load';
 import { ConfigInput } from '../config/schema';
 import { stacksAsHcl, writeStacksAsHcl } from '../tools/hcl/stacks-to-hcl';
 import { terraformJsonToHcl } from '../tools/hcl/terraform-json-to-hcl';
@@ -65,6 +65,8 @@ function scaledConfig(): ConfigInput {
 let temporary: string;
 let synthesized: SynthesizedApp | undefined;
 let fmt: TerraformResult;
+let stacksFmt: TerraformResult;
+const stacksHcl = new Map<string, string>();
 let inits: TerraformResult[];
 let validate: TerraformResult;
 let moduleTests: TerraformResult;
@@ -88,6 +90,11 @@ beforeAll(async () => {
     if (name.startsWith('ecr-source-')) stacks.set(`scaled-${name}`, text);
   writeStacksAsHcl(validateRoot, stacks);
   stackNames.push(...stacks.keys());
+  // The estate example's stacks too (namespaces, both roles, keys per namespace): only formatted, not validated.
+  const estateHcl = path.join(temporary, 'estate-hcl');
+  const estate = stacksAsHcl(loadConfigFile(path.resolve(__dirname, '..', 'examples', 'estate.yaml')).config);
+  writeStacksAsHcl(estateHcl, estate);
+  for (const [name, text] of [...stacks, ...[...estate].map(([name, text]) => [`estate-${name}`, text] as const)]) stacksHcl.set(name, text);
   writeChecks(validateRoot, stackNames, 'build_us_east_1');
   writeModuleTests(testRoot);
   writeCompositionTest(testRoot, synthesized.config);
@@ -98,8 +105,9 @@ beforeAll(async () => {
   const starting = startProviderServer(sharedInit(providers));
   starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
   const initArguments = ['init', '-backend=false', '-input=false', '-no-color'];
-  [fmt, ...inits] = await Promise.all([
+  [fmt, stacksFmt, ...inits] = await Promise.all([
     terraformAsync(['fmt', '-check', '-recursive', '-no-color'], EXPORT_DIRECTORY),
+    terraformAsync(['fmt', '-check', '-recursive', '-no-color', path.join(validateRoot, 'stacks'), path.join(estateHcl, 'stacks')], temporary),
     terraformAsync(initArguments, validateRoot),
     terraformAsync(initArguments, testRoot),
   ]);
@@ -130,6 +138,20 @@ afterAll(async () => {
 describe('terraform fmt, init and validate', () => {
   test('GIVEN terraform/ THEN terraform fmt -check finds nothing to change', () => {
     expect({ code: fmt.code, files: fmt.stdout }).toEqual({ code: 0, files: '' });
+  });
+
+  test('GIVEN the stacks as HCL (npm run synth:hcl) of the example, a scaled config and the estate THEN terraform fmt -check finds nothing to change', () => {
+    expect({ code: stacksFmt.code, files: stacksFmt.stdout, stderr: stacksFmt.stderr }).toEqual({ code: 0, files: '', stderr: '' });
+    expect(stacksHcl.size).toBeGreaterThan(10);
+  });
+
+  test('GIVEN the stacks as HCL THEN each requires the AWS provider by its full source, hashicorp/aws', () => {
+    for (const [name, text] of stacksHcl) {
+      expect({ name, providers: /required_providers \{\n {4}aws = \{\n {6}source {2}= "([^"]+)"/.exec(text)?.[1] }).toEqual({
+        name,
+        providers: 'hashicorp/aws',
+      });
+    }
   });
 
   test('GIVEN the export THEN terraform init installs its modules and the provider with the project CLI config', () => {

@@ -9,7 +9,7 @@ import { validateConfig } from '../config/load';
 import { ConfigInput } from '../config/schema';
 import { attribute, block, call, expr, renderBody, renderFile, renderValue, soleInterpolation, template } from '../tools/hcl/hcl-writer';
 import { providerBlocks } from '../tools/hcl/provider-blocks';
-import { terraformJsonToHcl } from '../tools/hcl/terraform-json-to-hcl';
+import { formatForExpressions, terraformJsonToHcl } from '../tools/hcl/terraform-json-to-hcl';
 import { parseArguments, staleFiles } from '../cli/commands/export-terraform';
 import { listOf, policyToHcl } from '../tools/terraform-export/policy-expressions';
 import { terraformExportFiles } from '../tools/terraform-export/export';
@@ -108,6 +108,30 @@ describe('Terraform JSON to HCL (the stacks)', () => {
         '}',
         '',
       ].join('\n'),
+    );
+  });
+
+  test.each([
+    [
+      'a tuple for (cdktf: "[ for ...: ")',
+      'alltrue([ for key, val in toset(["a", "b"]): try(x[val].t == "KMS", false)])',
+      'alltrue([for key, val in toset(["a", "b"]) : try(x[val].t == "KMS", false)])',
+    ],
+    [
+      'an object for',
+      '{ for key, val in aws_ecr_repository.r: key => { arn = val.arn } }',
+      '{ for key, val in aws_ecr_repository.r : key => { arn = val.arn } }',
+    ],
+    ['a conditional inside the collection keeps its colon', '[ for x in a ? b : c: x]', '[for x in a ? b : c : x]'],
+    ['a string that looks like a for is text', 'upper("[ for a in b: c]")', 'upper("[ for a in b: c]")'],
+    ['colons inside strings stay', '[for arn in var.x: startswith(arn, "arn:aws:")]', '[for arn in var.x : startswith(arn, "arn:aws:")]'],
+  ])('GIVEN %s WHEN laid out THEN it is what terraform fmt writes', (_what, text, expected) => {
+    expect(formatForExpressions(text)).toBe(expected);
+  });
+
+  test('GIVEN cdktf\'s short provider source "aws" WHEN converted THEN required_providers names hashicorp/aws', () => {
+    expect(terraformJsonToHcl({ terraform: { required_providers: { aws: { source: 'aws', version: '5.100.0' } } } })).toBe(
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "5.100.0"\n    }\n  }\n}\n',
     );
   });
 
