@@ -8,7 +8,7 @@
  * providers, whose state is compared with the synthesized CDKTF stacks: the
  * same resource types and counts, the same encryption, the same policies.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfigFile, validateConfig } from '../config/load';
@@ -62,6 +62,132 @@ function scaledConfig(): ConfigInput {
   return config;
 }
 
+const KEY = 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555';
+const WILDCARD =
+  'must not be the wildcard principal "*" (anyone, in any AWS account): name the IAM roles or users instead, e.g. arn:aws:iam::111111111111:role/platform-admin';
+const PRINCIPAL =
+  'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)';
+const FILTER = 'must be an ECR replication filter: 2 to 256 characters, a repository-name prefix (lowercase segments separated by "/")';
+
+/**
+ * The wildcard and malformed inputs of issue 18 (and the other rules the library checks), one module call each:
+ * the module, its arguments, and the messages the plan fails with (the config check's form and words).
+ */
+const BAD_INPUTS: readonly { readonly name: string; readonly module: string; readonly body: string; readonly messages: readonly string[] }[] = [
+  { name: 'key_wildcard_administrator', module: 'kms-key', body: 'administrators = ["*"]', messages: [`administrators[0] (received "*"): ${WILDCARD}`] },
+  { name: 'key_malformed_user', module: 'kms-key', body: 'users = ["not-an-arn"]', messages: [`users[0] (received "not-an-arn"): ${PRINCIPAL}`] },
+  {
+    name: 'key_reserved_alias',
+    module: 'kms-key',
+    body: 'alias = "alias/aws/ecr"',
+    messages: [
+      'alias (received "alias/aws/ecr"): must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)',
+    ],
+  },
+  {
+    name: 'key_rotation_period',
+    module: 'kms-key',
+    body: 'rotation_period_in_days = 89',
+    messages: [
+      "rotation_period_in_days (received 89): must be a whole number of days from 90 to 2560 (KMS automatic rotation period): leave it unset for KMS's default of 365 days",
+    ],
+  },
+  {
+    name: 'key_service_role',
+    module: 'kms-key',
+    body: 'ecr_service_role_arns = ["arn:aws:iam::111111111111:user/ci"]',
+    messages: [
+      'ecr_service_role_arns[0] (received "arn:aws:iam::111111111111:user/ci"): must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name> (e.g. arn:aws:iam::111111111111:role/ecr-replication-deployer)',
+    ],
+  },
+  {
+    name: 'repositories_public_pull',
+    module: 'encrypted-repositories',
+    body: `kms_key_arn = "${KEY}"\n  repositories = { web = { pull_principals = ["*"] } }`,
+    messages: [`repositories["web"].pull_principals[0] (received "*"): ${WILDCARD}`],
+  },
+  {
+    name: 'repositories_public_push',
+    module: 'encrypted-repositories',
+    body: `kms_key_arn = "${KEY}"\n  repositories = { web = { push_principals = ["*"] } }`,
+    messages: [`repositories["web"].push_principals[0] (received "*"): ${WILDCARD}`],
+  },
+  {
+    name: 'repositories_name',
+    module: 'encrypted-repositories',
+    body: `kms_key_arn = "${KEY}"\n  repositories = { "Team-A/API" = {} }`,
+    messages: [
+      'repositories (received "Team-A/API"): must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
+    ],
+  },
+  {
+    name: 'repositories_key_alias',
+    module: 'encrypted-repositories',
+    body: 'kms_key_arn = "alias/aws/ecr"\n  repositories = { web = {} }',
+    messages: [
+      'kms_key_arn (received "alias/aws/ecr"): must be the ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id>, in the account and region of the repositories; aliases (alias/aws/ecr included) are not accepted',
+    ],
+  },
+  {
+    name: 'repositories_lifecycle_rule',
+    module: 'encrypted-repositories',
+    body: `kms_key_arn = "${KEY}"\n  repositories = { web = { lifecycle_rules = [{ rule_priority = 1, selection = { tag_status = "tagged", count_type = "imageCountMoreThan", count_number = 5 } }] } }`,
+    messages: [
+      'repositories["web"].lifecycle_rules[0].selection.tag_status (received "tagged"): a rule with tagStatus tagged needs tagPrefixList or tagPatternList: add one, or use tagStatus any',
+    ],
+  },
+  {
+    name: 'repositories_lifecycle_priorities',
+    module: 'encrypted-repositories',
+    body: `kms_key_arn = "${KEY}"\n  repositories = { web = { lifecycle_rules = [{ rule_priority = 3, selection = { tag_status = "untagged", count_type = "imageCountMoreThan", count_number = 5 } }, { rule_priority = 3, selection = { tag_status = "untagged", count_type = "imageCountMoreThan", count_number = 9 } }] } }`,
+    messages: [
+      'repositories["web"].lifecycle_rules[1].rule_priority (received 3): rule priorities must be unique within a lifecycle policy (rules[0] has it too): choose another number',
+    ],
+  },
+  {
+    name: 'registry_policy_filters',
+    module: 'replication-registry-policy',
+    body: 'sources = { build = { account_id = "111111111111", replication_filters = ["UPPER/Case", "*"] } }',
+    messages: [`sources["build"].replication_filters[0] (received "UPPER/Case"), sources["build"].replication_filters[1] (received "*"): ${FILTER}`],
+  },
+  {
+    name: 'registry_policy_account',
+    module: 'replication-registry-policy',
+    body: 'sources = { build = { account_id = "11111111111", replication_filters = ["web"] } }',
+    messages: ['sources["build"].account_id (received "11111111111"): must be a 12-digit AWS account id in quotes, e.g. "111111111111"'],
+  },
+  {
+    name: 'templates_filter',
+    module: 'repository-creation-templates',
+    body: `kms_key_arn = "${KEY}"\n  replication_filters = ["Bad Filter!"]`,
+    messages: [`replication_filters[0] (received "Bad Filter!"): ${FILTER}`],
+  },
+  {
+    name: 'replication_names',
+    module: 'replication-configuration',
+    body: 'repository_names = ["*"]\n  destinations = [{ region = "eu-west-9", registry_id = "222222222222" }]',
+    messages: [
+      'destinations[0].region (received "eu-west-9"): must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1',
+      `repository_names[0] (received "*"): ${FILTER}`,
+    ],
+  },
+  {
+    name: 'replication_namespace',
+    module: 'replication-configuration',
+    body: 'namespaces = ["team-a"]\n  destinations = [{ region = "eu-west-1", registry_id = "222222222222" }]',
+    messages: [
+      'namespaces[0] (received "team-a"): must be a repository-name prefix of lowercase segments (letters and digits separated by ".", "_" or "-"), each followed by "/", e.g. team-a/ or org/team-b/',
+    ],
+  },
+  {
+    name: 'scanning_filter',
+    module: 'registry-scanning',
+    body: 'rules = [{ frequency = "SCAN_ON_PUSH", filters = ["Team-A/*"] }]',
+    messages: ['rules[0].filters[0] (received "Team-A/*"): must be lowercase letters, digits, ".", "_", "-", "/" and "*" wildcards, e.g. "*" or "team-a/*"'],
+  },
+];
+
+let badInputs: TerraformResult;
 let temporary: string;
 let synthesized: SynthesizedApp | undefined;
 let fmt: TerraformResult;
@@ -96,12 +222,22 @@ beforeAll(async () => {
   writeStacksAsHcl(estateHcl, estate);
   for (const [name, text] of [...stacks, ...[...estate].map(([name, text]) => [`estate-${name}`, text] as const)]) stacksHcl.set(name, text);
   writeChecks(validateRoot, stackNames, 'build_us_east_1');
+  const badRoot = path.join(temporary, 'bad-inputs');
+  cpSync(path.join(EXPORT_DIRECTORY, 'modules'), path.join(badRoot, 'modules'), { recursive: true });
+  writeFileSync(
+    path.join(badRoot, 'bad_inputs.tf'),
+    [
+      'provider "aws" {\n  region = "eu-west-1"\n}\n',
+      ...BAD_INPUTS.map((input) => `module "${input.name}" {\n  source = "./modules/${input.module}"\n  ${input.body}\n}\n`),
+    ].join('\n'),
+  );
   writeModuleTests(testRoot);
   writeCompositionTest(testRoot, synthesized.config);
   // The shared provider install (linked, not copied) and one shared provider process for every run below.
   const providers = requiredProviders(synthesized.stacks[0].directory);
   prepareDirectory(validateRoot, providers);
   prepareDirectory(testRoot, providers);
+  prepareDirectory(badRoot, providers);
   const starting = startProviderServer(sharedInit(providers));
   starting.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
   const initArguments = ['init', '-backend=false', '-input=false', '-no-color'];
@@ -110,13 +246,15 @@ beforeAll(async () => {
     terraformAsync(['fmt', '-check', '-recursive', '-no-color', path.join(validateRoot, 'stacks'), path.join(estateHcl, 'stacks')], temporary),
     terraformAsync(initArguments, validateRoot),
     terraformAsync(initArguments, testRoot),
+    terraformAsync(initArguments, badRoot),
   ]);
   server = await starting;
   const env = server.environment;
-  [validate, moduleTests, compositionTest] = await Promise.all([
+  [validate, moduleTests, compositionTest, badInputs] = await Promise.all([
     terraformAsync(['validate', '-json', '-no-color'], validateRoot, { env }),
     terraformAsync(['test', '-json', '-no-color', ...MODULE_TEST_FILES.map((file) => `-filter=tests/${file}`)], testRoot, { env }),
     terraformAsync(['test', '-json', '-verbose', '-no-color', `-filter=tests/${COMPOSITION_TEST_FILE}`], testRoot, { env }),
+    terraformAsync(['validate', '-json', '-no-color'], badRoot, { env }),
   ]);
   const modules = parseTestReport(moduleTests.stdout);
   const applied = parseTestReport(compositionTest.stdout);
@@ -158,6 +296,7 @@ describe('terraform fmt, init and validate', () => {
     expect(inits.map((init) => ({ code: init.code, stderr: init.stderr }))).toEqual([
       { code: 0, stderr: '' },
       { code: 0, stderr: '' },
+      { code: 0, stderr: '' },
     ]);
   });
 
@@ -172,6 +311,23 @@ describe('terraform fmt, init and validate', () => {
       'scaled-ecr-source-build-us-east-1',
     ]);
   });
+});
+
+describe("inputs the library refuses, refused by the modules with the library's messages", () => {
+  const messages = (name: string): string[] => {
+    const result = JSON.parse(badInputs.stdout) as { diagnostics: { severity: string; detail: string; snippet?: { context?: string } }[] };
+    return result.diagnostics
+      .filter((diagnostic) => diagnostic.severity === 'error' && diagnostic.snippet?.context === `module "${name}"`)
+      .map((diagnostic) => diagnostic.detail.split('\n\n')[0])
+      .sort();
+  };
+
+  test.each(BAD_INPUTS.map((input) => [input.name, input.module, input]))(
+    'GIVEN %s WHEN module %s is validated THEN it fails with the library message',
+    (name, _module, input) => {
+      expect(messages(name)).toEqual([...input.messages].sort());
+    },
+  );
 });
 
 describe('terraform test', () => {

@@ -16,6 +16,10 @@ import { terraformExportFiles } from '../tools/terraform-export/export';
 import { exampleConfig, exampleConfigWith } from '../test-support/example-config';
 import { ScanningField } from '../config/compliance-schema';
 import { SCANNING_FILTER_PATTERN } from '../modules/ecr/scanning';
+import { ConfigError, formatProblem } from '../config/problems';
+import { principalArnProblem } from '../modules/policies/principals';
+import { kmsAliasProblem, rotationPeriodProblem } from '../modules/ecr/kms-key-options';
+import { re2Pattern } from '../tools/terraform-export/library-rules';
 
 const COMMITTED_EXPORT = path.resolve(__dirname, '..', 'terraform');
 
@@ -68,6 +72,67 @@ describe('HCL writer', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('one rule, one message: the library, the config and the modules', () => {
+  const configProblems = (input: ConfigInput): string[] => {
+    try {
+      validateConfig(input, '<test config>');
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.map(formatProblem);
+      throw error;
+    }
+    return [];
+  };
+
+  test.each([
+    [
+      '*',
+      'must not be the wildcard principal "*" (anyone, in any AWS account): name the IAM roles or users instead, e.g. arn:aws:iam::111111111111:role/platform-admin',
+    ],
+    [
+      'arn:aws:iam::111111111111:role/*',
+      'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)',
+    ],
+    ['arn:aws:iam::111111111111:role/ci-image-publisher', undefined],
+    ['arn:aws-cn:sts::111111111111:assumed-role/admin/session', undefined],
+  ])('GIVEN the principal %s THEN the library says %s', (principal, message) => {
+    expect(principalArnProblem(principal)).toBe(message);
+  });
+
+  test('GIVEN a wildcard key user in the config THEN the check refuses it with the same message as the kms-key module', () => {
+    const config = exampleConfig();
+    config.accounts.build.keyUsers = ['*'];
+    expect(configProblems(config)).toEqual([
+      'accounts.build.keyUsers[0] (received "*"): must not be the wildcard principal "*" (anyone, in any AWS account): name the IAM roles or users instead, e.g. arn:aws:iam::111111111111:role/platform-admin',
+    ]);
+  });
+
+  test.each([
+    [89, false],
+    [90, true],
+    [2560, true],
+    [2561, false],
+    [180.5, false],
+  ])('GIVEN a rotation period of %s days THEN the library accepts it: %s', (days, accepted) => {
+    expect(rotationPeriodProblem(days) === undefined).toBe(accepted);
+  });
+
+  test.each([
+    ['alias/ecr-kms-replication', true],
+    ['alias/aws/ecr', false],
+    ['alias/', false],
+    ['ecr', false],
+  ])('GIVEN the alias %s THEN the library accepts it: %s', (alias, accepted) => {
+    expect(kmsAliasProblem(alias) === undefined).toBe(accepted);
+  });
+
+  test('GIVEN a pattern with a lookahead THEN the export refuses to give it to Terraform (RE2 reads no lookaround)', () => {
+    expect(() => re2Pattern(/^alias\/(?!aws\/)[a-z]+$/)).toThrow(
+      '/^alias\\/(?!aws\\/)[a-z]+$/ is not RE2-compatible: give Terraform a pattern without lookaround, backreferences or flags',
+    );
+    expect(re2Pattern(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/)).toBe('"^arn:aws:iam::\\\\d{12}:role/[\\\\w+=,.@/-]+$"');
   });
 });
 
