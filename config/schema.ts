@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { AWS_REGION_RULE, AWS_REGIONS, partitionOf, partitionOfArn } from '../modules/ecr/regions';
+import { AWS_REGION_RULE, AWS_REGIONS, ENDPOINT_URL_PATTERN, ENDPOINT_URL_RULE, partitionOf, partitionOfArn } from '../modules/ecr/regions';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { didYouMean } from './suggest';
@@ -365,7 +365,7 @@ export const EndpointSchema = z.strictObject(
     /** Base URL of an AWS-compatible endpoint (LocalStack, moto server), e.g. http://localhost:4566. */
     url: z
       .string(expects('the base URL of an AWS-compatible endpoint, e.g. url: http://localhost:4566'))
-      .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, rule('must be an http(s) URL with host and optional port, e.g. http://localhost:4566'))
+      .regex(ENDPOINT_URL_PATTERN, rule(ENDPOINT_URL_RULE))
       .meta({ description: 'Base URL of an AWS-compatible endpoint (LocalStack, moto server), e.g. http://localhost:4566' }),
   },
   expects('a mapping with url, e.g. endpoint: { url: http://localhost:4566 }'),

@@ -50,6 +50,10 @@ export const AWS_REGIONS: readonly string[] = [
 
 const KNOWN_REGIONS = new Set(AWS_REGIONS);
 
+/** An AWS-compatible endpoint (LocalStack, moto's server): an http(s) URL with a host and an optional port. */
+export const ENDPOINT_URL_PATTERN = /^https?:\/\/[^\s/]+(:\d+)?\/?$/;
+export const ENDPOINT_URL_RULE = 'must be an http(s) URL with host and optional port, e.g. http://localhost:4566';
+
 /** The rule of a region field, as one message (the config adds a "did you mean"). */
 export const AWS_REGION_RULE = 'must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1';
 

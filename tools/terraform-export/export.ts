@@ -9,6 +9,9 @@ import * as path from 'node:path';
 import { Config } from '../../config/schema';
 import { compositionFiles, compositionSummary } from './composition';
 import { AWS_PROVIDER_CONSTRAINT, GENERATED_HEADER, ModuleDefinition, moduleFiles, REQUIRED_TERRAFORM_VERSION } from './module-definition';
+import { projectRelease, Release } from './release';
+import { completeExampleFiles } from './complete-example';
+import { PROJECT_ROOT } from '../terraform-cli';
 import { ENCRYPTED_REPOSITORIES_MODULE } from './modules/encrypted-repositories';
 import { KMS_KEY_MODULE } from './modules/kms-key';
 import { REPLICATION_CONFIGURATION_MODULE } from './modules/replication-configuration';
@@ -29,9 +32,15 @@ export const TERRAFORM_MODULES: readonly ModuleDefinition[] = [
 /** The default export folder, relative to the project. */
 export const DEFAULT_EXPORT_DIRECTORY = 'terraform';
 
-/** Folders and root files the export owns: cleared before writing, so no stale file survives a re-export. */
+/**
+ * Folders and root files the export owns: cleared before writing, so no stale
+ * file survives a re-export. Only the kinds of file the export writes; never
+ * what Terraform or a team leaves there (state, lock files, `.terraform/`,
+ * their own `*.tfvars`), which a re-export must not delete.
+ */
 const OWNED_FOLDERS = ['modules', 'examples'];
-const OWNED_ROOT_FILE = /^(?:[^/]+\.tf|README\.md)$/;
+const OWNED_ROOT_FILE = /^(?:[^/]+\.tf|README\.md|\.gitignore|\.pre-commit-config\.yaml)$/;
+const OWNED_FILE = /(?:\.tf|\.tftest\.hcl|\.md|\.terraform-docs\.yml|\.tfvars\.example)$/;
 
 function overviewReadme(config: Config, configName: string): string {
   const summary = compositionSummary(config);
@@ -73,9 +82,10 @@ function overviewReadme(config: Config, configName: string): string {
 }
 
 /** Every file of the export, by path relative to the export folder (sorted). */
-export function terraformExportFiles(config: Config, configName: string): Record<string, string> {
+export function terraformExportFiles(config: Config, configName: string, release: Release = projectRelease(PROJECT_ROOT)): Record<string, string> {
   const files: Record<string, string> = { ...compositionFiles(config, configName), 'README.md': overviewReadme(config, configName) };
-  for (const definition of TERRAFORM_MODULES) Object.assign(files, moduleFiles(definition));
+  for (const definition of TERRAFORM_MODULES) Object.assign(files, moduleFiles(definition, release));
+  Object.assign(files, completeExampleFiles(release));
   return Object.fromEntries(Object.entries(files).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
 }
 
@@ -85,8 +95,9 @@ export function ownedFiles(directory: string): string[] {
   const walk = (relative: string): string[] =>
     readdirSync(path.join(directory, relative), { withFileTypes: true }).flatMap((entry) => {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.name === '.terraform' || entry.name === '.terraform.lock.hcl') return [];
-      return entry.isDirectory() ? walk(child) : [child];
+      if (entry.name === '.terraform') return [];
+      if (entry.isDirectory()) return walk(child);
+      return OWNED_FILE.test(entry.name) ? [child] : [];
     });
   return [
     ...readdirSync(directory, { withFileTypes: true })

@@ -19,7 +19,7 @@ import {
   ROTATION_PERIOD_RULE,
 } from '../../modules/ecr/kms-key-options';
 import { DELETION_WINDOW_RULE, KEY_DELETION_WINDOW } from '../../modules/ecr/limits';
-import { AWS_REGION_RULE, AWS_REGIONS, KMS_KEY_ARN_PATTERN, KMS_KEY_ARN_RULE } from '../../modules/ecr/regions';
+import { AWS_REGION_RULE, AWS_REGIONS, ENDPOINT_URL_PATTERN, ENDPOINT_URL_RULE, KMS_KEY_ARN_PATTERN, KMS_KEY_ARN_RULE } from '../../modules/ecr/regions';
 import { NAMESPACE_LENGTH, NAMESPACE_PATTERN, NAMESPACE_RULES } from '../../modules/ecr/namespaces';
 import { REPLICATION_FILTER_LENGTH, REPLICATION_FILTER_PATTERN, replicationFilterProblem } from '../../modules/ecr/replication-rules';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../../modules/ecr/repository-name';
@@ -79,6 +79,11 @@ export const KMS_ALIAS: readonly HclRule[] = [
 
 export const AWS_REGION: readonly HclRule[] = [
   { holds: (value) => `contains([${AWS_REGIONS.map(quoteLiteral).join(', ')}], ${value})`, message: AWS_REGION_RULE },
+];
+
+/** Null sends every call to AWS itself. */
+export const ENDPOINT_URL: readonly HclRule[] = [
+  { holds: (value) => `${value} == null ? true : ${matches(ENDPOINT_URL_PATTERN, value)}`, message: ENDPOINT_URL_RULE },
 ];
 
 export const KMS_KEY_ARN: readonly HclRule[] = [{ holds: (value) => matches(KMS_KEY_ARN_PATTERN, value), message: KMS_KEY_ARN_RULE }];

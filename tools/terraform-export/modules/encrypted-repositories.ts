@@ -4,7 +4,7 @@ import { repositoryAccessPolicy } from '../../../modules/policies/repository-pol
 import { KMS_KEY_ARN, PRINCIPAL_RULE, REPOSITORY_NAME, validations, ValuePlaces } from '../library-rules';
 import { ModuleDefinition } from '../module-definition';
 import { listOf, policyToHcl } from '../policy-expressions';
-import { mockProvider, MOCK_KEY_ARN, registryContext, testHeader } from '../registry-context';
+import { mockProvider, MOCK_KEY_ARN, registryContext, testHeader, emulatorTestHeader } from '../registry-context';
 import { LIFECYCLE_RULES_TYPE, lifecyclePolicyJson, lifecyclePolicyLengthCondition, lifecycleValidations } from './lifecycle-rules';
 import { hclStringList } from './shared';
 
@@ -63,7 +63,8 @@ function inline(value: HclValue): string {
   return `{ ${entries.join(', ')} }`;
 }
 
-const REPOSITORY_TYPE = call(
+/** The type of `repositories`: by name, each with its optional settings (the defaults of the library). */
+export const REPOSITORY_TYPE = call(
   'map',
   call('object', {
     image_tag_mutability: expr('optional(string, "IMMUTABLE")'),
@@ -277,6 +278,47 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [aws_ecr_repository.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'encrypted_repositories.tftest.hcl': [
+      emulatorTestHeader(
+        'Repositories as ECR holds them: KMS with the key given, tag mutability, scanning, lifecycle and repository policies.',
+        'The key ARN is not created here (the emulator does not check it; examples/complete uses real keys).',
+      ),
+      'variables {',
+      '  region      = "eu-west-1"',
+      '  kms_key_arn = "arn:aws:kms:eu-west-1:${var.account_id}:key/00000000-0000-4000-8000-000000000001"',
+      '  repositories = {',
+      '    "team-a/api" = {',
+      '      lifecycle_rules = [{ rule_priority = 1, selection = { tag_status = "untagged", count_type = "sinceImagePushed", count_unit = "days", count_number = 14 } }]',
+      '      pull_principals = ["arn:aws:iam::${var.account_id}:role/eks-node"]',
+      '    }',
+      '    web = { image_tag_mutability = "MUTABLE", scan_on_push = false }',
+      '  }',
+      '}',
+      '',
+      'run "applies_kms_encrypted_repositories" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = alltrue([for name, repository in output.repositories : repository.encryption_type == "KMS" && repository.kms_key == var.kms_key_arn && repository.registry_id == var.account_id])',
+      '    error_message = "ECR holds every repository encrypted with KMS under the key given, in the account of the provider."',
+      '  }',
+      '  assert {',
+      '    condition     = aws_ecr_repository.this["team-a/api"].image_tag_mutability == "IMMUTABLE" && aws_ecr_repository.this["team-a/api"].image_scanning_configuration[0].scan_on_push && aws_ecr_repository.this["web"].image_tag_mutability == "MUTABLE" && !aws_ecr_repository.this["web"].image_scanning_configuration[0].scan_on_push',
+      '    error_message = "Tag mutability and scan on push are as ECR holds them."',
+      '  }',
+      '  assert {',
+      '    condition     = jsondecode(output.lifecycle_policies["team-a/api"]).rules[0].selection == { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }',
+      '    error_message = "ECR holds the lifecycle policy of the rules given."',
+      '  }',
+      '  assert {',
+      '    condition     = keys(output.repository_policies) == ["team-a/api"] && jsondecode(output.repository_policies["team-a/api"]).Statement[0].Principal.AWS == ["arn:aws:iam::${var.account_id}:role/eks-node"]',
+      '    error_message = "ECR holds the repository policy of the principals that may pull."',
+      '  }',
       '}',
       '',
     ].join('\n'),

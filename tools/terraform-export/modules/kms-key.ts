@@ -6,7 +6,17 @@ import { attribute, blank, block, callLines, comment, expr, HclBodyItem, call } 
 import { ecrKeyPolicy } from '../../../modules/policies/key-policy';
 import { ModuleDefinition } from '../module-definition';
 import { listOf, policyToHcl } from '../policy-expressions';
-import { ACCOUNT_ID, mockProvider, MOCK_KEY_ARN, PARTITION, REGION, registryContext, testHeader, withPartitionDnsSuffix } from '../registry-context';
+import {
+  ACCOUNT_ID,
+  mockProvider,
+  MOCK_KEY_ARN,
+  PARTITION,
+  REGION,
+  registryContext,
+  testHeader,
+  withPartitionDnsSuffix,
+  emulatorTestHeader,
+} from '../registry-context';
 
 /** Which list of principals each statement of the key policy is for; a statement is left out while its list is empty. */
 const PRINCIPAL_LISTS: Readonly<Record<string, string>> = {
@@ -147,6 +157,11 @@ export const KMS_KEY_MODULE: ModuleDefinition = {
     { name: 'alias_name', description: 'Alias of the key.', value: expr('aws_kms_alias.this.name') },
     { name: 'policy', description: 'The key policy (JSON).', value: expr('aws_kms_key.this.policy') },
     {
+      name: 'rotation',
+      description: 'Automatic rotation of the key material as KMS reports it: enabled, and the period in days (0 where the API gives none).',
+      value: expr('{ enabled = aws_kms_key.this.enable_key_rotation, period_in_days = aws_kms_key.this.rotation_period_in_days }'),
+    },
+    {
       name: 'protected',
       description: 'Whether a plan that deletes or replaces the key fails (prevent_destroy).',
       value: expr(`length(${KEY_PROTECTION_ADDRESS}) > 0`),
@@ -282,6 +297,43 @@ export const KMS_KEY_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [var.alias, var.deletion_window_in_days, var.rotation_period_in_days]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'kms_key.tftest.hcl': [
+      emulatorTestHeader('The key as KMS holds it: multi-Region, rotated, its alias and policy; the protection is off to let the test destroy it.'),
+      'variables {',
+      '  region          = "eu-west-1"',
+      '  prevent_destroy = false',
+      '  multi_region    = true',
+      '  users           = ["arn:aws:iam::${var.account_id}:role/ci-image-publisher"]',
+      '}',
+      '',
+      'run "applies_a_rotated_multi_region_key" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = startswith(aws_kms_key.this.key_id, "mrk-") && aws_kms_key.this.multi_region && startswith(aws_kms_key.this.arn, "arn:aws:kms:eu-west-1:${var.account_id}:key/mrk-")',
+      '    error_message = "KMS created a multi-Region key (mrk- id) in the account and region of the provider."',
+      '  }',
+      '  assert {',
+      '    condition     = output.rotation.enabled && aws_kms_key.this.enable_key_rotation',
+      '    error_message = "Automatic rotation is on, as KMS reports it."',
+      '  }',
+      '  assert {',
+      '    condition     = aws_kms_alias.this.target_key_arn == aws_kms_key.this.arn && aws_kms_alias.this.name == "alias/ecr-kms-replication"',
+      '    error_message = "The alias names the key."',
+      '  }',
+      '  assert {',
+      '    condition     = [for statement in jsondecode(aws_kms_key.this.policy).Statement : statement.Sid] == ["EnableAccountRootAndIamPolicies", "AllowKeyUseThroughEcr", "AllowGrantsForEcrRepositories"] && jsondecode(aws_kms_key.this.policy).Statement[1].Condition.StringEquals["kms:ViaService"] == "ecr.eu-west-1.amazonaws.com"',
+      '    error_message = "KMS holds the key policy: the root, and the users through ECR in this region only."',
+      '  }',
+      '  assert {',
+      `    condition     = !output.protected && length(${KEY_PROTECTION_ADDRESS}) == 0`,
+      '    error_message = "With prevent_destroy = false the key has no protection marker."',
+      '  }',
       '}',
       '',
     ].join('\n'),

@@ -3,7 +3,7 @@ import { DEFAULT_SCANNING, SCANNING_LIMITS } from '../../../config/compliance-sc
 import { ScanFrequency, ScanType } from '../../../modules/registry-scanning-configuration';
 import { attribute, block, expr } from '../../hcl/hcl-writer';
 import { ModuleDefinition } from '../module-definition';
-import { mockProvider, testHeader } from '../registry-context';
+import { mockProvider, testHeader, emulatorTestHeader } from '../registry-context';
 import { SCANNING_FILTER, validations } from '../library-rules';
 import { hclStringList } from './shared';
 
@@ -159,6 +159,28 @@ export const REGISTRY_SCANNING_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [var.rules]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'registry_scanning.tftest.hcl': [
+      emulatorTestHeader('The registry scanning configuration as ECR holds it.'),
+      'variables {',
+      '  region = "eu-west-1"',
+      '}',
+      '',
+      'run "applies_basic_scan_on_push_of_every_repository" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = output.scan_type == "BASIC" && [for rule in aws_ecr_registry_scanning_configuration.this.rule : [rule.scan_frequency, [for filter in rule.repository_filter : "${filter.filter_type}:${filter.filter}"]]] == [["SCAN_ON_PUSH", ["WILDCARD:*"]]]',
+      '    error_message = "ECR holds basic scanning on push of every repository."',
+      '  }',
+      '  assert {',
+      '    condition     = output.registry_id == var.account_id',
+      '    error_message = "The configuration belongs to the registry of the provider\'s account."',
+      '  }',
       '}',
       '',
     ].join('\n'),

@@ -3,7 +3,7 @@ import { REPLICATION_LIMITS } from '../../../modules/ecr/limits';
 import { replicationFiltersFor, replicationRuleLimitProblem, replicationRulesFor } from '../../../modules/ecr/replication-rules';
 import { attribute, block, expr, template } from '../../hcl/hcl-writer';
 import { ModuleDefinition } from '../module-definition';
-import { mockProvider, registryContext, testHeader } from '../registry-context';
+import { mockProvider, registryContext, testHeader, emulatorTestHeader } from '../registry-context';
 import { AWS_ACCOUNT_ID, AWS_REGION, NAMESPACE, REPLICATION_FILTER, validations } from '../library-rules';
 
 const { rulesPerConfiguration, destinationsPerRule, filtersPerRule } = REPLICATION_LIMITS;
@@ -91,6 +91,13 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
     { name: 'filters', description: 'The PREFIX_MATCH filters: the fewest that cover the repository names and namespaces.', value: expr('local.filters') },
     { name: 'rules', description: 'The replication rules: destinations and filters of each.', value: expr('local.rules') },
     { name: 'registry_id', description: 'Account id of the source registry.', value: expr('aws_ecr_replication_configuration.this.registry_id') },
+    {
+      name: 'configuration',
+      description: 'The rules as ECR holds them (read back after apply): the destinations (registry_id/region) and PREFIX_MATCH filters of each rule.',
+      value: expr(
+        '[for rule in aws_ecr_replication_configuration.this.replication_configuration[0].rule : { destinations = [for destination in rule.destination : "${destination.registry_id}/${destination.region}"], filters = [for filter in rule.repository_filter : "${filter.filter_type}:${filter.filter}"] }]',
+      ),
+    },
   ],
   main: [
     ...registryContext(),
@@ -339,6 +346,30 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [aws_ecr_replication_configuration.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'replication_configuration.tftest.hcl': [
+      emulatorTestHeader('The replication configuration as ECR holds it: one rule, every destination, the fewest filters.'),
+      'variables {',
+      '  region           = "us-east-1"',
+      `  repository_names = ${JSON.stringify(EXAMPLE_NAMES).replace(/,/g, ', ')}`,
+      '  destinations     = [{ region = "us-west-2", registry_id = var.account_id }, { region = "eu-west-1", registry_id = "210987654321" }]',
+      '}',
+      '',
+      'run "applies_one_rule_to_every_destination" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = output.configuration == [{ destinations = ["${var.account_id}/us-west-2", "210987654321/eu-west-1"], filters = ["PREFIX_MATCH:team-a/api", "PREFIX_MATCH:web"] }]',
+      '    error_message = "ECR holds one rule: both destinations (cross-region, cross-account), the fewest PREFIX_MATCH filters."',
+      '  }',
+      '  assert {',
+      '    condition     = output.registry_id == var.account_id',
+      '    error_message = "The configuration belongs to the registry of the provider\'s account."',
+      '  }',
       '}',
       '',
     ].join('\n'),

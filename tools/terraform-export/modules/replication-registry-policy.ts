@@ -4,7 +4,7 @@ import { replicationRegistryPolicy } from '../../../modules/policies/registry-po
 import { AWS_ACCOUNT_ID, REPLICATION_FILTER, validations } from '../library-rules';
 import { ModuleDefinition } from '../module-definition';
 import { policyToHcl } from '../policy-expressions';
-import { ACCOUNT_ID, mockProvider, PARTITION, REGION, registryContext, testHeader } from '../registry-context';
+import { ACCOUNT_ID, mockProvider, PARTITION, REGION, registryContext, testHeader, emulatorTestHeader } from '../registry-context';
 
 /** The Sid's account name part, PascalCase in HCL as the library writes it (`ci-build` -> `CiBuild`). */
 const PASCAL_NAME = 'join("", [for part in regexall("[A-Za-z0-9]+", name) : "${upper(substr(part, 0, 1))}${substr(part, 1, -1)}"])';
@@ -147,6 +147,31 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [aws_ecr_registry_policy.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'replication_registry_policy.tftest.hcl': [
+      emulatorTestHeader('The registry policy as ECR holds it: the source account may replicate its filters only.'),
+      'variables {',
+      '  region  = "eu-west-1"',
+      '  sources = { ci-build = { account_id = "210987654321", replication_filters = ["team-a/api", "web"] } }',
+      '}',
+      '',
+      'run "applies_a_policy_scoped_to_the_filters" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition = jsondecode(output.policy).Statement == [',
+      '      { Sid = "AllowReplicationFromCiBuild210987654321", Effect = "Allow", Principal = { AWS = "arn:aws:iam::210987654321:root" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = ["arn:aws:ecr:eu-west-1:${var.account_id}:repository/team-a/api*", "arn:aws:ecr:eu-west-1:${var.account_id}:repository/web*"] },',
+      '    ]',
+      '    error_message = "ECR holds one statement: the source account may create and replicate into the repositories of its filters."',
+      '  }',
+      '  assert {',
+      '    condition     = output.registry_id == var.account_id',
+      '    error_message = "The policy belongs to the registry of the provider\'s account."',
+      '  }',
       '}',
       '',
     ].join('\n'),

@@ -5,7 +5,17 @@ import { creationTemplatePrefixes } from '../../../modules/repository-creation-t
 import { CREATION_TEMPLATE_DESCRIPTION, creationTemplateRoleDescription, creationTemplateRoleName } from '../../../stacks/resource-names';
 import { ModuleDefinition } from '../module-definition';
 import { policyToHcl } from '../policy-expressions';
-import { ACCOUNT_ID, mockProvider, MOCK_KEY_ARN, PARTITION, REGION, registryContext, testHeader, withPartitionDnsSuffix } from '../registry-context';
+import {
+  ACCOUNT_ID,
+  mockProvider,
+  MOCK_KEY_ARN,
+  PARTITION,
+  REGION,
+  registryContext,
+  testHeader,
+  withPartitionDnsSuffix,
+  emulatorTestHeader,
+} from '../registry-context';
 import { KMS_KEY_ARN, REPLICATION_FILTER, validations } from '../library-rules';
 import { LIFECYCLE_RULES_TYPE, lifecyclePolicyJson, lifecycleValidations } from './lifecycle-rules';
 
@@ -177,6 +187,33 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [var.kms_key_arn, var.replication_filters, var.lifecycle_rules]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'repository_creation_templates.tftest.hcl': [
+      emulatorTestHeader(
+        "Plans the templates and their role against the emulator's account and region.",
+        'Plan only: moto has no repository creation templates (CreateRepositoryCreationTemplate), so nothing is applied.',
+      ),
+      'variables {',
+      '  region              = "eu-west-1"',
+      '  kms_key_arn         = "arn:aws:kms:eu-west-1:${var.account_id}:key/00000000-0000-4000-8000-000000000001"',
+      '  replication_filters = ["team-a/api", "web"]',
+      '}',
+      '',
+      'run "plans_templates_for_the_account_of_the_provider" {',
+      '  command = plan',
+      '',
+      '  assert {',
+      '    condition     = output.prefixes == tolist(["ROOT", "team-a"]) && aws_iam_role.this.name == "ecr-replication-templates-eu-west-1"',
+      '    error_message = "One template per namespace of the filters, and the role named for its region."',
+      '  }',
+      '  assert {',
+      '    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == var.account_id && jsondecode(aws_iam_role_policy.this.policy).Statement[0].Resource == ["arn:aws:ecr:eu-west-1:${var.account_id}:repository/team-a/api*", "arn:aws:ecr:eu-west-1:${var.account_id}:repository/web*"]',
+      '    error_message = "The role trusts ECR of the emulator\'s account only and acts on the filters\' repositories there."',
+      '  }',
       '}',
       '',
     ].join('\n'),
