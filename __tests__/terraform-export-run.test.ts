@@ -27,6 +27,7 @@ import {
   terraformAsync,
   TerraformResult,
   TerraformTestReport,
+  testFileReport,
 } from '../test-support/terraform';
 import {
   COMPOSITION_RUN,
@@ -68,6 +69,16 @@ const WILDCARD =
 const PRINCIPAL =
   'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)';
 const FILTER = 'must be an ECR replication filter: 2 to 256 characters, a repository-name prefix (lowercase segments separated by "/")';
+
+/** The example's accounts and source registry, for calls of examples/complete (a module with its own providers). */
+const EXAMPLE_ACCOUNTS = [
+  'accounts = {',
+  '    build = { id = "111111111111", key_users = [] }',
+  '    prod  = { id = "222222222222" }',
+  '  }',
+  '  source_registry = { account = "build", region = "us-east-1" }',
+  '  repositories    = { web = {} }',
+].join('\n');
 
 /**
  * The wildcard and malformed inputs of issue 18 (and the other rules the library checks), one module call each:
@@ -180,12 +191,58 @@ const BAD_INPUTS: readonly { readonly name: string; readonly module: string; rea
     ],
   },
   {
+    name: 'example_wildcard_key_user',
+    module: 'examples/complete',
+    body: `${EXAMPLE_ACCOUNTS.replace('key_users = []', 'key_users = ["*"]')}\n  destinations = [{ account = "prod", region = "eu-west-1" }]`,
+    messages: [`accounts["build"].key_users[0] (received "*"): ${WILDCARD}`],
+  },
+  {
     name: 'scanning_filter',
     module: 'registry-scanning',
     body: 'rules = [{ frequency = "SCAN_ON_PUSH", filters = ["Team-A/*"] }]',
     messages: ['rules[0].filters[0] (received "Team-A/*"): must be lowercase letters, digits, ".", "_", "-", "/" and "*" wildcards, e.g. "*" or "team-a/*"'],
   },
 ];
+
+/**
+ * Inputs of examples/complete that break a rule across its variables (an unknown account, a destination equal to
+ * the source, a namespace without templates): `terraform validate` does not evaluate such conditions, a plan does.
+ * Each is a test file of its own (a failing run stops its file), planned with mock providers, unexpected errors
+ * being the point: their messages are compared.
+ */
+const EXAMPLE_PLAN_BAD_INPUTS: readonly { readonly name: string; readonly body: string; readonly messages: readonly string[] }[] = [
+  {
+    name: 'example_unknown_account',
+    body: `${EXAMPLE_ACCOUNTS}\n  destinations = [{ account = "prd", region = "eu-west-1" }]`,
+    messages: ['destinations[0].account (received "prd"): unknown account: define it under accounts or use one of build, prod'],
+  },
+  {
+    name: 'example_self_replication',
+    body: `${EXAMPLE_ACCOUNTS}\n  destinations = [{ account = "build", region = "us-east-1" }]`,
+    messages: [
+      'destinations[0] (received {"account":"build","region":"us-east-1","repository_creation_templates":true}): a destination cannot be its own source registry: change the account or the region',
+    ],
+  },
+  {
+    name: 'example_namespace_without_templates',
+    body: `${EXAMPLE_ACCOUNTS}\n  namespaces = ["team-a/"]\n  destinations = [{ account = "prod", region = "eu-west-1", repository_creation_templates = false }]`,
+    messages: [
+      'destinations[0].repository_creation_templates (received false): this source replicates the namespaces team-a/, whose repositories only creation templates create (with the customer-managed key) in the destination: set true, or replicate listed repositories only',
+    ],
+  },
+];
+
+/** A test file that plans examples/complete with mock providers (one per provider slot) and one set of variables. */
+function examplePlanTest(body: string): string {
+  const mocks = ['source', 'destination_0', 'destination_1', 'destination_2'].map(
+    (alias) =>
+      `mock_provider "aws" {\n  alias = "${alias}"\n  mock_data "aws_caller_identity" {\n    defaults = {\n      account_id = "111111111111"\n    }\n  }\n}\n`,
+  );
+  return [
+    ...mocks,
+    `run "plans" {\n  command = plan\n  module {\n    source = "./examples/complete"\n  }\n  variables {\n  ${body.replace(/\n {2}/g, '\n    ')}\n  }\n}\n`,
+  ].join('\n');
+}
 
 let badInputs: TerraformResult;
 let temporary: string;
@@ -224,14 +281,19 @@ beforeAll(async () => {
   writeChecks(validateRoot, stackNames, 'build_us_east_1');
   const badRoot = path.join(temporary, 'bad-inputs');
   cpSync(path.join(EXPORT_DIRECTORY, 'modules'), path.join(badRoot, 'modules'), { recursive: true });
+  cpSync(path.join(EXPORT_DIRECTORY, 'examples', 'complete'), path.join(badRoot, 'examples', 'complete'), { recursive: true });
   writeFileSync(
     path.join(badRoot, 'bad_inputs.tf'),
     [
       'provider "aws" {\n  region = "eu-west-1"\n}\n',
-      ...BAD_INPUTS.map((input) => `module "${input.name}" {\n  source = "./modules/${input.module}"\n  ${input.body}\n}\n`),
+      ...BAD_INPUTS.map(
+        (input) =>
+          `module "${input.name}" {\n  source = "./${input.module.startsWith('examples/') ? input.module : `modules/${input.module}`}"\n  ${input.body}\n}\n`,
+      ),
     ].join('\n'),
   );
   writeModuleTests(testRoot);
+  for (const input of EXAMPLE_PLAN_BAD_INPUTS) writeFileSync(path.join(testRoot, 'tests', `${input.name}.tftest.hcl`), examplePlanTest(input.body));
   writeCompositionTest(testRoot, synthesized.config);
   // The shared provider install (linked, not copied) and one shared provider process for every run below.
   const providers = requiredProviders(synthesized.stacks[0].directory);
@@ -252,7 +314,16 @@ beforeAll(async () => {
   const env = server.environment;
   [validate, moduleTests, compositionTest, badInputs] = await Promise.all([
     terraformAsync(['validate', '-json', '-no-color'], validateRoot, { env }),
-    terraformAsync(['test', '-json', '-no-color', ...MODULE_TEST_FILES.map((file) => `-filter=tests/${file}`)], testRoot, { env }),
+    terraformAsync(
+      [
+        'test',
+        '-json',
+        '-no-color',
+        ...[...MODULE_TEST_FILES, ...EXAMPLE_PLAN_BAD_INPUTS.map((input) => `${input.name}.tftest.hcl`)].map((file) => `-filter=tests/${file}`),
+      ],
+      testRoot,
+      { env },
+    ),
     terraformAsync(['test', '-json', '-verbose', '-no-color', `-filter=tests/${COMPOSITION_TEST_FILE}`], testRoot, { env }),
     terraformAsync(['validate', '-json', '-no-color'], badRoot, { env }),
   ]);
@@ -330,6 +401,18 @@ describe("inputs the library refuses, refused by the modules with the library's 
   );
 });
 
+describe('inputs of examples/complete that break a rule across variables, refused when planned', () => {
+  test.each(EXAMPLE_PLAN_BAD_INPUTS.map((input) => [input.name, input]))(
+    'GIVEN %s WHEN the example is planned THEN it fails with the library message',
+    (name, input) => {
+      const file = testFileReport(report, `tests/${name}.tftest.hcl`);
+      expect(file.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => diagnostic.detail.split('\n\n')[0])).toEqual(
+        input.messages,
+      );
+    },
+  );
+});
+
 describe('terraform test', () => {
   test.each(MODULE_TEST_FILES)("GIVEN the module's %s THEN every run passes", (file) => {
     const runs = report.runs.filter((run) => run.file === `tests/${file}`);
@@ -341,7 +424,8 @@ describe('terraform test', () => {
     expect(report.runs.filter((run) => run.file === `tests/${COMPOSITION_TEST_FILE}`)).toEqual([
       { file: `tests/${COMPOSITION_TEST_FILE}`, run: COMPOSITION_RUN, status: 'pass' },
     ]);
-    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error')).toEqual([]);
+    const expectedFailures = new Set(EXAMPLE_PLAN_BAD_INPUTS.map((input) => `tests/${input.name}.tftest.hcl`));
+    expect(report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error' && !expectedFailures.has(diagnostic.file ?? ''))).toEqual([]);
   });
 });
 

@@ -21,6 +21,7 @@ import { providerAlias } from '../modules/aws-provider';
 import { creationTemplateRoleName } from '../stacks/resource-names';
 import { attribute, block, expr, renderFile } from '../tools/hcl/hcl-writer';
 import { TERRAFORM_MODULES } from '../tools/terraform-export/export';
+import { COMPLETE_EXAMPLE_FOLDER, COMPLETE_EXAMPLE_VALUES } from '../tools/terraform-export/complete-example';
 
 export const CHECKS_FILE = 'checks.tf';
 export const COMPOSITION_TEST_FILE = 'composition.tftest.hcl';
@@ -57,7 +58,9 @@ export function writeChecks(root: string, stackNames: readonly string[], provide
     ]),
   );
   const stacks = stackNames.map((name) => `module "stack_${name.replace(/-/g, '_')}" {\n  source = "./stacks/${name}"\n}\n`);
-  writeFileSync(path.join(root, CHECKS_FILE), [...examples, ...stacks].join('\n'));
+  // The complete example with the values of its terraform.tfvars.example (it configures its own providers).
+  const complete = renderFile([block('module', ['example_complete'], [attribute('source', `./${COMPLETE_EXAMPLE_FOLDER}`), ...COMPLETE_EXAMPLE_VALUES])]);
+  writeFileSync(path.join(root, CHECKS_FILE), [...examples, complete, ...stacks].join('\n'));
 }
 
 /** Each module's test file with its runs pointed at the module, into `<root>/tests/`. */

@@ -514,39 +514,50 @@ const COMPLETE_EXAMPLE: ModuleDefinition = {
   tests: {},
 };
 
+/** The values of terraform.tfvars.example: two accounts, two regions (also what the offline validation calls the example with). */
+export const COMPLETE_EXAMPLE_VALUES: readonly HclBodyItem[] = [
+  attribute('accounts', {
+    build: {
+      id: '111111111111',
+      deploy_role_arn: 'arn:aws:iam::111111111111:role/ecr-replication-deployer',
+      key_administrators: ['arn:aws:iam::111111111111:role/platform-key-admin'],
+      key_users: ['arn:aws:iam::111111111111:role/ci-image-publisher'],
+    },
+    prod: {
+      id: '222222222222',
+      deploy_role_arn: 'arn:aws:iam::222222222222:role/ecr-replication-deployer',
+      key_administrators: ['arn:aws:iam::222222222222:role/platform-key-admin'],
+      key_users: ['arn:aws:iam::222222222222:role/eks-node'],
+    },
+  }),
+  attribute('source_registry', { account: 'build', region: 'us-east-1' }),
+  attribute('destinations', [
+    { account: 'build', region: 'us-west-2' },
+    { account: 'prod', region: 'eu-west-1' },
+  ]),
+  attribute('repositories', {
+    'team-a/api': { pull_principals: ['arn:aws:iam::222222222222:role/eks-node'] },
+    web: {},
+  }),
+  attribute('keys', { deletion_window_in_days: 30, rotation_period_in_days: 365 }),
+  attribute('tags', { Project: 'ecr-kms-replication' }),
+];
+
 function tfvarsExample(): string {
+  const [accounts, source, destinations, repositories, keys, tags] = COMPLETE_EXAMPLE_VALUES;
   return renderFile([
     {
       kind: 'comment',
       text: 'Copy to terraform.tfvars and fill in. Two accounts, two regions: a source registry that replicates cross-region\nto its own account and cross-region and cross-account to production.',
     },
-    attribute('accounts', {
-      build: {
-        id: '111111111111',
-        deploy_role_arn: 'arn:aws:iam::111111111111:role/ecr-replication-deployer',
-        key_administrators: ['arn:aws:iam::111111111111:role/platform-key-admin'],
-        key_users: ['arn:aws:iam::111111111111:role/ci-image-publisher'],
-      },
-      prod: {
-        id: '222222222222',
-        deploy_role_arn: 'arn:aws:iam::222222222222:role/ecr-replication-deployer',
-        key_administrators: ['arn:aws:iam::222222222222:role/platform-key-admin'],
-        key_users: ['arn:aws:iam::222222222222:role/eks-node'],
-      },
-    }),
-    attribute('source_registry', { account: 'build', region: 'us-east-1' }),
-    attribute('destinations', [
-      { account: 'build', region: 'us-west-2' },
-      { account: 'prod', region: 'eu-west-1' },
-    ]),
-    attribute('repositories', {
-      'team-a/api': { pull_principals: ['arn:aws:iam::222222222222:role/eks-node'] },
-      web: {},
-    }),
+    accounts,
+    source,
+    destinations,
+    repositories,
     comment('namespaces = ["team-b/"]   # every repository under team-b/, created later included (needs creation templates)'),
-    attribute('keys', { deletion_window_in_days: 30, rotation_period_in_days: 365 }),
+    keys,
     comment('keys = { prevent_destroy = false }   # only to tear down: see modules/kms-key/README.md'),
-    attribute('tags', { Project: 'ecr-kms-replication' }),
+    tags,
     comment(
       'endpoint = "http://127.0.0.1:4566"   # an AWS-compatible emulator; then set repository_creation_templates = false\n                                       # on destinations when it has no creation templates (moto)',
     ),

@@ -53,7 +53,7 @@ resource "aws_iam_role" "this" {
       },
     ]
   })
-  tags = var.tags
+  tags = length(var.tags) > 0 ? var.tags : null
 }
 
 resource "aws_iam_role_policy" "this" {

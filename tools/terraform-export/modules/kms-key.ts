@@ -80,10 +80,10 @@ const SUMMARY = [
     '[0]`, and the key stays; `terraform destroy` of a configuration that uses the module fails the same way.',
   '`prevent_destroy` must be a literal in Terraform, so the switch cannot sit on the key itself. The key always stays at one address, `aws_kms_key.this`, and the literal sits on `' +
     KEY_PROTECTION_ADDRESS +
-    "`, a `terraform_data` that exists while the switch is on and is replaced whenever the key would be (`triggers_replace` is the key's ARN): deleting or replacing the key means destroying it, which Terraform refuses. Two variants of the key behind `count` (one with the literal, one without) would need the key to change address when the switch flips; a `moved` block cannot be conditional, it would fire in both positions, and without one the flip deletes the key and creates another. With the marker, flipping the switch on adds it and never touches the key.",
-  "To tear down on purpose: set `prevent_destroy = false`. Terraform still refuses to destroy the marker that is already in the state (its literal travels with it), so forget it once, which changes nothing in AWS: `terraform state rm 'module.<name>." +
+    "`, a `terraform_data` that exists while the switch is on and is replaced whenever the key would be (`triggers_replace` is the key's ARN): deleting or replacing the key means destroying it, which Terraform refuses. Why not two variants of the key behind `count`, one with the literal and one without: the flip would move the key from one address to the other, and a `moved` block cannot be conditional (it is applied to the state before any variable is read, so it would also fire in the other position and then delete the key there); without a `moved` block the flip deletes the key and creates another. With the marker, turning the switch on only adds the marker and never touches the key.",
+  "To tear down on purpose: set `prevent_destroy = false`. Terraform still refuses that plan while the marker is in the state, because its `resource` block, literal included, stays in the configuration (with `count = 0`) and reducing a count is a destroy; no configuration can spare this step (a `removed` block needs the resource block gone). So forget the marker once, which changes nothing in AWS: `terraform state rm 'module.<name>." +
     KEY_PROTECTION_ADDRESS +
-    "[0]'`. `terraform destroy` then schedules the key's deletion after `deletion_window_in_days`; `aws kms cancel-key-deletion` undoes it within the window. Set the switch back to true afterwards (for a key that still exists this only adds the marker). Removing the module call from the configuration altogether is not covered: Terraform checks `prevent_destroy` only for resources still in the configuration, the app's stacks have the same limit.",
+    "[0]'`. `terraform destroy` then schedules the key's deletion after `deletion_window_in_days`; `aws kms cancel-key-deletion` undoes it within the window. For a key that is kept, set the switch back to true: that only adds the marker again. Removing the module call from the configuration altogether is not covered: Terraform checks `prevent_destroy` only for resources still in the configuration (the app's stacks have the same limit).",
   `\`multi_region\` ${MULTI_REGION_RULE}; with the protection on, a plan that changes it fails like a destroy.`,
 ].join('\n\n');
 
@@ -182,7 +182,8 @@ export const KMS_KEY_MODULE: ModuleDefinition = {
         attribute('multi_region', expr('var.multi_region')),
         attribute('deletion_window_in_days', expr('var.deletion_window_in_days')),
         attribute('policy', call('jsonencode', expr('local.key_policy'))),
-        attribute('tags', expr('var.tags')),
+        // No tags is null, not {}: an API that reads back no tags then plans no change (moto returned either).
+        attribute('tags', expr('length(var.tags) > 0 ? var.tags : null')),
       ],
     ),
     block('resource', ['aws_kms_alias', 'this'], [attribute('name', expr('var.alias')), attribute('target_key_id', expr('aws_kms_key.this.key_id'))]),
