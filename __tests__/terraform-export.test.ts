@@ -263,13 +263,19 @@ describe('modules generated from the library', () => {
     expect(readme).toContain('| terraform_data.key_protection | resource |');
   });
 
-  test('GIVEN every README in terraform-docs\' layout THEN each Inputs row shows the type exactly as its variables.tf writes it', () => {
-    const folders = [...Object.keys(files).filter((file) => file.endsWith('/variables.tf')).map((file) => file.slice(0, -'/variables.tf'.length))];
+  test("GIVEN every README in terraform-docs' layout THEN each Inputs row shows the type exactly as its variables.tf writes it", () => {
+    const folders = [
+      ...Object.keys(files)
+        .filter((file) => file.endsWith('/variables.tf'))
+        .map((file) => file.slice(0, -'/variables.tf'.length)),
+    ];
     expect(folders.length).toBe(8);
     for (const folder of folders) {
       const readme = files[`${folder}/README.md`];
       const variables = files[`${folder}/variables.tf`];
-      for (const match of variables.matchAll(/^variable "([a-z_]+)" \{\n {2}description = .*\n {2}type {8}= (.*)$|^variable "([a-z_]+)" \{\n {2}description = .*\n {2}type = ((?:.*\n)*? {2}\S.*)$/gm)) {
+      for (const match of variables.matchAll(
+        /^variable "([a-z_]+)" \{\n {2}description = .*\n {2}type {8}= (.*)$|^variable "([a-z_]+)" \{\n {2}description = .*\n {2}type = ((?:.*\n)*? {2}\S.*)$/gm,
+      )) {
         const name = match[1] ?? match[3];
         const type = match[2] ?? match[4];
         const cell = type.includes('\n') ? `<pre>${type.split('\n').join('<br/>')}</pre>` : `\`${type}\``;
@@ -293,13 +299,17 @@ describe("terraform-docs' markdown table", () => {
   });
 
   test('GIVEN a multi-line type and an object default THEN they are <pre> blocks, the default JSON with sorted keys', () => {
-    expect(docs([{ name: 'rules', description: 'd', type: 'list(object({\n    b = string\n  }))', default: [{ frequency: 'SCAN_ON_PUSH', filters: ['*'] }] }])).toContain(
+    expect(
+      docs([{ name: 'rules', description: 'd', type: 'list(object({\n    b = string\n  }))', default: [{ frequency: 'SCAN_ON_PUSH', filters: ['*'] }] }]),
+    ).toContain(
       '| <pre>list(object({<br/>    b = string<br/>  }))</pre> | <pre>[<br/>  {<br/>    "filters": [<br/>      "*"<br/>    ],<br/>    "frequency": "SCAN_ON_PUSH"<br/>  }<br/>]</pre> | no |',
     );
   });
 
-  test('GIVEN emphasis with underscores THEN the export refuses to guess terraform-docs\' output', () => {
-    expect(() => docs([{ name: 'x', description: 'a _bold_ c', type: 'string' }])).toThrow('terraform-docs would read "a _bold_ c" with rules the export does not follow');
+  test("GIVEN emphasis with underscores THEN the export refuses to guess terraform-docs' output", () => {
+    expect(() => docs([{ name: 'x', description: 'a _bold_ c', type: 'string' }])).toThrow(
+      'terraform-docs would read "a _bold_ c" with rules the export does not follow',
+    );
   });
 
   test('GIVEN a module without inputs or resources THEN the sections say so, as terraform-docs does', () => {
@@ -327,11 +337,16 @@ describe('the release the modules belong to', () => {
     expect(files['README.md']).toContain('?ref=v0.2.0');
   });
 
-  test('GIVEN a team\'s state, variables and lock file in the export folder WHEN the export is written again THEN they are kept', () => {
+  test("GIVEN a team's state, variables and lock file in the export folder WHEN the export is written again THEN they are kept", () => {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'ecr-export-owned-'));
     try {
       writeTerraformExport(directory, files);
-      const theirs = ['examples/complete/terraform.tfvars', 'examples/complete/terraform.tfstate', 'examples/complete/.terraform.lock.hcl', 'terraform-state/composition.tfstate'];
+      const theirs = [
+        'examples/complete/terraform.tfvars',
+        'examples/complete/terraform.tfstate',
+        'examples/complete/.terraform.lock.hcl',
+        'terraform-state/composition.tfstate',
+      ];
       for (const file of theirs) {
         mkdirSync(path.dirname(path.join(directory, file)), { recursive: true });
         writeFileSync(path.join(directory, file), 'theirs');
