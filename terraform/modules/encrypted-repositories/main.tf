@@ -50,7 +50,7 @@ resource "aws_ecr_repository" "this" {
   name                 = each.key
   image_tag_mutability = each.value.image_tag_mutability
   force_delete         = var.force_delete
-  tags                 = length(var.tags) > 0 ? var.tags : null
+  tags                 = var.tags
   encryption_configuration {
     encryption_type = "KMS"
     kms_key         = var.kms_key_arn

@@ -116,7 +116,7 @@ resource "aws_kms_key" "this" {
   multi_region             = var.multi_region
   deletion_window_in_days  = var.deletion_window_in_days
   policy                   = jsonencode(local.key_policy)
-  tags                     = length(var.tags) > 0 ? var.tags : null
+  tags                     = var.tags
 }
 
 resource "aws_kms_alias" "this" {

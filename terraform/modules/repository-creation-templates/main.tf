@@ -53,7 +53,7 @@ resource "aws_iam_role" "this" {
       },
     ]
   })
-  tags = length(var.tags) > 0 ? var.tags : null
+  tags = var.tags
 }
 
 resource "aws_iam_role_policy" "this" {

@@ -88,8 +88,7 @@ const main: HclBodyItem[] = [
       attribute('name', expr('each.key')),
       attribute('image_tag_mutability', expr('each.value.image_tag_mutability')),
       attribute('force_delete', expr('var.force_delete')),
-      // No tags is null, not {}: an API that reads back no tags then plans no change (moto returned either).
-      attribute('tags', expr('length(var.tags) > 0 ? var.tags : null')),
+      attribute('tags', expr('var.tags')),
       block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
       block('image_scanning_configuration', [], [attribute('scan_on_push', expr('each.value.scan_on_push'))]),
       block(

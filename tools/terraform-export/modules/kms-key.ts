@@ -182,8 +182,7 @@ export const KMS_KEY_MODULE: ModuleDefinition = {
         attribute('multi_region', expr('var.multi_region')),
         attribute('deletion_window_in_days', expr('var.deletion_window_in_days')),
         attribute('policy', call('jsonencode', expr('local.key_policy'))),
-        // No tags is null, not {}: an API that reads back no tags then plans no change (moto returned either).
-        attribute('tags', expr('length(var.tags) > 0 ? var.tags : null')),
+        attribute('tags', expr('var.tags')),
       ],
     ),
     block('resource', ['aws_kms_alias', 'this'], [attribute('name', expr('var.alias')), attribute('target_key_id', expr('aws_kms_key.this.key_id'))]),

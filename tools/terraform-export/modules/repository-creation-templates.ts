@@ -90,8 +90,7 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
         attribute('name', expr(`coalesce(var.role_name, "${creationTemplateRoleName('${local.region}')}")`)),
         attribute('description', template(creationTemplateRoleDescription('${local.region}'))),
         attribute('assume_role_policy', call('jsonencode', policyToHcl(ecrTrustPolicy(ACCOUNT_ID)))),
-        // No tags is null, not {}: an API that reads back no tags then plans no change (moto returned either).
-        attribute('tags', expr('length(var.tags) > 0 ? var.tags : null')),
+        attribute('tags', expr('var.tags')),
       ],
     ),
     block(
