@@ -29,6 +29,8 @@ const REGION_RULE = 'must be an AWS region where ECR and KMS are offered, e.g. u
 const ACCOUNT_RULE = 'must be a 12-digit AWS account id in quotes, e.g. "111111111111"';
 const PRINCIPAL_RULE =
   'must be an IAM principal ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:<partition>:sts::<12-digit account>:assumed-role/<role>/<session> (e.g. arn:aws:iam::111111111111:role/platform-admin)';
+const WILDCARD_RULE =
+  'must not be the wildcard principal "*" (anyone, in any AWS account): name the IAM roles or users instead, e.g. arn:aws:iam::111111111111:role/platform-admin';
 const ALIAS_RULE = 'must be alias/<name> with letters, digits, "/", "_" or "-" (at most 250 after alias/), not under alias/aws/ (reserved by AWS)';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -157,7 +159,7 @@ const CASES: [string, Case][] = [
     {
       build: (test) => ownKey(test, { administrators: ['*'] }),
       where: 'EcrEncryptionKey test/kms_key: administrators[0] (received "*")',
-      rule: PRINCIPAL_RULE,
+      rule: WILDCARD_RULE,
       config: { mutate: (config) => (config.accounts.build.keyAdministrators = ['*']), path: 'accounts.build.keyAdministrators[0]' },
     },
   ],
@@ -183,7 +185,7 @@ const CASES: [string, Case][] = [
     {
       build: (test) => repositories(test, [{ name: 'web', pullPrincipals: ['*'] }]),
       where: 'EncryptedRepositories test/repositories: repositories[0].pullPrincipals[0] (received "*")',
-      rule: PRINCIPAL_RULE,
+      rule: WILDCARD_RULE,
       config: { mutate: (config) => (config.repositories[0].pullPrincipals = ['*']), path: 'repositories[0].pullPrincipals[0]' },
     },
   ],
@@ -207,7 +209,7 @@ const CASES: [string, Case][] = [
           .repository('web')
           .grantPull('*'),
       where: 'EncryptedRepositories test/repositories: grantPull(principalArn) (received "*")',
-      rule: PRINCIPAL_RULE,
+      rule: WILDCARD_RULE,
     },
   ],
   [

@@ -5,7 +5,7 @@
  * their numbers come from the library (ecr/).
  */
 import { ConfigPath, ConfigProblem } from './problems';
-import { namespaceMembership, namespaceSlug } from '../modules/ecr/namespaces';
+import { namespaceMembership, namespacesWithoutTemplatesRule, namespaceSlug } from '../modules/ecr/namespaces';
 import { replicationFiltersFor } from '../modules/ecr/replication-rules';
 import { didYouMean } from '../modules/suggest';
 import { registryKey, sourceRepositoryNames } from './deployment-plan';
@@ -131,11 +131,7 @@ export function estateProblems(document: unknown): ConfigProblem[] {
     asArray(source.destinations).forEach((destination, destinationIndex) => {
       if (!isObject(destination)) return;
       if (ownNamespaces.length > 0 && destination.repositoryCreationTemplates === false) {
-        report(
-          [...sourcePath, 'destinations', destinationIndex, 'repositoryCreationTemplates'],
-          false,
-          `this source replicates the namespaces ${ownNamespaces.join(', ')}, whose repositories only creation templates create (with the customer-managed key) in the destination: set true, or replicate listed repositories only`,
-        );
+        report([...sourcePath, 'destinations', destinationIndex, 'repositoryCreationTemplates'], false, namespacesWithoutTemplatesRule(ownNamespaces));
       }
     });
   });

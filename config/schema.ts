@@ -9,8 +9,17 @@
  */
 import { z } from 'zod';
 import { expects, rule } from './messages';
-import { AWS_REGIONS, partitionOf, partitionOfArn, regionProblem } from '../modules/ecr/regions';
-import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, PRINCIPAL_ARN_PATTERN, PRINCIPAL_ARN_RULE } from '../modules/ecr/principals';
+import { AWS_REGIONS, ENDPOINT_URL_PATTERN, ENDPOINT_URL_RULE, partitionOf, partitionOfArn, regionProblem } from '../modules/ecr/regions';
+import {
+  ACCOUNT_ID_PATTERN,
+  ACCOUNT_ID_RULE,
+  EXAMPLE_ROLE_ARN,
+  principalArnProblem,
+  PRINCIPAL_ARN_PATTERN,
+  PRINCIPAL_RULES,
+  ROLE_ARN_PATTERN,
+  ROLE_ARN_RULE,
+} from '../modules/ecr/principals';
 import { KMS_ALIAS_PATTERN, KMS_ALIAS_RULE } from '../modules/ecr/kms-alias';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
@@ -24,7 +33,7 @@ export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PE
 
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-export const ROLE_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export { ROLE_ARN_PATTERN };
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -33,7 +42,7 @@ export const DEFAULT_KEY_ALIAS = 'alias/ecr-kms-replication';
 /** HCP Terraform workspace names are `<prefix><stack name>`; the prefix when the config names none. */
 export const DEFAULT_WORKSPACE_PREFIX = 'ecr-kms-replication-';
 
-const EXAMPLE_ROLE = 'arn:aws:iam::111111111111:role/ecr-replication-deployer';
+const EXAMPLE_ROLE = EXAMPLE_ROLE_ARN;
 
 const RepositoryName = z
   .string(expects('a repository name, e.g. team-a/api'))
@@ -54,7 +63,8 @@ const AccountReference = z
 
 const PrincipalArn = z
   .string(expects('an IAM principal ARN, e.g. arn:aws:iam::111111111111:role/platform-admin'))
-  .regex(PRINCIPAL_ARN_PATTERN, rule(PRINCIPAL_ARN_RULE))
+  // One check, one message: the library's rule names the wildcard principal on its own (it would make a policy public).
+  .regex(PRINCIPAL_ARN_PATTERN, { error: (issue) => principalArnProblem(String(issue.input)) ?? PRINCIPAL_RULES.arn })
   .meta({ description: 'IAM principal ARN: an account root, user, role or assumed-role session, in the partition of the registries' });
 
 const PrincipalList = (who: string) =>
@@ -62,10 +72,7 @@ const PrincipalList = (who: string) =>
     .array(PrincipalArn, expects(`a list of IAM principal ARNs ${who}, e.g. [arn:aws:iam::111111111111:role/platform-admin] (or [] for none)`))
     .meta({ description: `IAM principal ARNs ${who}` });
 
-const RoleArn = (what: string) =>
-  z.string(expects(what)).regex(ROLE_ARN_PATTERN, {
-    error: `must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name> (e.g. ${EXAMPLE_ROLE})`,
-  });
+const RoleArn = (what: string) => z.string(expects(what)).regex(ROLE_ARN_PATTERN, rule(ROLE_ARN_RULE));
 
 /** Regions by partition, for the help text of region fields (the JSON Schema lists them as one enum). */
 const REGIONS_BY_PARTITION = (['aws', 'aws-us-gov', 'aws-cn'] as const)
@@ -390,7 +397,7 @@ export const EndpointSchema = z.strictObject(
     /** Base URL of an AWS-compatible endpoint (LocalStack, moto server), e.g. http://localhost:4566. */
     url: z
       .string(expects('the base URL of an AWS-compatible endpoint, e.g. url: http://localhost:4566'))
-      .regex(/^https?:\/\/[^\s/]+(:\d+)?\/?$/, rule('must be an http(s) URL with host and optional port, e.g. http://localhost:4566'))
+      .regex(ENDPOINT_URL_PATTERN, rule(ENDPOINT_URL_RULE))
       .meta({ description: 'Base URL of an AWS-compatible endpoint (LocalStack, moto server), e.g. http://localhost:4566' }),
   },
   expects('a mapping with url, e.g. endpoint: { url: http://localhost:4566 }'),

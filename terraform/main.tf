@@ -13,23 +13,18 @@ module "destination_build_us_west_2_creation_templates" {
     Project = "ecr-kms-replication"
     Owner   = "platform-team"
   }
-  lifecycle_policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "expire untagged images after 14 days"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = 14
-        }
-        action = {
-          type = "expire"
-        }
-      },
-    ]
-  })
+  lifecycle_rules = [
+    {
+      rule_priority = 1
+      description   = "expire untagged images after 14 days"
+      selection = {
+        tag_status   = "untagged"
+        count_type   = "sinceImagePushed"
+        count_unit   = "days"
+        count_number = 14
+      }
+    },
+  ]
 }
 
 module "destination_build_us_west_2_key" {
@@ -115,23 +110,18 @@ module "destination_prod_eu_west_1_creation_templates" {
     Project = "ecr-kms-replication"
     Owner   = "platform-team"
   }
-  lifecycle_policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "expire untagged images after 14 days"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = 14
-        }
-        action = {
-          type = "expire"
-        }
-      },
-    ]
-  })
+  lifecycle_rules = [
+    {
+      rule_priority = 1
+      description   = "expire untagged images after 14 days"
+      selection = {
+        tag_status   = "untagged"
+        count_type   = "sinceImagePushed"
+        count_unit   = "days"
+        count_number = 14
+      }
+    },
+  ]
 }
 
 module "destination_prod_eu_west_1_key" {

@@ -21,6 +21,7 @@ import { providerAlias } from '../modules/aws-provider';
 import { creationTemplateRoleName } from '../stacks/resource-names';
 import { attribute, block, expr, renderFile } from '../tools/hcl/hcl-writer';
 import { TERRAFORM_MODULES } from '../tools/terraform-export/export';
+import { COMPLETE_EXAMPLE_FOLDER, COMPLETE_EXAMPLE_VALUES } from '../tools/terraform-export/complete-example';
 
 export const CHECKS_FILE = 'checks.tf';
 export const COMPOSITION_TEST_FILE = 'composition.tftest.hcl';
@@ -57,7 +58,9 @@ export function writeChecks(root: string, stackNames: readonly string[], provide
     ]),
   );
   const stacks = stackNames.map((name) => `module "stack_${name.replace(/-/g, '_')}" {\n  source = "./stacks/${name}"\n}\n`);
-  writeFileSync(path.join(root, CHECKS_FILE), [...examples, ...stacks].join('\n'));
+  // The complete example with the values of its terraform.tfvars.example (it configures its own providers).
+  const complete = renderFile([block('module', ['example_complete'], [attribute('source', `./${COMPLETE_EXAMPLE_FOLDER}`), ...COMPLETE_EXAMPLE_VALUES])]);
+  writeFileSync(path.join(root, CHECKS_FILE), [...examples, complete, ...stacks].join('\n'));
 }
 
 /** Each module's test file with its runs pointed at the module, into `<root>/tests/`. */
@@ -101,8 +104,19 @@ function mockProvider(registry: Registry): string {
   return [`mock_provider "aws" {`, `  alias = ${JSON.stringify(alias)}`, ...blocks('mock_data', data), ...blocks('mock_resource', resources), '}'].join('\n');
 }
 
-/** A test that applies the root composition with one mock provider per registry. */
+/** Override file of the composition test: the keys' protection off, so that `terraform test` can destroy what it applied. */
+export const COMPOSITION_OVERRIDE_FILE = 'composition_override.tf';
+
+/**
+ * A test that applies the root composition with one mock provider per
+ * registry. The keys are protected by default (prevent_destroy), which would
+ * fail the test's own teardown: an override file (Terraform merges
+ * `*_override.tf` into the module calls) switches the protection off, as a
+ * team's teardown does.
+ */
 export function writeCompositionTest(root: string, config: Config): void {
+  const keyCalls = [...readFileSync(path.join(root, 'main.tf'), 'utf8').matchAll(/^module "([a-z0-9_]+_key)" \{$/gm)].map((match) => match[1]);
+  writeFileSync(path.join(root, COMPOSITION_OVERRIDE_FILE), renderFile(keyCalls.map((name) => block('module', [name], [attribute('prevent_destroy', false)]))));
   const plan = planDeployment(config);
   const registries = new Map<string, Registry>();
   for (const entry of [...plan.destinations, ...plan.sources]) registries.set(providerAlias(entry.registry.accountName, entry.registry.region), entry.registry);

@@ -33,6 +33,16 @@ export const NAMESPACE_RULES = {
   length: `must be ${NAMESPACE_LENGTH.min} to ${NAMESPACE_LENGTH.max} characters long (a replication filter, and room for a repository name of at most ${REPOSITORY_NAME_LENGTH.max})`,
 } as const;
 
+/**
+ * Repositories of a replicated namespace exist in a destination only once
+ * replication creates them there, from the destination's creation template
+ * (with its customer-managed key); without templates ECR creates them with
+ * AES256. The rule for a destination without templates, with the namespaces.
+ */
+export function namespacesWithoutTemplatesRule(namespaces: readonly string[]): string {
+  return `this source replicates the namespaces ${namespaces.join(', ')}, whose repositories only creation templates create (with the customer-managed key) in the destination: set true, or replicate listed repositories only`;
+}
+
 /** The first rule a namespace breaks, or undefined. */
 export function namespaceProblem(namespace: string): string | undefined {
   if (namespace.length < NAMESPACE_LENGTH.min || namespace.length > NAMESPACE_LENGTH.max) return NAMESPACE_RULES.length;

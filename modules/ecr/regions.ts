@@ -51,6 +51,11 @@ export const AWS_REGIONS: readonly string[] = [
 
 const KNOWN_REGIONS = new Set(AWS_REGIONS);
 
+/** An AWS-compatible endpoint (LocalStack, moto's server): an http(s) URL with a host and an optional port. */
+export const ENDPOINT_URL_PATTERN = /^https?:\/\/[^\s/]+(:\d+)?\/?$/;
+/** The endpoint rule as one message. */
+export const ENDPOINT_URL_RULE = 'must be an http(s) URL with host and optional port, e.g. http://localhost:4566';
+
 /** Whether ECR and KMS are offered in `region`. */
 export function isAwsRegion(region: string): boolean {
   return KNOWN_REGIONS.has(region);
@@ -121,6 +126,10 @@ export function ecrRepositoryUrl(region: string, accountId: string, repositoryNa
 
 /** A KMS key ARN (never an alias): `arn:<partition>:kms:<region>:<account>:key/<key id>`. */
 export const KMS_KEY_ARN_PATTERN = /^arn:(aws|aws-us-gov|aws-cn):kms:([a-z0-9-]+):(\d{12}):key\/[0-9A-Za-z-]+$/;
+
+/** The rule of a key given by ARN, as one message (aliases, aws/ecr included, are not keys of the registry). */
+export const KMS_KEY_ARN_RULE =
+  'must be the ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id>, in the account and region of the repositories; aliases (alias/aws/ecr included) are not accepted';
 
 /** The partition, region and account of a KMS key ARN, or undefined when it is not one. */
 export function parseKmsKeyArn(arn: string):

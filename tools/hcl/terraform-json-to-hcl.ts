@@ -39,13 +39,121 @@ function embeddedJson(text: string): Json | undefined {
   }
 }
 
+/** The end of the string literal that starts at `start` (its opening quote): the index just past the closing quote. */
+function stringEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let index = start + 1; index < text.length; index++) {
+    const character = text[index];
+    if (depth === 0) {
+      if (character === '\\') index++;
+      else if (character === '"') return index + 1;
+      else if ((character === '$' || character === '%') && text[index + 1] === '{') {
+        depth = 1;
+        index++;
+      }
+    } else if (character === '"') index = stringEnd(text, index) - 1;
+    else if (character === '{') depth++;
+    else if (character === '}') depth--;
+  }
+  return text.length;
+}
+
+/**
+ * cdktf writes `for` expressions as `[ for key, val in X: body]`, where
+ * `terraform fmt` writes `[for key, val in X : body]`: the opening bracket
+ * hugs `for`, and the colon that ends the collection stands between spaces.
+ * Strings (and what they interpolate) are copied as they are; a conditional
+ * inside the collection keeps its own colon.
+ */
+export function formatForExpressions(text: string): string {
+  let result = '';
+  let index = 0;
+  while (index < text.length) {
+    const character = text[index];
+    if (character === '"') {
+      const end = stringEnd(text, index);
+      result += text.slice(index, end);
+      index = end;
+      continue;
+    }
+    const head = /^\[\s*for\s+[A-Za-z_][\w-]*(?:\s*,\s*[A-Za-z_][\w-]*)?\s+in\s/.exec(text.slice(index));
+    if (character === '[' && head) {
+      result += `[${head[0].slice(1).trimStart()}`;
+      index += head[0].length;
+      continue;
+    }
+    const objectHead = /^\{\s*for\s+[A-Za-z_][\w-]*(?:\s*,\s*[A-Za-z_][\w-]*)?\s+in\s/.exec(text.slice(index));
+    const forHead = head ?? objectHead;
+    if (forHead) {
+      result += forHead[0];
+      index += forHead[0].length;
+      continue;
+    }
+    result += character;
+    index++;
+  }
+  return spaceForColons(result);
+}
+
+/** ` : ` around the colon that ends each `for` collection (the first colon at the for's depth not taken by a `?`). */
+function spaceForColons(text: string): string {
+  const colons = new Set<number>();
+  const scan = (from: number): void => {
+    let depth = 0;
+    let questions = 0;
+    for (let index = from; index < text.length; index++) {
+      const character = text[index];
+      if (character === '"') index = stringEnd(text, index) - 1;
+      else if ('([{'.includes(character)) depth++;
+      else if (')]}'.includes(character)) {
+        if (depth === 0) return;
+        depth--;
+      } else if (depth === 0 && character === '?') questions++;
+      else if (depth === 0 && character === ':') {
+        if (questions === 0) {
+          colons.add(index);
+          return;
+        }
+        questions--;
+      }
+    }
+  };
+  const head = /[[{]\s*for\s+[A-Za-z_][\w-]*(?:\s*,\s*[A-Za-z_][\w-]*)?\s+in\s/g;
+  for (let match = head.exec(text); match !== null; match = head.exec(text)) {
+    // Only a for head outside strings: count the quotes before it.
+    if (insideString(text, match.index)) continue;
+    scan(match.index + match[0].length);
+  }
+  let result = '';
+  for (let index = 0; index < text.length; index++) {
+    if (!colons.has(index)) {
+      result += text[index];
+      continue;
+    }
+    result = `${result.trimEnd()} :`;
+    if (text[index + 1] !== ' ') result += ' ';
+  }
+  return result;
+}
+
+function insideString(text: string, position: number): boolean {
+  for (let index = 0; index < position; index++) {
+    if (text[index] === '"') {
+      const end = stringEnd(text, index);
+      if (position < end) return true;
+      index = end - 1;
+    }
+  }
+  return false;
+}
+
 /** A Terraform JSON expression value as an HCL value. */
 export function jsonValueToHcl(value: Json): HclValue {
   if (typeof value === 'string') {
     const embedded = embeddedJson(value);
     if (embedded !== undefined) return call('jsonencode', jsonValueToHcl(embedded));
     const sole = soleInterpolation(value);
-    return sole !== undefined ? expr(sole) : template(value);
+    return sole !== undefined ? expr(formatForExpressions(sole)) : template(value);
   }
   if (Array.isArray(value)) return value.map(jsonValueToHcl);
   if (isObject(value)) {
@@ -82,11 +190,27 @@ function labelled(type: string, labels: readonly string[], body: HclBody): HclBo
   return block(type, labels, body);
 }
 
+/**
+ * cdktf writes `source = "aws"`, which Terraform reads as `hashicorp/aws`;
+ * the HCL names the provider in full, as written by hand and as
+ * `terraform init` reports it.
+ */
+function fullProviderSources(providers: JsonObject): JsonObject {
+  return Object.fromEntries(
+    Object.entries(providers).map(([name, requirement]) => [
+      name,
+      isObject(requirement) && typeof requirement.source === 'string' && !requirement.source.includes('/')
+        ? { ...requirement, source: `hashicorp/${requirement.source}` }
+        : requirement,
+    ]),
+  );
+}
+
 function terraformBlock(terraform: JsonObject): HclBodyItem {
   const items: HclBodyItem[] = [];
   for (const [name, value] of Object.entries(terraform)) {
     if (name === '//') continue;
-    if (name === 'required_providers' && isObject(value)) items.push(block(name, [], jsonBody(value, {})));
+    if (name === 'required_providers' && isObject(value)) items.push(block(name, [], jsonBody(fullProviderSources(value), {})));
     else if (name === 'backend' && isObject(value)) {
       for (const [type, settings] of Object.entries(value)) items.push(block('backend', [type], jsonBody(settings as JsonObject, {})));
     } else if (name === 'cloud' && isObject(value)) items.push(block('cloud', [], jsonBody(value, { workspaces: {} })));

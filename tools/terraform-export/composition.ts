@@ -6,13 +6,14 @@
  * templates), so one `terraform apply` creates them first.
  */
 import { Config, RepositoryConfig } from '../../config/schema';
+import { LifecyclePolicy } from '../../modules/ecr/lifecycle-policy';
 import { DestinationRegistryPlan, planDeployment, Registry, SourceRegistryPlan } from '../../config/deployment-plan';
 import { ENDPOINT_SERVICES, providerAlias } from '../../modules/aws-provider';
 import { cloudWorkspaceName, s3StateKey } from '../../stacks/state-backend';
 import { DEPLOY_SESSION_NAME, keyDescription, STATE_SESSION_NAME } from '../../stacks/resource-names';
 import { sortedUnique } from '../../modules/policies/policy-document';
 import { DEFAULT_SCANNING } from '../../config/compliance-schema';
-import { attribute, attributes, blank, block, call as hclCall, expr, HclBodyItem, HclValue, renderFile } from '../hcl/hcl-writer';
+import { attribute, attributes, blank, block, expr, HclBodyItem, HclValue, renderFile } from '../hcl/hcl-writer';
 import { AWS_PROVIDER_CONSTRAINT, GENERATED_HEADER, REQUIRED_TERRAFORM_VERSION } from './module-definition';
 
 /** State name of the composition: one state for every registry (the CDKTF app keeps one per stack). */
@@ -85,9 +86,9 @@ function backendBlock(config: Config): HclBodyItem {
   }
 }
 
-/** A repository of the config as the encrypted-repositories module takes it; defaults are left out. */
-export function repositoryInput(repository: RepositoryConfig): Record<string, HclValue> {
-  const rules = (repository.lifecyclePolicy?.rules ?? []).map((rule) => ({
+/** A lifecycle policy of the config as the modules' `lifecycle_rules` (encrypted-repositories, repository-creation-templates). */
+export function lifecycleRulesInput(policy: LifecyclePolicy | undefined): HclValue[] {
+  return (policy?.rules ?? []).map((rule) => ({
     rule_priority: rule.rulePriority,
     description: rule.description,
     selection: {
@@ -99,6 +100,11 @@ export function repositoryInput(repository: RepositoryConfig): Record<string, Hc
       count_number: rule.selection.countNumber,
     },
   }));
+}
+
+/** A repository of the config as the encrypted-repositories module takes it; defaults are left out. */
+export function repositoryInput(repository: RepositoryConfig): Record<string, HclValue> {
+  const rules = lifecycleRulesInput(repository.lifecyclePolicy);
   const input: Record<string, HclValue> = {};
   if (repository.imageTagMutability !== 'IMMUTABLE') input.image_tag_mutability = repository.imageTagMutability;
   if (!repository.scanOnPush) input.scan_on_push = false;
@@ -139,6 +145,8 @@ function keyAndRepositories(
           alias: config.keys.alias,
           description: keyDescription(registry.account.id, registry.region),
           deletion_window_in_days: config.keys.deletionWindowInDays,
+          // The module protects the key by default (prevent_destroy); only the teardown switch is written.
+          prevent_destroy: config.keys.preventDestroy ? undefined : false,
           administrators: sortedUnique(registry.account.keyAdministrators),
           users: sortedUnique(registry.account.keyUsers),
         }),
@@ -211,9 +219,7 @@ function destinationCalls(plan: DestinationRegistryPlan, config: Config): HclBod
             replication_filters: [...plan.replicationFilters],
             resource_tags: Object.keys(config.tags).length > 0 ? { ...config.tags } : undefined,
           }),
-          ...(config.defaultLifecyclePolicy
-            ? [attribute('lifecycle_policy', hclCall('jsonencode', JSON.parse(JSON.stringify(config.defaultLifecyclePolicy)) as HclValue))]
-            : []),
+          ...(config.defaultLifecyclePolicy ? [attribute('lifecycle_rules', lifecycleRulesInput(config.defaultLifecyclePolicy))] : []),
         ],
         'repository-creation-templates',
       ),

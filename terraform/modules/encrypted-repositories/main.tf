@@ -70,6 +70,12 @@ resource "aws_ecr_lifecycle_policy" "this" {
   for_each   = local.lifecycle_policies
   repository = aws_ecr_repository.this[each.key].name
   policy     = each.value
+  lifecycle {
+    precondition {
+      condition     = length(each.value) <= 30720
+      error_message = "the policy is ${length(each.value)} characters as JSON, above ECR's limit of 30720: use fewer rules or shorter descriptions and tag lists"
+    }
+  }
 }
 
 resource "aws_ecr_repository_policy" "this" {

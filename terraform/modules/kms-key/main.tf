@@ -112,7 +112,8 @@ resource "aws_kms_key" "this" {
   key_usage                = "ENCRYPT_DECRYPT"
   customer_master_key_spec = "SYMMETRIC_DEFAULT"
   enable_key_rotation      = true
-  multi_region             = false
+  rotation_period_in_days  = var.rotation_period_in_days
+  multi_region             = var.multi_region
   deletion_window_in_days  = var.deletion_window_in_days
   policy                   = jsonencode(local.key_policy)
   tags                     = var.tags
@@ -121,4 +122,16 @@ resource "aws_kms_key" "this" {
 resource "aws_kms_alias" "this" {
   name          = var.alias
   target_key_id = aws_kms_key.this.key_id
+}
+
+resource "terraform_data" "key_protection" {
+  # The protection: Terraform refuses to destroy this marker while the switch is on, and it is replaced
+  # (so destroyed) whenever the key would be. The key itself never changes address: see the README.
+  count = var.prevent_destroy ? 1 : 0
+
+  triggers_replace = aws_kms_key.this.arn
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }

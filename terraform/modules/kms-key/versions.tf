@@ -6,5 +6,8 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 5.100.0, < 6.0.0"
     }
+    terraform = {
+      source = "terraform.io/builtin/terraform"
+    }
   }
 }

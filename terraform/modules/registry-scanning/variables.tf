@@ -37,8 +37,8 @@ variable "rules" {
     error_message = "A rule holds 1 to 100 filters (ECR limit per scanning rule), e.g. [\"*\"]."
   }
   validation {
-    condition     = alltrue(flatten([for rule in var.rules : [for filter in rule.filters : can(regex("^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$", filter))]]))
-    error_message = "A filter must be lowercase letters, digits, \".\", \"_\", \"-\", \"/\" and \"*\" wildcards, e.g. \"*\" or \"team-a/*\"."
+    condition     = alltrue(flatten([for index, rule in var.rules : [for entry, filter in rule.filters : can(regex("^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$", filter))]]))
+    error_message = "${join(", ", flatten([for index, rule in var.rules : [for entry, filter in rule.filters : "rules[${index}].filters[${entry}] (received ${jsonencode(filter)})" if !(can(regex("^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$", filter)))]]))}: must be lowercase letters, digits, \".\", \"_\", \"-\", \"/\" and \"*\" wildcards, e.g. \"*\" or \"team-a/*\""
   }
   validation {
     condition     = var.scan_type == "ENHANCED" || alltrue([for rule in var.rules : rule.frequency != "CONTINUOUS_SCAN"])

@@ -8,7 +8,28 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
-  prefixes   = sort(distinct([for filter in var.replication_filters : length(split("/", filter)) > 1 ? join("/", slice(split("/", filter), 0, length(split("/", filter)) - 1)) : "ROOT"]))
+  lifecycle_policy = length(var.lifecycle_rules) > 0 ? jsonencode({
+    rules = [
+      for rule in var.lifecycle_rules : merge(
+        {
+          rulePriority = rule.rule_priority
+          selection = {
+            for field, value in {
+              tagStatus      = rule.selection.tag_status
+              tagPrefixList  = rule.selection.tag_prefix_list
+              tagPatternList = rule.selection.tag_pattern_list
+              countType      = rule.selection.count_type
+              countUnit      = rule.selection.count_unit
+              countNumber    = rule.selection.count_number
+            } : field => value if value != null
+          }
+          action = { type = rule.action_type }
+        },
+        rule.description == null ? {} : { description = rule.description },
+      )
+    ]
+  }) : null
+  prefixes = sort(distinct([for filter in var.replication_filters : length(split("/", filter)) > 1 ? join("/", slice(split("/", filter), 0, length(split("/", filter)) - 1)) : "ROOT"]))
 }
 
 resource "aws_iam_role" "this" {
@@ -71,7 +92,7 @@ resource "aws_ecr_repository_creation_template" "this" {
   description          = "Replicated repositories: encrypted with the registry key, immutable tags (ecr-kms-replication)"
   custom_role_arn      = aws_iam_role.this.arn
   image_tag_mutability = "IMMUTABLE"
-  lifecycle_policy     = var.lifecycle_policy
+  lifecycle_policy     = local.lifecycle_policy
   resource_tags        = length(var.resource_tags) > 0 ? var.resource_tags : null
   encryption_configuration {
     encryption_type = "KMS"

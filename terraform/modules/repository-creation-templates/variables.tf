@@ -2,8 +2,8 @@ variable "kms_key_arn" {
   description = "ARN of the destination registry's customer-managed KMS key."
   type        = string
   validation {
-    condition     = can(regex("^arn:aws(-us-gov|-cn)?:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
-    error_message = "The kms_key_arn must be the ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<id> (not an alias, not aws/ecr): create one with module kms-key."
+    condition     = can(regex("^arn:(aws|aws-us-gov|aws-cn):kms:([a-z0-9-]+):(\\d{12}):key/[0-9A-Za-z-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn (received ${jsonencode(var.kms_key_arn)}): must be the ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id>, in the account and region of the repositories; aliases (alias/aws/ecr included) are not accepted"
   }
 }
 
@@ -12,7 +12,11 @@ variable "replication_filters" {
   type        = list(string)
   validation {
     condition     = length(var.replication_filters) > 0
-    error_message = "List at least one replication filter."
+    error_message = "replication_filters (received []): must hold at least one PREFIX_MATCH filter that replicates into this registry"
+  }
+  validation {
+    condition     = alltrue([for index, filter in var.replication_filters : length(filter) >= 2 && length(filter) <= 256 && can(regex("^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$", filter))])
+    error_message = "${join(", ", [for index, filter in var.replication_filters : "replication_filters[${index}] (received ${jsonencode(filter)})" if !(length(filter) >= 2 && length(filter) <= 256 && can(regex("^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$", filter)))])}: must be an ECR replication filter: 2 to 256 characters, a repository-name prefix (lowercase segments separated by \"/\")"
   }
 }
 
@@ -22,13 +26,93 @@ variable "role_name" {
   default     = null
 }
 
-variable "lifecycle_policy" {
-  description = "Lifecycle policy (ECR JSON, e.g. jsonencode({ rules = [...] })) of the repositories the templates create; null sets none."
-  type        = string
-  default     = null
+variable "lifecycle_rules" {
+  description = "Lifecycle rules of the repositories the templates create (the ECR lifecycle policy fields in snake_case, as in module encrypted-repositories); [] sets no lifecycle policy."
+  type = list(object({
+    rule_priority = number
+    description   = optional(string)
+    selection = object({
+      tag_status       = string
+      tag_prefix_list  = optional(list(string))
+      tag_pattern_list = optional(list(string))
+      count_type       = string
+      count_unit       = optional(string)
+      count_number     = number
+    })
+    action_type = optional(string, "expire")
+  }))
+  default = []
   validation {
-    condition     = var.lifecycle_policy == null || can(length(jsondecode(var.lifecycle_policy).rules) > 0)
-    error_message = "The lifecycle_policy must be an ECR lifecycle policy document with at least one rule, e.g. jsonencode({ rules = [...] }), or null."
+    condition     = alltrue([for index, rule in var.lifecycle_rules : contains(["tagged", "untagged", "any"], rule.selection.tag_status)])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.tag_status (received ${jsonencode(rule.selection.tag_status)})" if !(contains(["tagged", "untagged", "any"], rule.selection.tag_status))])}: must be tagged, untagged or any"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : contains(["imageCountMoreThan", "sinceImagePushed"], rule.selection.count_type)])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.count_type (received ${jsonencode(rule.selection.count_type)})" if !(contains(["imageCountMoreThan", "sinceImagePushed"], rule.selection.count_type))])}: must be imageCountMoreThan or sinceImagePushed"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.count_unit == null ? true : rule.selection.count_unit == "days"])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.count_unit (received ${jsonencode(rule.selection.count_unit)})" if !(rule.selection.count_unit == null ? true : rule.selection.count_unit == "days")])}: must be days (the only unit)"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.action_type == "expire"])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].action_type (received ${jsonencode(rule.action_type)})" if !(rule.action_type == "expire")])}: must be expire (the only lifecycle action)"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.rule_priority == floor(rule.rule_priority) && rule.rule_priority >= 1])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].rule_priority (received ${jsonencode(rule.rule_priority)})" if !(rule.rule_priority == floor(rule.rule_priority) && rule.rule_priority >= 1)])}: must be a whole number, 1 or more"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.count_number == floor(rule.selection.count_number) && rule.selection.count_number >= 1])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.count_number (received ${jsonencode(rule.selection.count_number)})" if !(rule.selection.count_number == floor(rule.selection.count_number) && rule.selection.count_number >= 1)])}: must be a whole number, 1 or more"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.description == null ? true : length(rule.description) <= 256])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].description (received ${jsonencode(rule.description)})" if !(rule.description == null ? true : length(rule.description) <= 256)])}: must be at most 256 characters long: shorten it"
+  }
+  validation {
+    condition     = alltrue(flatten([for index, rule in var.lifecycle_rules : [for entry, prefix in coalesce(rule.selection.tag_prefix_list, []) : length(prefix) > 0]]))
+    error_message = "${join(", ", flatten([for index, rule in var.lifecycle_rules : [for entry, prefix in coalesce(rule.selection.tag_prefix_list, []) : "lifecycle_rules[${index}].selection.tag_prefix_list[${entry}] (received ${jsonencode(prefix)})" if !(length(prefix) > 0)]]))}: tag prefixes must not be empty: remove the entry or write the prefix"
+  }
+  validation {
+    condition     = alltrue(flatten([for index, rule in var.lifecycle_rules : [for entry, pattern in coalesce(rule.selection.tag_pattern_list, []) : length(pattern) > 0]]))
+    error_message = "${join(", ", flatten([for index, rule in var.lifecycle_rules : [for entry, pattern in coalesce(rule.selection.tag_pattern_list, []) : "lifecycle_rules[${index}].selection.tag_pattern_list[${entry}] (received ${jsonencode(pattern)})" if !(length(pattern) > 0)]]))}: tag patterns must not be empty: remove the entry or write the pattern"
+  }
+  validation {
+    condition     = alltrue(flatten([for index, rule in var.lifecycle_rules : [for entry, pattern in coalesce(rule.selection.tag_pattern_list, []) : length(pattern) - length(replace(pattern, "*", "")) <= 4]]))
+    error_message = "${join(", ", flatten([for index, rule in var.lifecycle_rules : [for entry, pattern in coalesce(rule.selection.tag_pattern_list, []) : "lifecycle_rules[${index}].selection.tag_pattern_list[${entry}] (received ${jsonencode(pattern)})" if !(length(pattern) - length(replace(pattern, "*", "")) <= 4)]]))}: tag patterns may hold at most 4 \"*\" wildcards (ECR lifecycle policy rule): use fewer"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.tag_status != "tagged" || rule.selection.tag_prefix_list != null || rule.selection.tag_pattern_list != null])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.tag_status (received ${jsonencode(rule.selection.tag_status)})" if !(rule.selection.tag_status != "tagged" || rule.selection.tag_prefix_list != null || rule.selection.tag_pattern_list != null)])}: a rule with tagStatus tagged needs tagPrefixList or tagPatternList: add one, or use tagStatus any"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.tag_prefix_list == null || rule.selection.tag_pattern_list == null])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.tag_pattern_list (received ${jsonencode(rule.selection.tag_pattern_list)})" if !(rule.selection.tag_prefix_list == null || rule.selection.tag_pattern_list == null)])}: tagPrefixList and tagPatternList cannot both be set in one rule: keep one of them"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.tag_status == "tagged" || (rule.selection.tag_prefix_list == null && rule.selection.tag_pattern_list == null)])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.tag_status (received ${jsonencode(rule.selection.tag_status)})" if !(rule.selection.tag_status == "tagged" || (rule.selection.tag_prefix_list == null && rule.selection.tag_pattern_list == null))])}: tagPrefixList and tagPatternList are allowed only with tagStatus tagged: set tagStatus to tagged or remove the list"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.count_type != "sinceImagePushed" || rule.selection.count_unit != null])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.count_unit (received ${jsonencode(rule.selection.count_unit)})" if !(rule.selection.count_type != "sinceImagePushed" || rule.selection.count_unit != null)])}: countUnit is required with countType sinceImagePushed: add countUnit: days"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.count_type != "imageCountMoreThan" || rule.selection.count_unit == null])
+    error_message = "${join(", ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.count_unit (received ${jsonencode(rule.selection.count_unit)})" if !(rule.selection.count_type != "imageCountMoreThan" || rule.selection.count_unit == null)])}: countUnit is allowed only with countType sinceImagePushed: remove it"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : index([for other in var.lifecycle_rules : other.rule_priority], rule.rule_priority) == index])
+    error_message = join("; ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].rule_priority (received ${jsonencode(rule.rule_priority)}): rule priorities must be unique within a lifecycle policy (rules[${index([for other in var.lifecycle_rules : other.rule_priority], rule.rule_priority)}] has it too): choose another number" if !(index([for other in var.lifecycle_rules : other.rule_priority], rule.rule_priority) == index)])
+  }
+  validation {
+    condition     = length([for other in var.lifecycle_rules : other.rule_priority if other.selection.tag_status == "any"]) <= 1
+    error_message = "lifecycle_rules (received ${jsonencode([for other in var.lifecycle_rules : other.rule_priority if other.selection.tag_status == "any"])}): at most one rule may have tagStatus any: merge them"
+  }
+  validation {
+    condition     = alltrue([for index, rule in var.lifecycle_rules : rule.selection.tag_status != "any" || rule.rule_priority == max(concat([for other in var.lifecycle_rules : other.rule_priority], [0])...)])
+    error_message = join("; ", [for index, rule in var.lifecycle_rules : "lifecycle_rules[${index}].selection.tag_status (received ${jsonencode(rule.selection.tag_status)}): the rule with tagStatus any must have the highest rulePriority (evaluated last): give it a number above ${max(concat([for other in var.lifecycle_rules : other.rule_priority], [0])...)}" if !(rule.selection.tag_status != "any" || rule.rule_priority == max(concat([for other in var.lifecycle_rules : other.rule_priority], [0])...))])
   }
 }
 

@@ -1,118 +1,35 @@
 /** Module encrypted-repositories: ECR repositories encrypted with the registry's key (EncryptedRepositories). */
-import { LifecycleRule, lifecycleRuleProblems, LifecycleSelection } from '../../../modules/ecr/lifecycle-policy';
-import { REPOSITORY_NAME_PATTERN } from '../../../config/schema';
 import { attribute, block, call, expr, HclBodyItem, HclFor, HclValue, quoteLiteral, template } from '../../hcl/hcl-writer';
 import { repositoryAccessPolicy } from '../../../modules/policies/repository-policy';
-import { ModuleDefinition, VariableValidation } from '../module-definition';
+import { KMS_KEY_ARN, PRINCIPAL_RULE, REPOSITORY_NAME, validations, ValuePlaces } from '../library-rules';
+import { ModuleDefinition } from '../module-definition';
 import { listOf, policyToHcl } from '../policy-expressions';
-import { mockProvider, MOCK_KEY_ARN, registryContext, testHeader } from '../registry-context';
-import { hclRegex, hclStringList, KMS_KEY_ARN_CONDITION, KMS_KEY_ARN_MESSAGE } from './shared';
+import { mockProvider, MOCK_KEY_ARN, registryContext, testHeader, emulatorTestHeader } from '../registry-context';
+import { LIFECYCLE_RULES_TYPE, lifecyclePolicyJson, lifecyclePolicyLengthCondition, lifecycleValidations } from './lifecycle-rules';
+import { hclStringList } from './shared';
 
 /** The values the library's types allow, checked against them by the compiler. */
 const TAG_MUTABILITY: readonly ('IMMUTABLE' | 'MUTABLE')[] = ['IMMUTABLE', 'MUTABLE'];
-const TAG_STATUSES: readonly LifecycleSelection['tagStatus'][] = ['tagged', 'untagged', 'any'];
-const COUNT_TYPES: readonly LifecycleSelection['countType'][] = ['imageCountMoreThan', 'sinceImagePushed'];
-const EXPIRE: LifecycleRule['action']['type'] = 'expire';
 
-/** The ECR lifecycle policy's field names (the library's types) and the module's snake_case names. */
-const SELECTION_FIELDS: Readonly<Record<keyof LifecycleSelection, string>> = {
-  tagStatus: 'tag_status',
-  tagPrefixList: 'tag_prefix_list',
-  tagPatternList: 'tag_pattern_list',
-  countType: 'count_type',
-  countUnit: 'count_unit',
-  countNumber: 'count_number',
-};
+const EACH_REPOSITORY = 'for name, repository in var.repositories';
 
-const PRIORITY: keyof LifecycleRule = 'rulePriority';
-const DESCRIPTION: keyof LifecycleRule = 'description';
+/** A field of every repository: `repositories["web"].image_tag_mutability`. */
+function eachRepository(field: string): ValuePlaces {
+  return { loops: [EACH_REPOSITORY], value: `repository.${field}`, path: `repositories["\${name}"].${field}` };
+}
 
-/** The message the library gives for a broken rule, found by asking it about a rule that breaks only that. */
-function libraryMessage(selection: Partial<LifecycleSelection>, path: string): string {
-  const rule: LifecycleRule = {
-    rulePriority: 1,
-    selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1, ...selection },
-    action: { type: 'expire' },
+/** Every principal of a repository's list: `repositories["web"].pull_principals[0]`. */
+function eachPrincipal(list: string): ValuePlaces {
+  return {
+    loops: [EACH_REPOSITORY, `for index, arn in repository.${list}`],
+    value: 'arn',
+    path: `repositories["\${name}"].${list}[\${index}]`,
   };
-  const problem = lifecycleRuleProblems(rule).find((candidate) => candidate.path.join('.') === path);
-  if (!problem) throw new Error(`the library reports no problem at ${path} for ${JSON.stringify(selection)}`);
-  return problem.message;
 }
 
-function eachRule(condition: string): string {
-  return `alltrue(flatten([for name, repository in var.repositories : [for rule in repository.lifecycle_rules : ${condition}]]))`;
-}
-
-function lifecycleValidations(): VariableValidation[] {
-  const s = 'rule.selection';
-  const rules: [string, string][] = [
-    [
-      `${s}.tag_status != "tagged" || ${s}.tag_prefix_list != null || ${s}.tag_pattern_list != null`,
-      libraryMessage({ tagStatus: 'tagged' }, 'selection.tagStatus'),
-    ],
-    [
-      `${s}.tag_prefix_list == null || ${s}.tag_pattern_list == null`,
-      libraryMessage({ tagStatus: 'tagged', tagPrefixList: ['v'], tagPatternList: ['v*'] }, 'selection.tagPatternList'),
-    ],
-    [
-      `${s}.tag_status == "tagged" || (${s}.tag_prefix_list == null && ${s}.tag_pattern_list == null)`,
-      libraryMessage({ tagStatus: 'untagged', tagPrefixList: ['v'] }, 'selection.tagStatus'),
-    ],
-    [
-      `${s}.count_type != "sinceImagePushed" || ${s}.count_unit != null`,
-      `countUnit ${libraryMessage({ countType: 'sinceImagePushed' }, 'selection.countUnit')}`,
-    ],
-    [
-      `${s}.count_type != "imageCountMoreThan" || ${s}.count_unit == null`,
-      libraryMessage({ countType: 'imageCountMoreThan', countUnit: 'days' }, 'selection.countUnit'),
-    ],
-  ];
-  return [
-    {
-      condition: eachRule(
-        `contains(${hclStringList(TAG_STATUSES)}, ${s}.tag_status) && contains(${hclStringList(COUNT_TYPES)}, ${s}.count_type) && rule.action_type == "${EXPIRE}"`,
-      ),
-      message: `Lifecycle rules: tag_status must be one of ${TAG_STATUSES.join(', ')}, count_type one of ${COUNT_TYPES.join(', ')} and action_type ${EXPIRE}.`,
-    },
-    ...rules.map(([condition, message]) => ({ condition: eachRule(condition), message: `Lifecycle rules: ${message}.` })),
-    {
-      condition:
-        'alltrue([for name, repository in var.repositories : length(distinct([for rule in repository.lifecycle_rules : rule.rule_priority])) == length(repository.lifecycle_rules)])',
-      message: 'Lifecycle rules: rule priorities must be unique within a repository lifecycle policy: choose another number.',
-    },
-  ];
-}
-
-/** `{ rulePriority = rule.rule_priority, ... }` with absent fields left out (ECR rejects nulls). */
+/** The lifecycle policy of every repository with rules (as JSON). */
 function lifecyclePolicies(): HclValue {
-  const selection = Object.entries(SELECTION_FIELDS)
-    .map(([field, name]) => `      ${field.padEnd(14)} = rule.selection.${name}`)
-    .join('\n');
-  return new HclFor(
-    'for name, repository in var.repositories',
-    'name',
-    expr(
-      [
-        'jsonencode({',
-        '  rules = [',
-        '    for rule in repository.lifecycle_rules : merge(',
-        '      {',
-        `        ${PRIORITY} = rule.rule_priority`,
-        '        selection = {',
-        '          for field, value in {',
-        selection.replace(/^ {6}/gm, '            '),
-        '          } : field => value if value != null',
-        '        }',
-        '        action = { type = rule.action_type }',
-        '      },',
-        `      rule.description == null ? {} : { ${DESCRIPTION} = rule.description },`,
-        '    )',
-        '  ]',
-        '})',
-      ].join('\n'),
-    ),
-    'length(repository.lifecycle_rules) > 0',
-  );
+  return new HclFor(EACH_REPOSITORY, 'name', lifecyclePolicyJson('repository.lifecycle_rules'), 'length(repository.lifecycle_rules) > 0');
 }
 
 function repositoryPolicies(): HclValue {
@@ -146,32 +63,19 @@ function inline(value: HclValue): string {
   return `{ ${entries.join(', ')} }`;
 }
 
-const REPOSITORY_TYPE = call(
+/** The type of `repositories`: by name, each with its optional settings (the defaults of the library). */
+export const REPOSITORY_TYPE = call(
   'map',
   call('object', {
     image_tag_mutability: expr('optional(string, "IMMUTABLE")'),
     scan_on_push: expr('optional(bool, true)'),
-    lifecycle_rules: expr(
-      [
-        'optional(list(object({',
-        '  rule_priority = number',
-        '  description   = optional(string)',
-        '  selection = object({',
-        '    tag_status       = string',
-        '    tag_prefix_list  = optional(list(string))',
-        '    tag_pattern_list = optional(list(string))',
-        '    count_type       = string',
-        '    count_unit       = optional(string)',
-        '    count_number     = number',
-        '  })',
-        '  action_type = optional(string, "expire")',
-        '})), [])',
-      ].join('\n'),
-    ),
+    lifecycle_rules: expr(`optional(${LIFECYCLE_RULES_TYPE}, [])`),
     pull_principals: expr('optional(list(string), [])'),
     push_principals: expr('optional(list(string), [])'),
   }),
 );
+
+const LENGTH = lifecyclePolicyLengthCondition('each.value');
 
 const main: HclBodyItem[] = [
   ...registryContext(),
@@ -215,6 +119,11 @@ const main: HclBodyItem[] = [
       attribute('for_each', expr('local.lifecycle_policies')),
       attribute('repository', expr('aws_ecr_repository.this[each.key].name')),
       attribute('policy', expr('each.value')),
+      block(
+        'lifecycle',
+        [],
+        [block('precondition', [], [attribute('condition', expr(LENGTH.condition)), attribute('error_message', template(LENGTH.message))])],
+      ),
     ],
   ),
   block(
@@ -240,24 +149,21 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
       name: 'kms_key_arn',
       description: 'ARN of the customer-managed KMS key that encrypts every repository (same account and region).',
       type: expr('string'),
-      validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }],
+      validations: validations({ loops: [], value: 'var.kms_key_arn', path: 'kms_key_arn' }, KMS_KEY_ARN),
     },
     {
       name: 'repositories',
       description: 'Repositories by name, each with optional tag mutability, scan on push, lifecycle rules and principals that may pull or push.',
       type: REPOSITORY_TYPE,
       validations: [
-        { condition: 'length(var.repositories) > 0', message: 'List at least one repository.' },
-        {
-          condition: `alltrue([for name in keys(var.repositories) : length(name) >= 2 && length(name) <= 256 && can(regex(${hclRegex(REPOSITORY_NAME_PATTERN)}, name))])`,
-          message:
-            'Repository names must be 2 to 256 characters and match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).',
-        },
-        {
-          condition: `alltrue([for repository in values(var.repositories) : contains(${hclStringList(TAG_MUTABILITY)}, repository.image_tag_mutability)])`,
-          message: `The image_tag_mutability must be ${TAG_MUTABILITY.join(' or ')}.`,
-        },
-        ...lifecycleValidations(),
+        { condition: 'length(var.repositories) > 0', message: 'repositories (received {}): must hold at least one repository, e.g. { "team-a/api" = {} }' },
+        ...validations({ loops: ['for name in keys(var.repositories)'], value: 'name', path: 'repositories' }, REPOSITORY_NAME),
+        ...validations(eachRepository('image_tag_mutability'), [
+          { holds: (value) => `contains(${hclStringList(TAG_MUTABILITY)}, ${value})`, message: `must be ${TAG_MUTABILITY.join(' or ')} (upper case)` },
+        ]),
+        ...validations(eachPrincipal('pull_principals'), PRINCIPAL_RULE),
+        ...validations(eachPrincipal('push_principals'), PRINCIPAL_RULE),
+        ...lifecycleValidations({ loops: [EACH_REPOSITORY], rules: 'repository.lifecycle_rules', path: 'repositories["${name}"].lifecycle_rules' }),
       ],
     },
     { name: 'force_delete', description: 'Delete a repository even when it holds images.', type: expr('bool'), default: false },
@@ -352,6 +258,18 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
       '  expect_failures = [var.kms_key_arn, var.repositories]',
       '}',
       '',
+      'run "fails_a_public_or_malformed_repository_policy" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    repositories = {',
+      '      web = { pull_principals = ["*"], push_principals = ["not-an-arn"] }',
+      '    }',
+      '  }',
+      '',
+      '  expect_failures = [var.repositories]',
+      '}',
+      '',
       'run "fails_a_key_of_another_region" {',
       '  command = plan',
       '',
@@ -360,6 +278,47 @@ export const ENCRYPTED_REPOSITORIES_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [aws_ecr_repository.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'encrypted_repositories.tftest.hcl': [
+      emulatorTestHeader(
+        'Repositories as ECR holds them: KMS with the key given, tag mutability, scanning, lifecycle and repository policies.',
+        'The key ARN is not created here (the emulator does not check it; examples/complete uses real keys).',
+      ),
+      'variables {',
+      '  region      = "eu-west-1"',
+      '  kms_key_arn = "arn:aws:kms:eu-west-1:${var.account_id}:key/00000000-0000-4000-8000-000000000001"',
+      '  repositories = {',
+      '    "team-a/api" = {',
+      '      lifecycle_rules = [{ rule_priority = 1, selection = { tag_status = "untagged", count_type = "sinceImagePushed", count_unit = "days", count_number = 14 } }]',
+      '      pull_principals = ["arn:aws:iam::${var.account_id}:role/eks-node"]',
+      '    }',
+      '    web = { image_tag_mutability = "MUTABLE", scan_on_push = false }',
+      '  }',
+      '}',
+      '',
+      'run "applies_kms_encrypted_repositories" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = alltrue([for name, repository in output.repositories : repository.encryption_type == "KMS" && repository.kms_key == var.kms_key_arn && repository.registry_id == var.account_id])',
+      '    error_message = "ECR holds every repository encrypted with KMS under the key given, in the account of the provider."',
+      '  }',
+      '  assert {',
+      '    condition     = aws_ecr_repository.this["team-a/api"].image_tag_mutability == "IMMUTABLE" && aws_ecr_repository.this["team-a/api"].image_scanning_configuration[0].scan_on_push && aws_ecr_repository.this["web"].image_tag_mutability == "MUTABLE" && !aws_ecr_repository.this["web"].image_scanning_configuration[0].scan_on_push',
+      '    error_message = "Tag mutability and scan on push are as ECR holds them."',
+      '  }',
+      '  assert {',
+      '    condition     = jsondecode(output.lifecycle_policies["team-a/api"]).rules[0].selection == { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }',
+      '    error_message = "ECR holds the lifecycle policy of the rules given."',
+      '  }',
+      '  assert {',
+      '    condition     = keys(output.repository_policies) == ["team-a/api"] && jsondecode(output.repository_policies["team-a/api"]).Statement[0].Principal.AWS == ["arn:aws:iam::${var.account_id}:role/eks-node"]',
+      '    error_message = "ECR holds the repository policy of the principals that may pull."',
+      '  }',
       '}',
       '',
     ].join('\n'),

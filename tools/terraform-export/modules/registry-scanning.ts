@@ -1,11 +1,11 @@
 /** Module registry-scanning: the registry's one scanning configuration (RegistryScanningConfiguration). */
 import { DEFAULT_SCANNING, SCANNING_LIMITS } from '../../../config/compliance-schema';
-import { SCANNING_FILTER_PATTERN } from '../../../modules/ecr/scanning';
 import { ScanFrequency, ScanType } from '../../../modules/registry-scanning-configuration';
 import { attribute, block, expr } from '../../hcl/hcl-writer';
 import { ModuleDefinition } from '../module-definition';
-import { mockProvider, testHeader } from '../registry-context';
-import { hclRegex, hclStringList } from './shared';
+import { mockProvider, testHeader, emulatorTestHeader } from '../registry-context';
+import { SCANNING_FILTER, validations } from '../library-rules';
+import { hclStringList } from './shared';
 
 const SCAN_TYPES: readonly ScanType[] = ['BASIC', 'ENHANCED'];
 const FREQUENCIES: readonly ScanFrequency[] = ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'];
@@ -52,10 +52,10 @@ export const REGISTRY_SCANNING_MODULE: ModuleDefinition = {
           condition: eachRule(`length(rule.filters) >= 1 && length(rule.filters) <= ${SCANNING_LIMITS.filtersPerRule}`),
           message: `A rule holds 1 to ${SCANNING_LIMITS.filtersPerRule} filters (ECR limit per scanning rule), e.g. ["*"].`,
         },
-        {
-          condition: `alltrue(flatten([for rule in var.rules : [for filter in rule.filters : can(regex(${hclRegex(SCANNING_FILTER_PATTERN)}, filter))]]))`,
-          message: 'A filter must be lowercase letters, digits, ".", "_", "-", "/" and "*" wildcards, e.g. "*" or "team-a/*".',
-        },
+        ...validations(
+          { loops: ['for index, rule in var.rules', 'for entry, filter in rule.filters'], value: 'filter', path: 'rules[${index}].filters[${entry}]' },
+          SCANNING_FILTER,
+        ),
         {
           condition: `var.scan_type == "${ENHANCED}" || ${eachRule(`rule.frequency != "${CONTINUOUS}"`)}`,
           message: `${CONTINUOUS} needs scan_type ${ENHANCED} (basic scanning scans on push only): set scan_type = "${ENHANCED}" or use SCAN_ON_PUSH.`,
@@ -159,6 +159,28 @@ export const REGISTRY_SCANNING_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [var.rules]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'registry_scanning.tftest.hcl': [
+      emulatorTestHeader('The registry scanning configuration as ECR holds it.'),
+      'variables {',
+      '  region = "eu-west-1"',
+      '}',
+      '',
+      'run "applies_basic_scan_on_push_of_every_repository" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = output.scan_type == "BASIC" && [for rule in aws_ecr_registry_scanning_configuration.this.rule : [rule.scan_frequency, [for filter in rule.repository_filter : "${filter.filter_type}:${filter.filter}"]]] == [["SCAN_ON_PUSH", ["WILDCARD:*"]]]',
+      '    error_message = "ECR holds basic scanning on push of every repository."',
+      '  }',
+      '  assert {',
+      '    condition     = output.registry_id == var.account_id',
+      '    error_message = "The configuration belongs to the registry of the provider\'s account."',
+      '  }',
       '}',
       '',
     ].join('\n'),

@@ -1,12 +1,10 @@
 /** Module replication-configuration: the source registry's one replication configuration (ReplicationConfiguration). */
 import { REPLICATION_LIMITS } from '../../../modules/ecr/limits';
-import { AWS_REGIONS } from '../../../modules/ecr/regions';
 import { replicationFiltersFor, replicationRuleLimitProblem, replicationRulesFor } from '../../../modules/ecr/replication-rules';
-import { REPOSITORY_NAME_PATTERN } from '../../../config/schema';
 import { attribute, block, expr, template } from '../../hcl/hcl-writer';
 import { ModuleDefinition } from '../module-definition';
-import { mockProvider, registryContext, testHeader } from '../registry-context';
-import { hclRegex, hclStringList } from './shared';
+import { mockProvider, registryContext, testHeader, emulatorTestHeader } from '../registry-context';
+import { AWS_ACCOUNT_ID, AWS_REGION, NAMESPACE, REPLICATION_FILTER, validations } from '../library-rules';
 
 const { rulesPerConfiguration, destinationsPerRule, filtersPerRule } = REPLICATION_LIMITS;
 
@@ -41,6 +39,8 @@ function expectedSplit(destinations: number, names: number): string {
   return `[${rules.map((rule) => `[${rule.destinations.length}, ${rule.filters.length}]`).join(', ')}]`;
 }
 
+const EACH_DESTINATION = 'for index, destination in var.destinations';
+
 const EXAMPLE_NAMES = ['team-a/api', 'team-a/api-dev', 'web'];
 
 export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
@@ -54,44 +54,50 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
     {
       name: 'destinations',
       description:
-        'Registries that receive every replicated repository: region and 12-digit registry (account) id, optionally the kms_key_arn and repositories outputs of the destination to check before replicating.',
+        'Registries that receive every replicated repository: region and 12-digit registry (account) id, optionally the kms_key_arn and repositories outputs of the destination and the prefixes of its creation templates, to check before replicating.',
       type: expr(
-        'list(object({\n  region      = string\n  registry_id = string\n  kms_key_arn = optional(string)\n  repositories = optional(map(object({\n    encryption_type = string\n    kms_key         = string\n  })))\n}))',
+        'list(object({\n  region      = string\n  registry_id = string\n  kms_key_arn = optional(string)\n  repositories = optional(map(object({\n    encryption_type = string\n    kms_key         = string\n  })))\n  creation_template_prefixes = optional(list(string))\n}))',
       ),
       validations: [
-        { condition: 'length(var.destinations) > 0', message: 'List at least one destination registry.' },
         {
-          condition: `alltrue([for destination in var.destinations : contains(${hclStringList(AWS_REGIONS)}, destination.region)])`,
-          message: 'Each destination region must be an AWS region where ECR and KMS are offered, e.g. us-east-1, eu-west-1 or us-gov-west-1.',
+          condition: 'length(var.destinations) > 0',
+          message: 'destinations (received []): must hold at least one destination registry, e.g. [{ region = "eu-west-1", registry_id = "222222222222" }]',
         },
-        {
-          condition: 'alltrue([for destination in var.destinations : can(regex("^[0-9]{12}$", destination.registry_id))])',
-          message: 'Each registry_id must be a 12-digit AWS account id in quotes, e.g. "222222222222".',
-        },
+        ...validations({ loops: [EACH_DESTINATION], value: 'destination.region', path: 'destinations[${index}].region' }, AWS_REGION),
+        ...validations({ loops: [EACH_DESTINATION], value: 'destination.registry_id', path: 'destinations[${index}].registry_id' }, AWS_ACCOUNT_ID),
         {
           condition: 'length(distinct([for destination in var.destinations : "${destination.registry_id}/${destination.region}"])) == length(var.destinations)',
-          message: 'Each destination registry may be listed once.',
+          message: 'destinations: each destination registry (registry_id and region) may be listed once: remove the duplicate',
         },
       ],
     },
     {
       name: 'repository_names',
-      description: 'Names (or name prefixes) of the replicated repositories; reduced to the fewest PREFIX_MATCH filters.',
+      description: 'Names (or name prefixes) of the replicated repositories, which every destination must hold; reduced to the fewest PREFIX_MATCH filters.',
       type: expr('list(string)'),
-      validations: [
-        { condition: 'length(var.repository_names) > 0', message: 'List at least one repository name.' },
-        {
-          condition: `alltrue([for name in var.repository_names : can(regex(${hclRegex(REPOSITORY_NAME_PATTERN)}, name))])`,
-          message:
-            'Repository names must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api).',
-        },
-      ],
+      default: [],
+      validations: validations({ loops: ['for index, name in var.repository_names'], value: 'name', path: 'repository_names[${index}]' }, REPLICATION_FILTER),
+    },
+    {
+      name: 'namespaces',
+      description:
+        'Namespaces (prefixes ending in "/", e.g. team-a/) replicated as one filter each, repositories created later included; a destination creates their repositories from its creation templates.',
+      type: expr('list(string)'),
+      default: [],
+      validations: validations({ loops: ['for index, namespace in var.namespaces'], value: 'namespace', path: 'namespaces[${index}]' }, NAMESPACE),
     },
   ],
   outputs: [
-    { name: 'filters', description: 'The PREFIX_MATCH filters: the fewest that cover the repository names.', value: expr('local.filters') },
+    { name: 'filters', description: 'The PREFIX_MATCH filters: the fewest that cover the repository names and namespaces.', value: expr('local.filters') },
     { name: 'rules', description: 'The replication rules: destinations and filters of each.', value: expr('local.rules') },
     { name: 'registry_id', description: 'Account id of the source registry.', value: expr('aws_ecr_replication_configuration.this.registry_id') },
+    {
+      name: 'configuration',
+      description: 'The rules as ECR holds them (read back after apply): the destinations (registry_id/region) and PREFIX_MATCH filters of each rule.',
+      value: expr(
+        '[for rule in aws_ecr_replication_configuration.this.replication_configuration[0].rule : { destinations = [for destination in rule.destination : "${destination.registry_id}/${destination.region}"], filters = [for filter in rule.repository_filter : "${filter.filter_type}:${filter.filter}"] }]',
+      ),
+    },
   ],
   main: [
     ...registryContext(),
@@ -103,7 +109,7 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
         attribute(
           'filters',
           expr(
-            '[for name in sort(distinct(var.repository_names)) : name if !anytrue([for other in var.repository_names : other != name && startswith(name, other)])]',
+            '[for name in sort(distinct(local.replicated_prefixes)) : name if !anytrue([for other in local.replicated_prefixes : other != name && startswith(name, other)])]',
           ),
         ),
         attribute(
@@ -113,6 +119,9 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
           ),
         ),
         attribute('replicated', expr('[for name in var.repository_names : name]')),
+        attribute('replicated_prefixes', expr('concat(var.repository_names, var.namespaces)')),
+        // A namespace's template prefix is the namespace without its "/" (library: creationTemplatePrefixOfNamespace).
+        attribute('namespace_template_prefixes', expr('[for namespace in var.namespaces : trimsuffix(namespace, "/")]')),
       ],
     ),
     block(
@@ -165,6 +174,14 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
             block(
               'precondition',
               [],
+              [
+                attribute('condition', expr('length(local.filters) > 0')),
+                attribute('error_message', 'repository_names and namespaces (received [] and []): list at least one repository name or namespace to replicate'),
+              ],
+            ),
+            block(
+              'precondition',
+              [],
               [attribute('condition', expr(`length(local.rules) <= ${rulesPerConfiguration}`)), attribute('error_message', template(`${ruleLimitMessage()}.`))],
             ),
             block(
@@ -196,6 +213,22 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
                 attribute(
                   'error_message',
                   'A destination lacks a replicated repository, or one is not encrypted with KMS under the destination key: create the repositories there first (module encrypted-repositories), then plan again.',
+                ),
+              ],
+            ),
+            block(
+              'precondition',
+              [],
+              [
+                attribute(
+                  'condition',
+                  expr(
+                    'alltrue([for destination in var.destinations : destination.creation_template_prefixes == null ? true : length(setsubtract(local.namespace_template_prefixes, destination.creation_template_prefixes)) == 0])',
+                  ),
+                ),
+                attribute(
+                  'error_message',
+                  'A destination has no creation template for a replicated namespace, so replication would create its repositories with AES256: create the templates there first (module repository-creation-templates), then plan again.',
                 ),
               ],
             ),
@@ -266,6 +299,44 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
       '  expect_failures = [aws_ecr_replication_configuration.this]',
       '}',
       '',
+      'run "namespaces_replicate_as_one_filter_each" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    repository_names = ["web"]',
+      '    namespaces       = ["team-a/"]',
+      '    destinations     = [{ region = "us-west-2", registry_id = "111111111111", creation_template_prefixes = ["ROOT", "team-a"] }]',
+      '  }',
+      '',
+      '  assert {',
+      '    condition     = output.filters == ["team-a/", "web"]',
+      '    error_message = "A namespace is one PREFIX_MATCH filter beside the repository names."',
+      '  }',
+      '}',
+      '',
+      'run "fails_a_destination_without_a_template_for_a_namespace" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    namespaces   = ["team-a/"]',
+      '    destinations = [{ region = "us-west-2", registry_id = "111111111111", creation_template_prefixes = ["ROOT"] }]',
+      '  }',
+      '',
+      '  expect_failures = [aws_ecr_replication_configuration.this]',
+      '}',
+      '',
+      'run "fails_wildcard_and_malformed_filters_regions_and_ids" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    repository_names = ["*", "Bad Filter!"]',
+      '    namespaces       = ["team-a"]',
+      '    destinations     = [{ region = "mars-1", registry_id = "12345" }]',
+      '  }',
+      '',
+      '  expect_failures = [var.repository_names, var.namespaces, var.destinations]',
+      '}',
+      '',
       'run "fails_a_destination_whose_repository_is_not_kms_encrypted" {',
       '  command = plan',
       '',
@@ -275,6 +346,30 @@ export const REPLICATION_CONFIGURATION_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [aws_ecr_replication_configuration.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'replication_configuration.tftest.hcl': [
+      emulatorTestHeader('The replication configuration as ECR holds it: one rule, every destination, the fewest filters.'),
+      'variables {',
+      '  region           = "us-east-1"',
+      `  repository_names = ${JSON.stringify(EXAMPLE_NAMES).replace(/,/g, ', ')}`,
+      '  destinations     = [{ region = "us-west-2", registry_id = var.account_id }, { region = "eu-west-1", registry_id = "210987654321" }]',
+      '}',
+      '',
+      'run "applies_one_rule_to_every_destination" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition     = output.configuration == [{ destinations = ["${var.account_id}/us-west-2", "210987654321/eu-west-1"], filters = ["PREFIX_MATCH:team-a/api", "PREFIX_MATCH:web"] }]',
+      '    error_message = "ECR holds one rule: both destinations (cross-region, cross-account), the fewest PREFIX_MATCH filters."',
+      '  }',
+      '  assert {',
+      '    condition     = output.registry_id == var.account_id',
+      '    error_message = "The configuration belongs to the registry of the provider\'s account."',
+      '  }',
       '}',
       '',
     ].join('\n'),

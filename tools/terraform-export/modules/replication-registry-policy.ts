@@ -1,9 +1,10 @@
 /** Module replication-registry-policy: the destination registry's policy for cross-account replication (ReplicationRegistryPolicy). */
 import { attribute, block, call, expr, HclFor, template } from '../../hcl/hcl-writer';
 import { replicationRegistryPolicy } from '../../../modules/policies/registry-policy';
+import { AWS_ACCOUNT_ID, REPLICATION_FILTER, validations } from '../library-rules';
 import { ModuleDefinition } from '../module-definition';
 import { policyToHcl } from '../policy-expressions';
-import { ACCOUNT_ID, mockProvider, PARTITION, REGION, registryContext, testHeader } from '../registry-context';
+import { ACCOUNT_ID, mockProvider, PARTITION, REGION, registryContext, testHeader, emulatorTestHeader } from '../registry-context';
 
 /** The Sid's account name part, PascalCase in HCL as the library writes it (`ci-build` -> `CiBuild`). */
 const PASCAL_NAME = 'join("", [for part in regexall("[A-Za-z0-9]+", name) : "${upper(substr(part, 0, 1))}${substr(part, 1, -1)}"])';
@@ -19,6 +20,8 @@ function statementTemplate(): ReturnType<typeof policyToHcl> {
   const sid = statement.Sid.replace('Name', `\${${PASCAL_NAME}}`);
   return policyToHcl({ ...statement, Sid: sid }, { forEach: { filter: 'source.replication_filters' } });
 }
+
+const EACH_SOURCE = 'for name, source in var.sources';
 
 const policy = replicationRegistryPolicy({ partition: PARTITION, region: REGION, accountId: ACCOUNT_ID, sources: [] });
 
@@ -36,15 +39,26 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
         'Accounts that replicate into this registry, by name (used in the statement ids), each with its 12-digit id and the PREFIX_MATCH filters it replicates.',
       type: expr('map(object({\n  account_id          = string\n  replication_filters = list(string)\n}))'),
       validations: [
-        { condition: 'length(var.sources) > 0', message: 'List at least one source account: same-account replication needs no registry policy.' },
         {
-          condition: 'alltrue([for source in values(var.sources) : can(regex("^[0-9]{12}$", source.account_id))])',
-          message: 'Each account_id must be a 12-digit AWS account id in quotes, e.g. "111111111111".',
+          condition: 'length(var.sources) > 0',
+          message:
+            'sources (received {}): must hold at least one account that replicates into this registry (same-account replication needs no registry policy)',
         },
-        {
-          condition: 'alltrue([for source in values(var.sources) : length(source.replication_filters) > 0])',
-          message: 'Each source needs at least one replication filter: list the repository prefixes it replicates.',
-        },
+        ...validations({ loops: [EACH_SOURCE], value: 'source.account_id', path: 'sources["${name}"].account_id' }, AWS_ACCOUNT_ID),
+        ...validations({ loops: [EACH_SOURCE], value: 'source.replication_filters', path: 'sources["${name}"].replication_filters' }, [
+          {
+            holds: (value) => `length(${value}) > 0`,
+            message: 'must hold at least one replication filter: list the repository prefixes the source replicates',
+          },
+        ]),
+        ...validations(
+          {
+            loops: [EACH_SOURCE, 'for index, filter in source.replication_filters'],
+            value: 'filter',
+            path: 'sources["${name}"].replication_filters[${index}]',
+          },
+          REPLICATION_FILTER,
+        ),
       ],
     },
   ],
@@ -111,6 +125,18 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
       '  }',
       '}',
       '',
+      'run "fails_wildcard_and_malformed_filters_and_account_ids" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    sources = {',
+      '      build = { account_id = "12345", replication_filters = ["UPPER/Case", "*"] }',
+      '    }',
+      '  }',
+      '',
+      '  expect_failures = [var.sources]',
+      '}',
+      '',
       'run "fails_the_registry_own_account" {',
       '  command = plan',
       '',
@@ -121,6 +147,31 @@ export const REPLICATION_REGISTRY_POLICY_MODULE: ModuleDefinition = {
       '  }',
       '',
       '  expect_failures = [aws_ecr_registry_policy.this]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'replication_registry_policy.tftest.hcl': [
+      emulatorTestHeader('The registry policy as ECR holds it: the source account may replicate its filters only.'),
+      'variables {',
+      '  region  = "eu-west-1"',
+      '  sources = { ci-build = { account_id = "210987654321", replication_filters = ["team-a/api", "web"] } }',
+      '}',
+      '',
+      'run "applies_a_policy_scoped_to_the_filters" {',
+      '  command = apply',
+      '',
+      '  assert {',
+      '    condition = jsondecode(output.policy).Statement == [',
+      '      { Sid = "AllowReplicationFromCiBuild210987654321", Effect = "Allow", Principal = { AWS = "arn:aws:iam::210987654321:root" }, Action = ["ecr:CreateRepository", "ecr:ReplicateImage"], Resource = ["arn:aws:ecr:eu-west-1:${var.account_id}:repository/team-a/api*", "arn:aws:ecr:eu-west-1:${var.account_id}:repository/web*"] },',
+      '    ]',
+      '    error_message = "ECR holds one statement: the source account may create and replicate into the repositories of its filters."',
+      '  }',
+      '  assert {',
+      '    condition     = output.registry_id == var.account_id',
+      '    error_message = "The policy belongs to the registry of the provider\'s account."',
+      '  }',
       '}',
       '',
     ].join('\n'),

@@ -5,8 +5,19 @@ import { creationTemplatePrefixes } from '../../../modules/repository-creation-t
 import { CREATION_TEMPLATE_DESCRIPTION, creationTemplateRoleDescription, creationTemplateRoleName } from '../../../stacks/resource-names';
 import { ModuleDefinition } from '../module-definition';
 import { policyToHcl } from '../policy-expressions';
-import { ACCOUNT_ID, mockProvider, MOCK_KEY_ARN, PARTITION, REGION, registryContext, testHeader, withPartitionDnsSuffix } from '../registry-context';
-import { KMS_KEY_ARN_CONDITION, KMS_KEY_ARN_MESSAGE } from './shared';
+import {
+  ACCOUNT_ID,
+  mockProvider,
+  MOCK_KEY_ARN,
+  PARTITION,
+  REGION,
+  registryContext,
+  testHeader,
+  withPartitionDnsSuffix,
+  emulatorTestHeader,
+} from '../registry-context';
+import { KMS_KEY_ARN, REPLICATION_FILTER, validations } from '../library-rules';
+import { LIFECYCLE_RULES_TYPE, lifecyclePolicyJson, lifecycleValidations } from './lifecycle-rules';
 
 const TEST_FILTERS = ['team-a/api', 'team-b/tools/cli', 'web'];
 
@@ -22,13 +33,19 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       name: 'kms_key_arn',
       description: "ARN of the destination registry's customer-managed KMS key.",
       type: expr('string'),
-      validations: [{ condition: KMS_KEY_ARN_CONDITION('var.kms_key_arn'), message: KMS_KEY_ARN_MESSAGE }],
+      validations: validations({ loops: [], value: 'var.kms_key_arn', path: 'kms_key_arn' }, KMS_KEY_ARN),
     },
     {
       name: 'replication_filters',
       description: 'The PREFIX_MATCH filters that replicate into this registry.',
       type: expr('list(string)'),
-      validations: [{ condition: 'length(var.replication_filters) > 0', message: 'List at least one replication filter.' }],
+      validations: [
+        {
+          condition: 'length(var.replication_filters) > 0',
+          message: 'replication_filters (received []): must hold at least one PREFIX_MATCH filter that replicates into this registry',
+        },
+        ...validations({ loops: ['for index, filter in var.replication_filters'], value: 'filter', path: 'replication_filters[${index}]' }, REPLICATION_FILTER),
+      ],
     },
     {
       name: 'role_name',
@@ -37,16 +54,12 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       default: null,
     },
     {
-      name: 'lifecycle_policy',
-      description: 'Lifecycle policy (ECR JSON, e.g. jsonencode({ rules = [...] })) of the repositories the templates create; null sets none.',
-      type: expr('string'),
-      default: null,
-      validations: [
-        {
-          condition: 'var.lifecycle_policy == null || can(length(jsondecode(var.lifecycle_policy).rules) > 0)',
-          message: 'The lifecycle_policy must be an ECR lifecycle policy document with at least one rule, e.g. jsonencode({ rules = [...] }), or null.',
-        },
-      ],
+      name: 'lifecycle_rules',
+      description:
+        'Lifecycle rules of the repositories the templates create (the ECR lifecycle policy fields in snake_case, as in module encrypted-repositories); [] sets no lifecycle policy.',
+      type: expr(LIFECYCLE_RULES_TYPE),
+      default: [],
+      validations: lifecycleValidations({ loops: [], rules: 'var.lifecycle_rules', path: 'lifecycle_rules' }),
     },
     { name: 'resource_tags', description: 'Tags of the repositories the templates create.', type: expr('map(string)'), default: {} },
     { name: 'tags', description: 'Tags of the role.', type: expr('map(string)'), default: {} },
@@ -64,6 +77,7 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
   ],
   main: [
     ...registryContext({
+      lifecycle_policy: expr(`length(var.lifecycle_rules) > 0 ? ${lifecyclePolicyJson('var.lifecycle_rules').text} : null`),
       // The namespace of a filter (everything before its last "/"), or ROOT (library: creationTemplatePrefixFor).
       prefixes: expr(
         'sort(distinct([for filter in var.replication_filters : length(split("/", filter)) > 1 ? join("/", slice(split("/", filter), 0, length(split("/", filter)) - 1)) : "ROOT"]))',
@@ -115,7 +129,7 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
         attribute('description', CREATION_TEMPLATE_DESCRIPTION),
         attribute('custom_role_arn', expr('aws_iam_role.this.arn')),
         attribute('image_tag_mutability', 'IMMUTABLE'),
-        attribute('lifecycle_policy', expr('var.lifecycle_policy')),
+        attribute('lifecycle_policy', expr('local.lifecycle_policy')),
         attribute('resource_tags', expr('length(var.resource_tags) > 0 ? var.resource_tags : null')),
         block('encryption_configuration', [], [attribute('encryption_type', 'KMS'), attribute('kms_key', expr('var.kms_key_arn'))]),
         attribute('depends_on', expr('[aws_iam_role_policy.this]')),
@@ -134,7 +148,7 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       '  variables {',
       `    kms_key_arn         = "${MOCK_KEY_ARN}"`,
       `    replication_filters = ${JSON.stringify(TEST_FILTERS).replace(/,/g, ', ')}`,
-      '    lifecycle_policy    = jsonencode({ rules = [{ rulePriority = 1, selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }, action = { type = "expire" } }] })',
+      '    lifecycle_rules     = [{ rule_priority = 1, selection = { tag_status = "untagged", count_type = "sinceImagePushed", count_unit = "days", count_number = 14 } }]',
       '  }',
       '',
       '  assert {',
@@ -146,8 +160,8 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       '    error_message = "Every template creates immutable repositories encrypted with the key, for replication, through the role."',
       '  }',
       '  assert {',
-      '    condition     = alltrue([for item in aws_ecr_repository_creation_template.this : jsondecode(item.lifecycle_policy).rules[0].selection.countNumber == 14])',
-      '    error_message = "Every template carries the lifecycle policy given."',
+      '    condition     = alltrue([for item in aws_ecr_repository_creation_template.this : jsondecode(item.lifecycle_policy) == { rules = [{ rulePriority = 1, selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }, action = { type = "expire" } }] }])',
+      '    error_message = "Every template carries the lifecycle policy of the rules given, as ECR JSON without null fields."',
       '  }',
       '  assert {',
       '    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal == { Service = "ecr.amazonaws.com" } && jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "111111111111"',
@@ -160,6 +174,45 @@ export const REPOSITORY_CREATION_TEMPLATES_MODULE: ModuleDefinition = {
       '  assert {',
       '    condition     = aws_iam_role.this.name == "ecr-replication-templates-eu-west-1"',
       '    error_message = "The role is named for its region by default."',
+      '  }',
+      '}',
+      '',
+      'run "fails_malformed_filters_keys_and_lifecycle_rules" {',
+      '  command = plan',
+      '',
+      '  variables {',
+      '    kms_key_arn         = "alias/aws/ecr"',
+      '    replication_filters = ["Bad Filter!"]',
+      '    lifecycle_rules     = [{ rule_priority = 1, selection = { tag_status = "any", count_type = "imageCountMoreThan", count_unit = "days", count_number = 1 } }]',
+      '  }',
+      '',
+      '  expect_failures = [var.kms_key_arn, var.replication_filters, var.lifecycle_rules]',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  emulatorTests: {
+    'repository_creation_templates.tftest.hcl': [
+      emulatorTestHeader(
+        "Plans the templates and their role against the emulator's account and region.",
+        'Plan only: moto has no repository creation templates (CreateRepositoryCreationTemplate), so nothing is applied.',
+      ),
+      'variables {',
+      '  region              = "eu-west-1"',
+      '  kms_key_arn         = "arn:aws:kms:eu-west-1:${var.account_id}:key/00000000-0000-4000-8000-000000000001"',
+      '  replication_filters = ["team-a/api", "web"]',
+      '}',
+      '',
+      'run "plans_templates_for_the_account_of_the_provider" {',
+      '  command = plan',
+      '',
+      '  assert {',
+      '    condition     = output.prefixes == tolist(["ROOT", "team-a"]) && aws_iam_role.this.name == "ecr-replication-templates-eu-west-1"',
+      '    error_message = "One template per namespace of the filters, and the role named for its region."',
+      '  }',
+      '  assert {',
+      '    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == var.account_id && jsondecode(aws_iam_role_policy.this.policy).Statement[0].Resource == ["arn:aws:ecr:eu-west-1:${var.account_id}:repository/team-a/api*", "arn:aws:ecr:eu-west-1:${var.account_id}:repository/web*"]',
+      '    error_message = "The role trusts ECR of the emulator\'s account only and acts on the filters\' repositories there."',
       '  }',
       '}',
       '',

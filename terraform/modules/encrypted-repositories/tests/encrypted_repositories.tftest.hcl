@@ -65,6 +65,18 @@ run "fails_bad_names_keys_and_lifecycle_rules" {
   expect_failures = [var.kms_key_arn, var.repositories]
 }
 
+run "fails_a_public_or_malformed_repository_policy" {
+  command = plan
+
+  variables {
+    repositories = {
+      web = { pull_principals = ["*"], push_principals = ["not-an-arn"] }
+    }
+  }
+
+  expect_failures = [var.repositories]
+}
+
 run "fails_a_key_of_another_region" {
   command = plan
 

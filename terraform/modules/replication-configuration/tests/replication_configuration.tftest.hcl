@@ -66,6 +66,44 @@ run "fails_above_10_rules" {
   expect_failures = [aws_ecr_replication_configuration.this]
 }
 
+run "namespaces_replicate_as_one_filter_each" {
+  command = plan
+
+  variables {
+    repository_names = ["web"]
+    namespaces       = ["team-a/"]
+    destinations     = [{ region = "us-west-2", registry_id = "111111111111", creation_template_prefixes = ["ROOT", "team-a"] }]
+  }
+
+  assert {
+    condition     = output.filters == ["team-a/", "web"]
+    error_message = "A namespace is one PREFIX_MATCH filter beside the repository names."
+  }
+}
+
+run "fails_a_destination_without_a_template_for_a_namespace" {
+  command = plan
+
+  variables {
+    namespaces   = ["team-a/"]
+    destinations = [{ region = "us-west-2", registry_id = "111111111111", creation_template_prefixes = ["ROOT"] }]
+  }
+
+  expect_failures = [aws_ecr_replication_configuration.this]
+}
+
+run "fails_wildcard_and_malformed_filters_regions_and_ids" {
+  command = plan
+
+  variables {
+    repository_names = ["*", "Bad Filter!"]
+    namespaces       = ["team-a"]
+    destinations     = [{ region = "mars-1", registry_id = "12345" }]
+  }
+
+  expect_failures = [var.repository_names, var.namespaces, var.destinations]
+}
+
 run "fails_a_destination_whose_repository_is_not_kms_encrypted" {
   command = plan
 

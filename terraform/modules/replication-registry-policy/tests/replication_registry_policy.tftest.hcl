@@ -39,6 +39,18 @@ run "each_source_may_replicate_its_filters_only" {
   }
 }
 
+run "fails_wildcard_and_malformed_filters_and_account_ids" {
+  command = plan
+
+  variables {
+    sources = {
+      build = { account_id = "12345", replication_filters = ["UPPER/Case", "*"] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
 run "fails_the_registry_own_account" {
   command = plan
 

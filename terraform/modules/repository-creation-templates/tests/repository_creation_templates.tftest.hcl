@@ -31,7 +31,7 @@ run "templates_encrypt_replicated_repositories_with_the_key" {
   variables {
     kms_key_arn         = "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555"
     replication_filters = ["team-a/api", "team-b/tools/cli", "web"]
-    lifecycle_policy    = jsonencode({ rules = [{ rulePriority = 1, selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }, action = { type = "expire" } }] })
+    lifecycle_rules     = [{ rule_priority = 1, selection = { tag_status = "untagged", count_type = "sinceImagePushed", count_unit = "days", count_number = 14 } }]
   }
 
   assert {
@@ -43,8 +43,8 @@ run "templates_encrypt_replicated_repositories_with_the_key" {
     error_message = "Every template creates immutable repositories encrypted with the key, for replication, through the role."
   }
   assert {
-    condition     = alltrue([for item in aws_ecr_repository_creation_template.this : jsondecode(item.lifecycle_policy).rules[0].selection.countNumber == 14])
-    error_message = "Every template carries the lifecycle policy given."
+    condition     = alltrue([for item in aws_ecr_repository_creation_template.this : jsondecode(item.lifecycle_policy) == { rules = [{ rulePriority = 1, selection = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 14 }, action = { type = "expire" } }] }])
+    error_message = "Every template carries the lifecycle policy of the rules given, as ECR JSON without null fields."
   }
   assert {
     condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal == { Service = "ecr.amazonaws.com" } && jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "111111111111"
@@ -58,4 +58,16 @@ run "templates_encrypt_replicated_repositories_with_the_key" {
     condition     = aws_iam_role.this.name == "ecr-replication-templates-eu-west-1"
     error_message = "The role is named for its region by default."
   }
+}
+
+run "fails_malformed_filters_keys_and_lifecycle_rules" {
+  command = plan
+
+  variables {
+    kms_key_arn         = "alias/aws/ecr"
+    replication_filters = ["Bad Filter!"]
+    lifecycle_rules     = [{ rule_priority = 1, selection = { tag_status = "any", count_type = "imageCountMoreThan", count_unit = "days", count_number = 1 } }]
+  }
+
+  expect_failures = [var.kms_key_arn, var.replication_filters, var.lifecycle_rules]
 }
