@@ -48,7 +48,7 @@ describe('GIVEN the example configuration', () => {
     ['ecr-destination-build-us-west-2', 'build_us_west_2', 'us-west-2', '111111111111'],
     ['ecr-source-build-us-east-1', 'build_us_east_1', 'us-east-1', '111111111111'],
   ])(
-    'WHEN %s is synthesized THEN it has one aliased provider that assumes the account role and allows only that account',
+    'WHEN %s is synthesized THEN it has one aliased provider that assumes the account role, allows only that account and tags what it creates with the stack name',
     (stackName, alias, region, accountId) => {
       const json = byName.get(stackName)!;
       expect(json.provider.aws).toEqual([
@@ -57,7 +57,7 @@ describe('GIVEN the example configuration', () => {
           region,
           allowed_account_ids: [accountId],
           assume_role: [{ role_arn: `arn:aws:iam::${accountId}:role/ecr-replication-deployer`, session_name: 'ecr-kms-replication' }],
-          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
+          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication', 'ecr-kms-replication:stack': stackName } }],
         },
       ]);
       for (const [type, resources] of Object.entries(json.resource)) {

@@ -22,7 +22,7 @@ import { runCheck } from './commands/check';
 import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
 import { CdktfCommand, cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode } from './cdktf-commands';
-import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig } from '../config/config-selection';
+import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig, selectionEnvironment } from '../config/config-selection';
 import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
 
 /** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
@@ -275,16 +275,78 @@ export const TOOLS: Readonly<Record<string, string>> = {
   diagram: 'cli/commands/diagram.js',
 };
 
-/** Runs a compiled tool in a child process with the given arguments; its exit code, or 2 for an unknown tool. */
-export function runTool(argv: readonly string[]): number {
-  const [name, ...rest] = argv;
+/**
+ * Takes `--config <file>` (`--config=<file>`, `-c <file>`) out of a tool's arguments: the launcher selects the config
+ * for every tool, the same way as for synth and deploy, and passes the selection down.
+ */
+export function extractConfigOption(args: readonly string[]): { config?: string; rest: string[] } {
+  const rest: string[] = [];
+  let config: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const argument = args[index];
+    if ((argument === '--config' || argument === '-c') && args[index + 1] !== undefined) config = args[++index];
+    else if (argument.startsWith('--config=')) config = argument.slice('--config='.length);
+    else rest.push(argument);
+  }
+  return { ...(config === undefined ? {} : { config }), rest };
+}
+
+/** The value of `--outdir <dir>` (or `--outdir=<dir>`) among a tool's arguments. */
+function outdirOption(args: readonly string[]): string {
+  const index = args.indexOf('--outdir');
+  if (index >= 0 && args[index + 1] !== undefined) return args[index + 1];
+  return args.find((argument) => argument.startsWith('--outdir='))?.slice('--outdir='.length) ?? DEFAULT_OUTDIR;
+}
+
+/** Runs a compiled tool with its arguments; how (a child process by default) is injectable for tests. */
+export type ToolRunner = (script: string, args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
+
+const runCompiledTool: ToolRunner = (script, args, environment, cwd) =>
+  spawnSync(process.execPath, [script, ...args], { stdio: 'inherit', env: environment, cwd }).status ?? 1;
+
+/**
+ * Runs a tool in a child process with the config selected as for every command (`--config`, else
+ * ECR_REPLICATION_CONFIG, else the recorded one, else the bundled example; a tool's `--config` is not recorded).
+ * `recover` synthesizes that config first, like deploy, so it reports on what deploy will plan.
+ * Returns the tool's exit code, 2 for an unknown tool or two different config files.
+ */
+export async function runTool(argv: readonly string[], run: CliEnvironment = processEnvironment(), runner: ToolRunner = runCompiledTool): Promise<number> {
+  const [name, ...given] = argv;
   const script = name === undefined ? undefined : TOOLS[name];
   if (script === undefined) {
-    process.stderr.write(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
+    run.stderr(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
     return 2;
   }
-  const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', script), ...rest], { stdio: 'inherit' });
-  return child.status ?? 1;
+  const { config: option, rest } = extractConfigOption(given);
+  let selected: SelectedConfig;
+  try {
+    selected = selectConfig(run, option);
+  } catch (error) {
+    if (!(error instanceof ConfigSelectionError)) throw error;
+    run.stderr(`${error.message}\n`);
+    return 2;
+  }
+  if (option !== undefined) selected = { ...selected, recorded: false };
+  let args = rest;
+  if (name === 'recover' && !rest.some((argument) => argument === '-h' || argument === '--help')) {
+    const outdir = path.resolve(run.cwd, outdirOption(rest));
+    const synthesized = (await synthesis()).synthesizeIntoOutdir({
+      projectRoot: run.projectRoot,
+      cwd: run.cwd,
+      outdir,
+      config: selected,
+      preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+      noteConfigChange: true,
+      report: run.stderr,
+    });
+    if (!synthesized.ok) return 1;
+    args = [
+      ...rest.filter((argument, index) => argument !== '--outdir' && rest[index - 1] !== '--outdir' && !argument.startsWith('--outdir=')),
+      '--outdir',
+      outdir,
+    ];
+  }
+  return runner(path.join(PROJECT_ROOT, 'dist', script), args, selectionEnvironment(run.environment, selected), run.cwd);
 }
 
 /** Set in a launcher started again after a rebuild, so it does not check once more. */
@@ -313,12 +375,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
   }
-  if (argv[0] === 'tool') {
-    process.exitCode = runTool(argv.slice(1));
-    return;
-  }
   try {
-    process.exitCode = await runCli(argv);
+    process.exitCode = argv[0] === 'tool' ? await runTool(argv.slice(1)) : await runCli(argv);
   } catch (error) {
     // A bug or an I/O failure, not a bad config (those are reported and return 1): show where it happened.
     process.stderr.write(`ecr-replication: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -46,4 +46,14 @@ export const orphanedGrant: RuleInfo = {
   references: [],
 };
 
-export const LIVE_CHECKS: readonly RuleInfo[] = [keyInRepositoryRegion, replicationCoverage, grantsPerKey, orphanedGrant];
+export const registryDeployed: RuleInfo = {
+  id: 'REGISTRY-DEPLOYED',
+  title: 'Every registry of the config holds what its stacks create: its key, its repositories and, for a source, its replication rules',
+  description:
+    'A registry of the config without its key (alias), a repository or the replication rules the config expects was torn down, never deployed, or changed out of band: images are not encrypted with the registry key, or not replicated, while the config says they are.',
+  remediation: "Deploy the registry's stacks (npm run deploy -- '*'); if the registry was retired on purpose, take it out of the config.",
+  severity: 'error',
+  references: [],
+};
+
+export const LIVE_CHECKS: readonly RuleInfo[] = [keyInRepositoryRegion, replicationCoverage, grantsPerKey, orphanedGrant, registryDeployed];
