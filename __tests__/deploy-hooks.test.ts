@@ -130,8 +130,8 @@ describe('GIVEN the adopt hook', () => {
     const answer = await hooks.adopt(context(), FIRST_APPLY);
     expect(mocked.scheduled()).toEqual([{ keyId: 'k2', days: 30 }]);
     expect(answer.notes).toEqual([
-      `${STACK}: adopting what an interrupted apply created but never recorded: aws_kms_alias.kms_key_alias (alias/ecr-kms-replication), aws_kms_key.kms_key (k1)`,
-      `${STACK}: key ${keyArn('k2')} was created for aws_kms_key.kms_key by an interrupted apply, no state records it and nothing uses it: scheduled for deletion in 30 days; ` +
+      `adopting what an interrupted apply of this stack created but never recorded: aws_kms_alias.kms_key_alias (alias/ecr-kms-replication), aws_kms_key.kms_key (k1)`,
+      `key ${keyArn('k2')} was created for aws_kms_key.kms_key by an interrupted apply, no state records it and nothing uses it: scheduled for deletion in 30 days; ` +
         `to keep it: aws kms cancel-key-deletion --key-id ${keyArn('k2')} --region ${REGION} --endpoint-url ${ENDPOINT}`,
     ]);
   });
@@ -150,7 +150,7 @@ describe('GIVEN the adopt hook', () => {
     const answer = await hooks.adopt(context(), FIRST_APPLY);
     expect(mocked.scheduled()).toEqual([]);
     expect(answer.notes).toContain(
-      `${STACK}: key ${keyArn('k2')} was created for aws_kms_key.kms_key and no state records it, but repository legacy still use it: left alone (compare it with key k1 before deleting anything)`,
+      `key ${keyArn('k2')} was created for aws_kms_key.kms_key and no state records it, but repository legacy still use it: left alone (compare it with key k1 before deleting anything)`,
     );
   });
 
@@ -172,7 +172,7 @@ describe('GIVEN the adopt hook', () => {
       imports: [],
       notes: [],
       refusals: [
-        `${STACK}: key ${keyArn('k1')} ("${DESCRIPTION}"), alias alias/ecr-kms-replication (on key ${keyArn('k1')}), repository web already exist in account ${ACCOUNT}, ${REGION} ` +
+        `key ${keyArn('k1')} ("${DESCRIPTION}"), alias alias/ecr-kms-replication (on key ${keyArn('k1')}), repository web already exist in account ${ACCOUNT}, ${REGION} ` +
           `with ecr-kms-replication:stack = ${OLD_STACK}, so the state of ${OLD_STACK} owns them: stack ${OLD_STACK} would become ${STACK} (same destination registry ${ACCOUNT}/${REGION}): ` +
           `the state of ${OLD_STACK} would be orphaned and ${STACK} would create a second key, then fail on the existing repositories and alias; ` +
           `move the state first: mv terraform-state/${OLD_STACK}.tfstate terraform-state/${STACK}.tfstate; then deploy again`,
@@ -185,7 +185,7 @@ describe('GIVEN the adopt hook', () => {
     mockWorld(world({ repositories: [{ name: 'web' }] }));
     const answer = await hooks.adopt(context(), FIRST_APPLY);
     expect(answer.refusals).toEqual([
-      `${STACK}: repository web already exists in account ${ACCOUNT}, ${REGION} without the tag ecr-kms-replication:stack, so nothing says this project created it ` +
+      `repository web already exists in account ${ACCOUNT}, ${REGION} without the tag ecr-kms-replication:stack, so nothing says this project created it ` +
         `(aws_ecr_repository.repositories["web"] would be created beside it or fail with "already exists"): to manage it with this stack, import it deliberately ` +
         `(in cdktf.out/stacks/${STACK}: terraform import 'aws_ecr_repository.repositories["web"]' 'web'); otherwise delete or rename it in AWS, then deploy again`,
     ]);
@@ -278,7 +278,7 @@ describe('GIVEN the teardown hook', () => {
       keep: ['aws_kms_key.kms_key', 'aws_kms_alias.kms_key_alias'],
       refusals: [],
       notes: [
-        `${STACK}: key ${keyArn('k1')} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts ` +
+        `key ${keyArn('k1')} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts ` +
           `retired-web (stays in AWS: retained, or not managed by this stack) in account ${ACCOUNT}, ${REGION}. It is removed from the state and stays Enabled; ` +
           `once nothing needs it: aws kms schedule-key-deletion --key-id ${keyArn('k1')} --pending-window-in-days 30 --region ${REGION} --endpoint-url ${ENDPOINT}`,
       ],

@@ -134,7 +134,7 @@ test('GIVEN a repository another stack created WHEN recover runs THEN it says de
   const { code, stdout } = await recover([]);
   expect(code).toBe(0);
   expect(stdout).toContain(
-    `  npm run deploy refuses the stack: ${STACK}: repository web already exists in account ${ACCOUNT}, ${REGION} with ecr-kms-replication:stack = ecr-destination-production-eu-west-1`,
+    `  npm run deploy refuses the stack: repository web already exists in account ${ACCOUNT}, ${REGION} with ecr-kms-replication:stack = ecr-destination-production-eu-west-1`,
   );
   expect(stdout).toContain(
     'move the state first: mv terraform-state/ecr-destination-production-eu-west-1.tfstate terraform-state/ecr-destination-prod-eu-west-1.tfstate',

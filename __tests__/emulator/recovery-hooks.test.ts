@@ -120,7 +120,9 @@ test('GIVEN a destination stack applied against moto THEN the key, the repositor
   const value = (address: string) => state.values.root_module.resources.find((resource) => resource.address === address)!.values;
   const keyTags = await new KMSClient(options).send(new ListResourceTagsCommand({ KeyId: value('aws_kms_key.kms_key').key_id }));
   expect(Object.fromEntries((keyTags.Tags ?? []).map((tag) => [tag.TagKey, tag.TagValue]))).toEqual(expected);
-  const repositoryTags = await new ECRClient(options).send(new ListTagsForResourceCommand({ resourceArn: value('aws_ecr_repository.repositories["web"]').arn }));
+  const repositoryTags = await new ECRClient(options).send(
+    new ListTagsForResourceCommand({ resourceArn: value('aws_ecr_repository.repositories["web"]').arn }),
+  );
   expect(Object.fromEntries((repositoryTags.tags ?? []).map((tag) => [tag.Key, tag.Value]))).toEqual(expected);
   const role = await new IAMClient(options).send(new GetRoleCommand({ RoleName: 'ecr-replication-templates-eu-west-1' }));
   expect(Object.fromEntries((role.Role?.Tags ?? []).map((tag) => [tag.Key, tag.Value]))).toEqual(expected);
@@ -140,7 +142,7 @@ test('GIVEN the key, its alias and a repository an interrupted apply left WHEN a
     ],
     refusals: [],
     notes: [
-      `${s.stack}: adopting what an interrupted apply created but never recorded: aws_ecr_repository.repositories["web"] (web), aws_kms_alias.kms_key_alias (alias/ecr-kms-replication), aws_kms_key.kms_key (${key.keyId})`,
+      `adopting what an interrupted apply of this stack created but never recorded: aws_ecr_repository.repositories["web"] (web), aws_kms_alias.kms_key_alias (alias/ecr-kms-replication), aws_kms_key.kms_key (${key.keyId})`,
     ],
   });
 });
@@ -153,7 +155,7 @@ test('GIVEN two keys of the stack, the alias on the first WHEN adopt answers THE
   const answer = await hooks.adopt(s.context, FIRST_PLAN);
   expect(answer.imports.find((block) => block.to === 'aws_kms_key.kms_key')?.id).toBe(first.keyId);
   expect(answer.notes).toContain(
-    `${s.stack}: key ${second.arn} was created for aws_kms_key.kms_key by an interrupted apply, no state records it and nothing uses it: scheduled for deletion in 30 days; ` +
+    `key ${second.arn} was created for aws_kms_key.kms_key by an interrupted apply, no state records it and nothing uses it: scheduled for deletion in 30 days; ` +
       `to keep it: aws kms cancel-key-deletion --key-id ${second.arn} --region ${REGION} --endpoint-url ${emulatorEndpoint()}`,
   );
   const states = await Promise.all([first, second].map(async (key) => (await s.kms.send(new DescribeKeyCommand({ KeyId: key.keyId }))).KeyMetadata?.KeyState));
@@ -168,7 +170,7 @@ test('refuses WHEN the key and a repository carry the tag of the stack an accoun
   const answer = await hooks.adopt(s.context, FIRST_PLAN);
   expect(answer.imports).toEqual([]);
   expect(answer.refusals).toEqual([
-    `${s.stack}: key ${key.arn} ("${s.description}"), repository web already exist in account ${s.prod}, ${REGION} with ${STACK_TAG} = ${old}, so the state of ${old} owns them: ` +
+    `key ${key.arn} ("${s.description}"), repository web already exist in account ${s.prod}, ${REGION} with ${STACK_TAG} = ${old}, so the state of ${old} owns them: ` +
       `stack ${old} would become ${s.stack} (same destination registry ${s.prod}/${REGION}): the state of ${old} would be orphaned and ${s.stack} would create a second key, ` +
       `then fail on the existing repositories and alias; move the state first: mv terraform-state/${old}.tfstate terraform-state/${s.stack}.tfstate; then deploy again`,
   ]);
@@ -181,7 +183,7 @@ test('refuses WHEN a repository of the config was made by hand (no stack tag), n
   const answer = await hooks.adopt(s.context, FIRST_PLAN);
   expect(answer.refusals).toHaveLength(1);
   expect(answer.refusals[0]).toMatch(
-    new RegExp(`^${s.stack}: repository team-a/api already exists in account ${s.prod}, ${REGION} without the tag ${STACK_TAG}, so nothing says this project created it`),
+    new RegExp(`^repository team-a/api already exists in account ${s.prod}, ${REGION} without the tag ${STACK_TAG}, so nothing says this project created it`),
   );
 });
 
@@ -202,7 +204,7 @@ test('GIVEN a retained repository and one holding images, both on the stack key 
   const answer = await hooks.teardown(s.context, plan);
   expect(answer.keep).toEqual(['aws_kms_key.kms_key', 'aws_kms_alias.kms_key_alias']);
   expect(answer.notes).toEqual([
-    `${s.stack}: key ${key.arn} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts ` +
+    `key ${key.arn} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts ` +
       `retired (stays in AWS: retained, or not managed by this stack), web (holds images: ECR refuses to delete it; empty it with aws ecr batch-delete-image, or retain it) ` +
       `in account ${s.prod}, ${REGION}. It is removed from the state and stays Enabled; once nothing needs it: ` +
       `aws kms schedule-key-deletion --key-id ${key.arn} --pending-window-in-days 30 --region ${REGION} --endpoint-url ${emulatorEndpoint()}`,

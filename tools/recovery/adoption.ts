@@ -140,12 +140,12 @@ export function renameRefusal(resources: StackResources, oldStack: string, found
     migration,
   });
   const [exist, them] = found.length === 1 ? ['exists', 'it'] : ['exist', 'them'];
-  return `${resources.stackName}: ${found.join(', ')} already ${exist} in ${where(resources)} with ${STACK_TAG} = ${oldStack}, so the state of ${oldStack} owns ${them}: ${finding}; then deploy again`;
+  return `${found.join(', ')} already ${exist} in ${where(resources)} with ${STACK_TAG} = ${oldStack}, so the state of ${oldStack} owns ${them}: ${finding}; then deploy again`;
 }
 
 function untaggedRefusal(resources: StackResources, address: string, what: string, id: string): string {
   return (
-    `${resources.stackName}: ${what} already exists in ${where(resources)} without the tag ${STACK_TAG}, so nothing says this project created it ` +
+    `${what} already exists in ${where(resources)} without the tag ${STACK_TAG}, so nothing says this project created it ` +
     `(${address} would be created beside it or fail with "already exists"): to manage it with this stack, import it deliberately ` +
     `(in cdktf.out/stacks/${resources.stackName}: terraform import '${address}' '${id}'); otherwise delete or rename it in AWS, then deploy again`
   );
@@ -211,7 +211,7 @@ export function planAdoption(
       ];
       if (users.length > 0) {
         notes.push(
-          `${resources.stackName}: key ${key.arn} was created for ${resource.address} and no state records it, but ${users.join(', ')} still use it: left alone (compare it with key ${kept} before deleting anything)`,
+          `key ${key.arn} was created for ${resource.address} and no state records it, but ${users.join(', ')} still use it: left alone (compare it with key ${kept} before deleting anything)`,
         );
       } else {
         keysToDelete.push({ key, address: resource.address, pendingWindowInDays: resource.deletionWindowInDays });
@@ -278,7 +278,7 @@ export function planAdoption(
 /** The note printed for a key scheduled for deletion, with the command that undoes it. */
 export function keyDeletionNote(resources: StackResources, deletion: KeyDeletion): string {
   return (
-    `${resources.stackName}: key ${deletion.key.arn} was created for ${deletion.address} by an interrupted apply, no state records it and nothing uses it: ` +
+    `key ${deletion.key.arn} was created for ${deletion.address} by an interrupted apply, no state records it and nothing uses it: ` +
     `scheduled for deletion in ${deletion.pendingWindowInDays} days; to keep it: aws kms cancel-key-deletion --key-id ${deletion.key.arn} --region ${resources.target.region}${endpointFlag(resources)}`
   );
 }

@@ -44,7 +44,7 @@ export function projectDeployHooks(options: ProjectDeployHooksOptions = {}): Dep
     }
     if (adoption.imports.length > 0) {
       notes.unshift(
-        `${stack.stackName}: adopting what an interrupted apply created but never recorded: ${adoption.imports.map((block) => `${block.to} (${block.id})`).join(', ')}`,
+        `adopting what an interrupted apply of this stack created but never recorded: ${adoption.imports.map((block) => `${block.to} (${block.id})`).join(', ')}`,
       );
     }
     return { imports: adoption.imports, refusals: [], notes };

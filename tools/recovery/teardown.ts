@@ -72,7 +72,7 @@ export function planTeardown(resources: StackResources, deletions: PlannedDeleti
         : `${user.name} (stays in AWS: retained, or not managed by this stack)`,
     );
     notes.push(
-      `${resources.stackName}: key ${key.arn} (${key.address}${aliases.length > 0 ? `, ${aliases.map((alias) => alias.name).join(', ')}` : ''}) is kept, ` +
+      `key ${key.arn} (${key.address}${aliases.length > 0 ? `, ${aliases.map((alias) => alias.name).join(', ')}` : ''}) is kept, ` +
         `not scheduled for deletion: it still encrypts ${reasons.join(', ')} in ${where}. It is removed from the state and stays Enabled; ` +
         `once nothing needs it: aws kms schedule-key-deletion --key-id ${key.arn} --pending-window-in-days ${window} --region ${resources.target.region}${endpoint}`,
     );
