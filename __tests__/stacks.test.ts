@@ -162,7 +162,7 @@ describe('GIVEN the example configuration', () => {
     const [first, second] = replication.lifecycle.precondition;
     expect(first.error_message).toContain('Destination stack ecr-destination-build-us-west-2 has not been applied');
     expect(first.condition).toContain('one(data.terraform_remote_state.destination_build_us_west_2[*].outputs).repositories[val].encryption_type == "KMS"');
-    expect(second.error_message).toContain('cdktf deploy ecr-destination-prod-eu-west-1');
+    expect(second.error_message).toContain('npm run deploy -- ecr-destination-prod-eu-west-1');
   });
 
   test.each(['ecr-destination-prod-eu-west-1', 'ecr-source-build-us-east-1'])(

@@ -6,24 +6,26 @@
  *   check    validate a config without synthesizing (cli/commands/check.ts)
  *   list     the stacks a config gives, in apply order
  *   deploy | diff | destroy
- *            synthesize, then the cdktf CLI with --skip-synth and the project's Terraform setup
+ *            synthesize, then Terraform per stack through the deploy engine (cli/deploy/):
+ *            plan -out, show -json, the plan check, apply of that plan file, in dependency order
  *   app      the app command cdktf runs (CDKTF_OUTDIR), for `npx cdktf ...` (hidden)
  *
  * Every command names its config the same way (config/config-selection.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
 import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 import { runCheck } from './commands/check';
-import { PROJECT_ROOT, providerMirror, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
+import { PROJECT_ROOT } from '../tools/terraform-cli';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
-import { CdktfCommand, cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode } from './cdktf-commands';
+import { DeployDependencies, DeployFlags, runDeployCommand } from './deploy/command';
+import { DeployCommand } from './deploy/summary';
 import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig, selectionEnvironment } from '../config/config-selection';
 import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
+import { ACCEPT_VARIABLE } from '../tools/plan-check/findings';
 
 /** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
 const synthesis = () => import('./synthesize');
@@ -39,12 +41,18 @@ export interface CliEnvironment {
   readonly stderr: (text: string) => void;
   /** @default projectPreSwapChecks(environment) */
   readonly preSwapChecks?: readonly PreSwapCheck[];
-  /** Runs `cdktf` with these arguments and environment, returns its exit status. @default the cdktf-cli package's CLI */
-  readonly runCdktf?: (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
+  /** What deploy, diff and destroy run with (Terraform runner, hooks, terminal). @default the real ones */
+  readonly deploy?: DeployDependencies;
+  /** True once the user interrupted the command (Ctrl-C). @default never */
+  readonly interrupted?: () => boolean;
 }
+
+/** Set by the first Ctrl-C of a deploy, diff or destroy (see `main`). */
+let interruptedByUser = false;
 
 function processEnvironment(): CliEnvironment {
   return {
+    interrupted: () => interruptedByUser,
     // The project a command works on is the folder it runs in (npm scripts run in the package's folder):
     // its config record (.ecr-replication/), output and local state. The code may live elsewhere (PROJECT_ROOT).
     projectRoot: process.cwd(),
@@ -52,23 +60,6 @@ function processEnvironment(): CliEnvironment {
     environment: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-  };
-}
-
-function runInstalledCdktf(projectRoot: string): (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number {
-  return (args, environment, cwd) => {
-    let cli: string;
-    try {
-      // The package's declared `bin`, as npm links it into node_modules/.bin.
-      const manifest = require.resolve('cdktf-cli/package.json', { paths: [projectRoot] });
-      const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { cdktf: string } };
-      cli = path.join(path.dirname(manifest), bin.cdktf);
-    } catch {
-      process.stderr.write('the cdktf CLI (devDependency cdktf-cli) is not installed: run `npm ci`\n');
-      return 1;
-    }
-    const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: environment, stdio: 'inherit' });
-    return result.status ?? 1;
   };
 }
 
@@ -87,12 +78,6 @@ function selectAndRecord(run: CliEnvironment, options: ConfigOption): SelectedCo
     run.stderr(`${error.message}\n`);
     return undefined;
   }
-}
-
-/** Splits `'*' --auto-approve --parallelism 2` into the stacks (leading names) and the flags passed on to cdktf. */
-export function splitStacksAndFlags(args: readonly string[]): { stacks: string[]; flags: string[] } {
-  const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
-  return firstFlag < 0 ? { stacks: [...args], flags: [] } : { stacks: args.slice(0, firstFlag), flags: args.slice(firstFlag) };
 }
 
 async function synth(run: CliEnvironment, options: ConfigOption & { output: string }): Promise<number> {
@@ -143,11 +128,11 @@ async function check(run: CliEnvironment, args: readonly string[], options: Conf
   return runCheck(given, run.environment, { stdout: run.stdout, stderr: run.stderr }, run.cwd);
 }
 
-async function terraformCommand(
+async function deployCommand(
   run: CliEnvironment,
-  command: CdktfCommand,
-  args: readonly string[],
-  options: ConfigOption & { output: string },
+  command: DeployCommand,
+  patterns: readonly string[],
+  options: ConfigOption & DeployFlags & { output: string },
 ): Promise<number> {
   const config = selectAndRecord(run, options);
   if (config === undefined) return 2;
@@ -162,22 +147,17 @@ async function terraformCommand(
     report: run.stderr,
   });
   if (!synthesized.ok) return 1;
-  const { stacks, flags } = splitStacksAndFlags(args);
-  const context: CdktfContext = {
+  return runDeployCommand({
+    command,
     outdir,
-    cwd: run.cwd,
+    projectRoot: run.projectRoot,
+    patterns,
+    flags: options,
     environment: run.environment,
-    terraformCliConfig: writeTerraformCliConfig(run.projectRoot),
-    providerMirror: providerMirror(run.environment),
-    configFile: config.file,
-  };
-  const status = (run.runCdktf ?? runInstalledCdktf(run.projectRoot))(cdktfArguments(command, stacks, flags, context), cdktfEnvironment(context), run.cwd);
-  // In CI mode `cdktf diff` prints terraform's error itself; deploy and destroy print only "Invoking Terraform CLI failed".
-  if (status !== 0 && command !== 'diff' && isCiMode(run.environment)) {
-    const explanation = explainFailure(command, stacks, context, (planArgs, directory) => tryTerraform(planArgs, directory));
-    if (explanation !== undefined) run.stderr(`\ncdktf ${command} failed; ${explanation}`);
-  }
-  return status;
+    output: { stdout: run.stdout, stderr: run.stderr },
+    dependencies: run.deploy,
+    interrupted: run.interrupted,
+  });
 }
 
 /** The app command of cdktf.json: synthesize into CDKTF_OUTDIR as the cdktf CLI asks, atomically. */
@@ -233,24 +213,30 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
     .action((options: ConfigOption) => {
       status = list(run, options);
     });
-  const commands: Record<CdktfCommand, string> = {
+  const commands: Record<DeployCommand, string> = {
     deploy:
-      "synthesize, then `cdktf deploy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
-    diff: 'synthesize, then `cdktf diff` (terraform plan) of one stack; needs AWS credentials; flags after the stack go to cdktf (e.g. --refresh-only)',
-    destroy:
-      "synthesize, then `cdktf destroy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
+      "synthesize, then plan every stack named (or pattern, e.g. '*'), check the plans, and apply them in order (destinations first for additions, sources first for removals); needs AWS credentials",
+    diff: "synthesize, then plan and check the stacks named (or patterns, e.g. '*'); applies nothing; needs AWS credentials",
+    destroy: "synthesize, then destroy the stacks named (or patterns, e.g. '*'), sources first; needs AWS credentials",
   };
-  for (const [command, description] of Object.entries(commands) as [CdktfCommand, string][]) {
-    program
+  for (const [command, description] of Object.entries(commands) as [DeployCommand, string][]) {
+    const subcommand = program
       .command(command)
       .description(description)
-      .argument('[stacks-and-flags...]', 'stack names or patterns, then cdktf flags')
+      .argument('[stacks...]', "stack names or patterns ('*', 'ecr-destination-*')")
       .option('--config <file>', CONFIG_HELP)
       .option('-o, --output <folder>', 'output folder', DEFAULT_OUTDIR)
-      .allowUnknownOption()
-      .action(async (args: string[], options: ConfigOption & { output: string }) => {
-        status = await terraformCommand(run, command, args, options);
-      });
+      .option('--parallelism <n>', 'stacks planned or applied at once (default: the CPUs, 2 to 8)')
+      .option(
+        '--accept <token>',
+        `accept the refused changes this token names (same as ${ACCEPT_VARIABLE}); repeatable`,
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      );
+    if (command !== 'diff') subcommand.option('--auto-approve', 'apply without asking (needed when stdin is not a terminal)');
+    subcommand.action(async (patterns: string[], options: ConfigOption & DeployFlags & { output: string }) => {
+      status = await deployCommand(run, command, patterns, options);
+    });
   }
   program.command('app', { hidden: true }).action(async () => {
     status = await app(run);
@@ -272,6 +258,7 @@ export const TOOLS: Readonly<Record<string, string>> = {
   backfill: 'cli/commands/backfill.js',
   recover: 'cli/commands/recover.js',
   'export-terraform': 'cli/commands/export-terraform.js',
+  'plan-check': 'cli/commands/plan-check.js',
   diagram: 'cli/commands/diagram.js',
 };
 
@@ -374,6 +361,14 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = again.status ?? 1;
       return;
     }
+  }
+  if (['deploy', 'diff', 'destroy'].includes(argv[0] ?? '')) {
+    // Ctrl-C reaches terraform too (same process group), which stops its run cleanly: the launcher starts nothing
+    // new, waits for the running ones and prints its summary instead of dying with them.
+    process.on('SIGINT', () => {
+      if (!interruptedByUser) process.stderr.write('\necr-replication: interrupted: waiting for the running terraform processes to stop; nothing new starts\n');
+      interruptedByUser = true;
+    });
   }
   try {
     process.exitCode = argv[0] === 'tool' ? await runTool(argv.slice(1)) : await runCli(argv);
