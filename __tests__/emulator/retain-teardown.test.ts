@@ -1,0 +1,61 @@
+/**
+ * Retain retains what it needs, against moto, with the daily commands: a
+ * repository holding an image is taken out with `removal: retain` and
+ * deployed; then the teardown (`keys.preventDestroy: false`, `destroy '*'`)
+ * destroys everything else, but the retained repository's key stays Enabled
+ * in each registry (not pending deletion), and a note names its ARN.
+ */
+import { PutImageCommand } from '@aws-sdk/client-ecr';
+import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { emulatorEndpoint, scenarioAccounts } from '../../test-support/emulator';
+import { ScenarioProject, scenarioProject } from '../../test-support/daily-commands';
+import { probeRegistry, stateKeyIds } from '../../test-support/registry-probe';
+
+const [BUILD, PROD] = scenarioAccounts('retain-teardown', 2);
+const STACKS = { source: 'ecr-source-build-us-east-1', destination: 'ecr-destination-prod-eu-west-1' };
+
+function config(web: Record<string, unknown>, keys: Record<string, unknown> = {}) {
+  return {
+    accounts: {
+      build: { id: BUILD, deployRoleArn: `arn:aws:iam::${BUILD}:role/deployer` },
+      prod: { id: PROD, deployRoleArn: `arn:aws:iam::${PROD}:role/deployer` },
+    },
+    repositories: [{ name: 'team-a/api' }, { name: 'web', ...web }],
+    sources: [{ account: 'build', region: 'us-east-1', destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: false }] }],
+    keys,
+    endpoint: { url: emulatorEndpoint() },
+  };
+}
+
+let project: ScenarioProject;
+beforeAll(() => {
+  project = scenarioProject('retain-teardown', config({}));
+});
+afterAll(() => project.remove());
+
+const expectSuccess = (result: { code: number | null; stdout: string; stderr: string }) =>
+  expect({ code: result.code, tail: result.code === 0 ? '' : `${result.stdout}\n${result.stderr}`.slice(-3000) }).toEqual({ code: 0, tail: '' });
+
+test('GIVEN web (holding an image) retained WHEN everything is torn down THEN web stays in each registry and its key stays Enabled, noted with its ARN', async () => {
+  expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']));
+  const registries = { [STACKS.source]: await probeRegistry(BUILD, 'us-east-1'), [STACKS.destination]: await probeRegistry(PROD, 'eu-west-1') };
+  const keys = Object.fromEntries(Object.keys(registries).map((stack) => [stack, stateKeyIds(project.folder, stack)[0]]));
+  const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [] });
+  await registries[STACKS.source].ecr.send(new PutImageCommand({ repositoryName: 'web', imageManifest: manifest, imageTag: 'v1' }));
+
+  project.writeConfig(config({ removal: 'retain' }));
+  expectSuccess(await project.run(['deploy', '*', '--auto-approve']));
+
+  project.writeConfig(config({ removal: 'retain' }, { preventDestroy: false }));
+  const destroyed = await project.run(['destroy', '*', '--auto-approve']);
+  expectSuccess(destroyed);
+
+  for (const [stack, probe] of Object.entries(registries)) {
+    const repositories = await probe.repositories();
+    const key = (await probe.kms.send(new DescribeKeyCommand({ KeyId: keys[stack] }))).KeyMetadata!;
+    expect({ stack, repositories: Object.fromEntries(repositories), key: key.KeyState }).toEqual({ stack, repositories: { web: key.Arn }, key: 'Enabled' });
+    expect(destroyed.stderr).toContain(`note: key ${key.Arn} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts web`);
+    // The kept key left the state: no state owns a key any more, and nothing else of the stack is left.
+    expect(stateKeyIds(project.folder, stack)).toEqual([]);
+  }
+});
