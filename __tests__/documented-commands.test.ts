@@ -115,6 +115,25 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
     expect(list.stdout).toContain('ecr-destination-build-us-east-2\n');
   });
 
+  test('WHEN another config is synthesized, then the example again THEN each synthesizes, the preview names what changed, and no token is asked', async () => {
+    const other = readFileSync(path.join(root, 'ecr-replication.yaml'), 'utf8')
+      .replace(/111111111111/g, '333333333333')
+      .replace(/region: us-west-2/g, 'region: us-east-2')
+      .replace(/^ {2}- name: web\n/m, '');
+    writeFileSync(path.join(root, 'other.yaml'), other);
+
+    const runs = [
+      await npmRun(root, 'synth'),
+      await npmRun(root, 'synth', ['--config', 'other.yaml']),
+      await npmRun(root, 'synth', ['--config', 'ecr-replication.yaml']),
+    ];
+
+    expect(runs.map((run) => run.status)).toEqual([0, 0, 0]);
+    expect(runs[2].stderr).toContain('change preview (compared with the previous synthesis; deploy checks each plan against its state):');
+    expect(runs.map((run) => run.stderr).join('')).not.toContain('ECR_REPLICATION_ACCEPT');
+    expect(readdirSync(path.join(root, 'cdktf.out', 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
+  });
+
   test('WHEN `npm run check -- <file>` names a file THEN it checks that file without remembering it', async () => {
     writeFileSync(path.join(root, 'other.yaml'), readFileSync(path.join(root, 'ecr-replication.yaml')));
 

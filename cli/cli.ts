@@ -39,7 +39,7 @@ export interface CliEnvironment {
   readonly environment: NodeJS.ProcessEnv;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** @default projectPreSwapChecks(environment) */
+  /** @default projectPreSwapChecks() */
   readonly preSwapChecks?: readonly PreSwapCheck[];
   /** What deploy, diff and destroy run with (Terraform runner, hooks, terminal). @default the real ones */
   readonly deploy?: DeployDependencies;
@@ -89,7 +89,7 @@ async function synth(run: CliEnvironment, options: ConfigOption & { output: stri
     cwd: run.cwd,
     outdir,
     config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
     report: run.stderr,
   });
   if (!result.ok) return 1;
@@ -142,7 +142,7 @@ async function deployCommand(
     cwd: run.cwd,
     outdir,
     config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
     noteConfigChange: true,
     report: run.stderr,
   });
@@ -169,7 +169,7 @@ async function app(run: CliEnvironment): Promise<number> {
     cwd: run.cwd,
     outdir: path.resolve(run.cwd, run.environment.CDKTF_OUTDIR || DEFAULT_OUTDIR),
     config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
     // The CLI deletes the folders of dropped stacks itself after the app exits, and fails when one is gone.
     keepDroppedStackFolders: true,
     // The CLI passes the app's stdout on as it is but prefixes each stderr line with "[ERROR] default -".

@@ -32,7 +32,7 @@ export function terraformErrors(output: string): string[] {
     const paragraphs = body
       .join('\n')
       .split(/\n\s*\n/)
-      .map((paragraph) => paragraph.replace(/\s+$/, ''))
+      .map((paragraph) => paragraph.replace(/^(\s*\n)+/, '').replace(/\s+$/, ''))
       .filter((paragraph) => paragraph.trim() !== '');
     const resource = paragraphs.map((paragraph) => /^\s+with ([^,\s]+),?/.exec(paragraph)?.[1]).find((address) => address !== undefined);
     // Indented paragraphs are the source snippet and its values (`on cdk.tf.json line 206 ...`); the rest is the message.

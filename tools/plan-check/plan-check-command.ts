@@ -68,7 +68,7 @@ export function runPlanCheck(args: readonly string[], environment: NodeJS.Proces
       plans.push(readPlan(file, cwd));
     } catch (error) {
       streams.stderr(
-        `plan-check: ${file} (received a file that cannot be read as a plan): ${error instanceof Error ? error.message : String(error)}; give the output of terraform show -json <planfile>\n`,
+        `plan-check: ${file} (received a file that cannot be read as a plan): ${(error as { message?: string }).message ?? String(error)}; give the output of terraform show -json <planfile>\n`,
       );
       return PLAN_CHECK_EXIT.usage;
     }
