@@ -55,7 +55,7 @@ test('GIVEN an unknown tool THEN it exits 2 naming the tools', async () => {
   expect({ code, calls, stderr }).toEqual({
     code: 2,
     calls: [],
-    stderr: 'ecr-replication: unknown tool "nope": use one of audit, backfill, recover, export-terraform, diagram\n',
+    stderr: 'ecr-replication: unknown tool "nope": use one of audit, backfill, recover, export-terraform, plan-check, diagram\n',
   });
 });
 

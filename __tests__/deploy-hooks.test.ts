@@ -173,9 +173,9 @@ describe('GIVEN the adopt hook', () => {
       notes: [],
       refusals: [
         `key ${keyArn('k1')} ("${DESCRIPTION}"), alias alias/ecr-kms-replication (on key ${keyArn('k1')}), repository web already exist in account ${ACCOUNT}, ${REGION} ` +
-          `with ecr-kms-replication:stack = ${OLD_STACK}, so the state of ${OLD_STACK} owns them: stack ${OLD_STACK} would become ${STACK} (same destination registry ${ACCOUNT}/${REGION}): ` +
-          `the state of ${OLD_STACK} would be orphaned and ${STACK} would create a second key, then fail on the existing repositories and alias; ` +
-          `move the state first: mv terraform-state/${OLD_STACK}.tfstate terraform-state/${STACK}.tfstate; then deploy again`,
+          `with ecr-kms-replication:stack = ${OLD_STACK}, so the state of ${OLD_STACK} owns them: stack ${OLD_STACK} becomes ${STACK} (same destination registry ${ACCOUNT}/${REGION}): ` +
+          `if ${OLD_STACK} was deployed, move its state before deploying ${STACK}, or ${STACK} would plan a second key and repositories that already exist: ` +
+          `mv terraform-state/${OLD_STACK}.tfstate terraform-state/${STACK}.tfstate; then deploy again`,
       ],
     });
     expect(mocked.scheduled()).toEqual([]);
@@ -230,7 +230,7 @@ describe('GIVEN the state move printed for a renamed account', () => {
     const synthesized = overrides.backend ? synthesizeConfig(exampleConfigWith(overrides)) : app;
     try {
       const refusal = renameRefusal(stackResourcesOf(STACK, synthesized.stack(STACK).json), OLD_STACK, ['repository web']);
-      expect(refusal).toContain(`move the state first: ${move}; then deploy again`);
+      expect(refusal).toContain(`would plan a second key and repositories that already exist: ${move}; then deploy again`);
     } finally {
       if (synthesized !== app) cleanupSynth(synthesized);
     }

@@ -137,7 +137,7 @@ test('GIVEN a repository another stack created WHEN recover runs THEN it says de
     `  npm run deploy refuses the stack: repository web already exists in account ${ACCOUNT}, ${REGION} with ecr-kms-replication:stack = ecr-destination-production-eu-west-1`,
   );
   expect(stdout).toContain(
-    'move the state first: mv terraform-state/ecr-destination-production-eu-west-1.tfstate terraform-state/ecr-destination-prod-eu-west-1.tfstate',
+    'repositories that already exist: mv terraform-state/ecr-destination-production-eu-west-1.tfstate terraform-state/ecr-destination-prod-eu-west-1.tfstate; then deploy again',
   );
 });
 

@@ -322,7 +322,7 @@ export async function runTool(argv: readonly string[], run: CliEnvironment = pro
       cwd: run.cwd,
       outdir,
       config: selected,
-      preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+      preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
       noteConfigChange: true,
       report: run.stderr,
     });

@@ -171,8 +171,8 @@ test('refuses WHEN the key and a repository carry the tag of the stack an accoun
   expect(answer.imports).toEqual([]);
   expect(answer.refusals).toEqual([
     `key ${key.arn} ("${s.description}"), repository web already exist in account ${s.prod}, ${REGION} with ${STACK_TAG} = ${old}, so the state of ${old} owns them: ` +
-      `stack ${old} would become ${s.stack} (same destination registry ${s.prod}/${REGION}): the state of ${old} would be orphaned and ${s.stack} would create a second key, ` +
-      `then fail on the existing repositories and alias; move the state first: mv terraform-state/${old}.tfstate terraform-state/${s.stack}.tfstate; then deploy again`,
+      `stack ${old} becomes ${s.stack} (same destination registry ${s.prod}/${REGION}): if ${old} was deployed, move its state before deploying ${s.stack}, ` +
+      `or ${s.stack} would plan a second key and repositories that already exist: mv terraform-state/${old}.tfstate terraform-state/${s.stack}.tfstate; then deploy again`,
   ]);
   expect((await s.kms.send(new DescribeKeyCommand({ KeyId: key.keyId }))).KeyMetadata?.KeyState).toBe('Enabled');
 });

@@ -2,15 +2,14 @@
  * Renames checked against the state, and the live audit after a drift,
  * against moto with the daily commands, on one deployment:
  *
- * 1. an account renamed (same id) on a fresh clone (no cdktf.out), its state
- *    not moved: deploy refuses the renamed stack with the state move, and
- *    creates nothing (no second key);
+ * 1. an account renamed (same id), its state not moved: deploy refuses the
+ *    renamed stack with the state move, and creates nothing (no second key);
  * 2. after the move: deploy converges with nothing to add (the stack tag is
  *    updated in place);
  * 3. the replication configuration and a destination repository removed out
  *    of band: `npm run audit -- --live` (the remembered config) names both.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeleteRepositoryCommand, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr';
 import { registryDeployed } from '../../tools/audit/live-checks';
@@ -44,20 +43,18 @@ const output = (result: CommandResult) => `${result.stdout}\n${result.stderr}`;
 const expectSuccess = (result: CommandResult) =>
   expect({ code: result.code, tail: result.code === 0 ? '' : output(result).slice(-3000) }).toEqual({ code: 0, tail: '' });
 
-test('GIVEN an account renamed on a fresh clone WHEN its state was not moved THEN deploy refuses with the move; after the move it converges with nothing to add', async () => {
+test('GIVEN an account renamed WHEN its state was not moved THEN deploy refuses with the move; after the move it converges with nothing to add', async () => {
   expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']));
   const destination = await probeRegistry(PROD, 'eu-west-1');
   const [key] = await destination.liveKeys();
 
-  // A fresh clone (or a CI runner): no previous synthesis to compare with.
-  rmSync(path.join(project.folder, 'cdktf.out'), { recursive: true, force: true });
   project.writeConfig(config('production'));
   const refused = await project.run(['deploy', '*', '--auto-approve']);
   expect(refused.code).toBe(1);
   expect(output(refused)).toContain(
-    `with ecr-kms-replication:stack = ${OLD}, so the state of ${OLD} owns them: stack ${OLD} would become ${NEW} (same destination registry ${PROD}/eu-west-1): ` +
-      `the state of ${OLD} would be orphaned and ${NEW} would create a second key, then fail on the existing repositories and alias; ` +
-      `move the state first: mv terraform-state/${OLD}.tfstate terraform-state/${NEW}.tfstate; then deploy again`,
+    `with ecr-kms-replication:stack = ${OLD}, so the state of ${OLD} owns them: stack ${OLD} becomes ${NEW} (same destination registry ${PROD}/eu-west-1): ` +
+      `if ${OLD} was deployed, move its state before deploying ${NEW}, or ${NEW} would plan a second key and repositories that already exist: ` +
+      `mv terraform-state/${OLD}.tfstate terraform-state/${NEW}.tfstate; then deploy again`,
   );
   expect((await destination.liveKeys()).map((entry) => entry.keyId)).toEqual([key.keyId]);
 
@@ -67,7 +64,7 @@ test('GIVEN an account renamed on a fresh clone WHEN its state was not moved THE
   expect(output(moved)).toMatch(new RegExp(`\\n  ${NEW} +applied \\(0 added, \\d+ changed, 0 destroyed\\)\\n`));
   expect(await destination.liveKeys()).toEqual([{ ...key, stackTag: NEW }]);
   expect(stateKeyIds(project.folder, NEW)).toEqual([key.keyId]);
-});
+}, 900_000);
 
 test('GIVEN the deployment WHEN its replication configuration and a destination repository are removed out of band THEN audit --live reports both, on the remembered config', async () => {
   const drift = (result: CommandResult) =>
@@ -75,7 +72,10 @@ test('GIVEN the deployment WHEN its replication configuration and a destination 
       (finding) => finding.ruleId === 'REGISTRY-DEPLOYED' || finding.ruleId === 'REPLICATION-COVERAGE',
     );
   const clean = await project.run(['tool', 'audit', '--live', '--format', 'json']);
-  expect({ config: clean.stderr.split('\n')[0], drift: drift(clean) }).toEqual({ config: 'config: cfg.yaml (recorded in .ecr-replication/config.json)', drift: [] });
+  expect({ config: clean.stderr.split('\n')[0], drift: drift(clean) }).toEqual({
+    config: 'config: cfg.yaml (recorded in .ecr-replication/config.json)',
+    drift: [],
+  });
 
   await (await probeRegistry(BUILD, 'us-east-1')).ecr.send(new PutReplicationConfigurationCommand({ replicationConfiguration: { rules: [] } }));
   await (await probeRegistry(PROD, 'eu-west-1')).ecr.send(new DeleteRepositoryCommand({ repositoryName: 'web' }));

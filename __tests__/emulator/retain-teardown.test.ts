@@ -1,7 +1,8 @@
 /**
  * Retain retains what it needs, against moto, with the daily commands: a
  * repository holding an image is taken out with `removal: retain` and
- * deployed; then the teardown (`keys.preventDestroy: false`, `destroy '*'`)
+ * deployed (with the plan check's token: retaining it narrows the registry
+ * policy and the replication rule); then the teardown (`keys.preventDestroy: false`, `destroy '*'`)
  * destroys everything else, but the retained repository's key stays Enabled
  * in each registry (not pending deletion), and a note names its ARN.
  */
@@ -44,7 +45,11 @@ test('GIVEN web (holding an image) retained WHEN everything is torn down THEN we
   await registries[STACKS.source].ecr.send(new PutImageCommand({ repositoryName: 'web', imageManifest: manifest, imageTag: 'v1' }));
 
   project.writeConfig(config({ removal: 'retain' }));
-  expectSuccess(await project.run(['deploy', '*', '--auto-approve']));
+  // Retaining web narrows the destination's registry policy and the replication rule: the plan check asks for its token.
+  const refused = await project.run(['deploy', '*', '--auto-approve']);
+  const token = /--accept ([0-9a-f]+)/.exec(refused.stderr)?.[1];
+  expect({ code: refused.code, token }).toEqual({ code: 1, token: expect.stringMatching(/^[0-9a-f]+$/) });
+  expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--accept', token!]));
 
   project.writeConfig(config({ removal: 'retain' }, { preventDestroy: false }));
   const destroyed = await project.run(['destroy', '*', '--auto-approve']);
@@ -54,8 +59,10 @@ test('GIVEN web (holding an image) retained WHEN everything is torn down THEN we
     const repositories = await probe.repositories();
     const key = (await probe.kms.send(new DescribeKeyCommand({ KeyId: keys[stack] }))).KeyMetadata!;
     expect({ stack, repositories: Object.fromEntries(repositories), key: key.KeyState }).toEqual({ stack, repositories: { web: key.Arn }, key: 'Enabled' });
-    expect(destroyed.stderr).toContain(`note: key ${key.Arn} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts web`);
+    expect(destroyed.stderr).toContain(
+      `note: key ${key.Arn} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts web`,
+    );
     // The kept key left the state: no state owns a key any more, and nothing else of the stack is left.
     expect(stateKeyIds(project.folder, stack)).toEqual([]);
   }
-});
+}, 900_000);
