@@ -301,7 +301,7 @@ describe('GIVEN removal: destroy of one repository and a new one in the same cha
   ]);
   const movesOnly = { ...planJson([]), resource_changes: [] };
 
-  test('WHEN it is deployed THEN the destination applies its moves and additions, the source goes next, the deletion last, each plan checked', async () => {
+  test('WHEN it is deployed THEN the destination applies its moves, then its additions (one after the other), the source goes next, the deletion last, each plan checked', async () => {
     const ran = await run(
       {
         [WEST]: {
@@ -319,7 +319,7 @@ describe('GIVEN removal: destroy of one repository and a new one in the same cha
           ],
         },
       },
-      { targeted: [WEST, SOURCE], retiredRepositories: new Set(['111111111111/us-west-2\tweb']) },
+      { targeted: [WEST, SOURCE], retiredRepositories: new Set(['111111111111/us-west-2\tweb']), parallelism: 2 },
     );
     expect(ran.terraform.callsOf('plan', 'apply')).toEqual([
       `${WEST} plan`,

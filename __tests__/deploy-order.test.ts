@@ -6,7 +6,7 @@
 import { deployOrder, destroyOrder, PlanState, stackLevels, StackNode } from '../cli/deploy/order';
 import { terraformErrors } from '../cli/deploy/terraform-messages';
 import { summarizePlan } from '../cli/deploy/plan-summary';
-import { change, planJson, repositoryValues } from '../test-support/plan-json';
+import { change, planJson, registryPolicy, repositoryValues } from '../test-support/plan-json';
 
 const WEST = 'ecr-destination-build-us-west-2';
 const PROD = 'ecr-destination-prod-eu-west-1';
@@ -18,9 +18,9 @@ const STACKS: StackNode[] = [
 ];
 
 const none: PlanState = { kind: 'no-changes' };
-const adds: PlanState = { kind: 'changes', deletesRepository: false, moves: false, additionTargets: ['aws_ecr_repository.repositories["base"]'] };
-const deletes: PlanState = { kind: 'changes', deletesRepository: true, moves: false, additionTargets: [] };
-const addsAndDeletes: PlanState = { kind: 'changes', deletesRepository: true, moves: true, additionTargets: ['aws_ecr_repository.repositories["base"]'] };
+const adds: PlanState = { kind: 'changes', removes: false, moves: false, additionTargets: ['aws_ecr_repository.repositories["base"]'] };
+const deletes: PlanState = { kind: 'changes', removes: true, moves: false, additionTargets: [] };
+const addsAndDeletes: PlanState = { kind: 'changes', removes: true, moves: true, additionTargets: ['aws_ecr_repository.repositories["base"]'] };
 const failed: PlanState = { kind: 'failed' };
 const plans = (entries: Record<string, PlanState>) => new Map(Object.entries(entries));
 
@@ -115,7 +115,7 @@ describe('GIVEN the up-front plans of a deploy', () => {
       waiting: [
         {
           stack: WEST,
-          reason: `its repository deletions wait until ${SOURCE} stops replicating them: deploy it in the same run (npm run deploy -- ${WEST} ${SOURCE})`,
+          reason: `its removals (repositories deleted, registry-policy grants dropped) wait until ${SOURCE} stops replicating what they remove: deploy it in the same run (npm run deploy -- ${WEST} ${SOURCE})`,
         },
       ],
     });
@@ -157,11 +157,46 @@ describe('GIVEN a plan JSON', () => {
       import: 0,
       forget: 0,
       outputs: false,
-      deletesRepository: true,
+      removes: true,
       moves: true,
       additionTargets: ['aws_ecr_repository.repositories["base"]'],
       changes: ['aws_ecr_repository.repositories["base"] create', 'aws_ecr_repository.retired_web delete'],
       createsAdoptable: true,
+    });
+  });
+
+  test('WHEN a destination only narrows its registry policy THEN that is a removal, not an addition to apply first', () => {
+    const policy = (prefixes: string[]) => registryPolicy(['333333333333'], prefixes);
+    const summary = summarizePlan(
+      planJson([
+        change({
+          type: 'aws_ecr_registry_policy',
+          address: 'aws_ecr_registry_policy.registry_policy',
+          actions: ['update'],
+          before: { policy: policy(['api', 'web']) },
+          after: { policy: policy(['api']) },
+        }),
+      ]),
+    );
+    expect({ removes: summary.removes, additionTargets: summary.additionTargets }).toEqual({ removes: true, additionTargets: [] });
+  });
+
+  test('WHEN a destination widens its registry policy THEN that is an addition', () => {
+    const policy = (sources: string[]) => registryPolicy(sources, ['web']);
+    const summary = summarizePlan(
+      planJson([
+        change({
+          type: 'aws_ecr_registry_policy',
+          address: 'aws_ecr_registry_policy.registry_policy',
+          actions: ['update'],
+          before: { policy: policy(['333333333333']) },
+          after: { policy: policy(['333333333333', '444444444444']) },
+        }),
+      ]),
+    );
+    expect({ removes: summary.removes, additionTargets: summary.additionTargets }).toEqual({
+      removes: false,
+      additionTargets: ['aws_ecr_registry_policy.registry_policy'],
     });
   });
 });

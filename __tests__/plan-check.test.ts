@@ -225,6 +225,12 @@ describe('GIVEN a plan that loses nothing unasked', () => {
       [],
     ],
     [
+      'the registry policy no longer granting a repository retired in this registry',
+      policy(registryPolicy(['333333333333'], ['api', 'web']), registryPolicy(['333333333333'], ['api'])),
+      ['111111111111/us-west-2\tweb'],
+      [],
+    ],
+    [
       'replication rules split differently, replicating the same',
       replication(
         [{ destinations: [PROD, WEST], filters: ['api', 'web'] }],

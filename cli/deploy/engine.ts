@@ -297,9 +297,9 @@ class EngineRun {
 
   async run(): Promise<EngineResult> {
     const targeted = this.targetedInOrder();
-    await forEachBounded(targeted, this.parallelism, async (name) => {
-      await this.init(name);
-    });
+    // One at a time: Terraform's plugin cache is not safe for concurrent installs (two inits race to create
+    // the same provider folder). A folder already initialized for this stack block skips it.
+    for (const name of targeted) await this.init(name);
     if (this.stoppedBy === undefined) {
       try {
         if (this.options.command === 'destroy') await this.destroy(targeted);
@@ -429,14 +429,19 @@ class EngineRun {
     }
     if (!(await this.approveUpFront(targeted, deferred))) return;
     for (const phase of order.phases) {
-      await forEachBounded(phase.steps, this.parallelism, async (step) => {
-        if (this.options.interrupted?.()) this.stop('interrupted');
-        if (this.stoppedBy !== undefined) return;
-        try {
-          await this.deployStep(step);
-        } catch (error) {
-          Object.assign(this.outcome(step.stack), { status: 'failed', reason: errorText(error) });
-          this.stop(`${step.stack} failed`);
+      // Stacks in parallel; the steps of one stack (moves, then additions) one after the other: they share its state lock.
+      const byStack = new Map<string, Step[]>();
+      for (const step of phase.steps) byStack.set(step.stack, [...(byStack.get(step.stack) ?? []), step]);
+      await forEachBounded([...byStack.values()], this.parallelism, async (steps) => {
+        for (const step of steps) {
+          if (this.options.interrupted?.()) this.stop('interrupted');
+          if (this.stoppedBy !== undefined) return;
+          try {
+            await this.deployStep(step);
+          } catch (error) {
+            Object.assign(this.outcome(step.stack), { status: 'failed', reason: errorText(error) });
+            this.stop(`${step.stack} failed`);
+          }
         }
       });
     }

@@ -7,10 +7,11 @@
  *   1. Up: each level's plans are applied after the level below; a plan made
  *      before a stack it depends on applied something is planned again
  *      first (a source's guard reads the destinations' applied state). A
- *      plan that deletes a repository in a stack other stacks depend on
- *      applies only its additions here (its pending moves first, then a
- *      `-target` plan of what it creates or updates).
- *   2. Down: those deletions, after every stack that depends on it has been
+ *      plan that removes something (deletes a repository, narrows the
+ *      registry policy) in a stack other stacks depend on applies only its
+ *      additions here (its pending moves first, then a `-target` plan of
+ *      what it creates or updates).
+ *   2. Down: those removals, after every stack that depends on it has been
  *      applied, so a source stops replicating a repository before any
  *      destination deletes it. When such a stack is not part of the run, the
  *      deletions wait, with the reason.
@@ -51,7 +52,7 @@ export function dependentsOf(stacks: readonly StackNode[], name: string): string
 /** What the up-front plan of a stack found. */
 export type PlanState =
   | { readonly kind: 'no-changes' }
-  | { readonly kind: 'changes'; readonly deletesRepository: boolean; readonly moves: boolean; readonly additionTargets: readonly string[] }
+  | { readonly kind: 'changes'; readonly removes: boolean; readonly moves: boolean; readonly additionTargets: readonly string[] }
   /** The plan failed; it may be waiting for a stack it depends on (the guard). */
   | { readonly kind: 'failed' };
 
@@ -123,7 +124,7 @@ export function deployOrder(stacks: readonly StackNode[], plans: ReadonlyMap<str
         continue;
       }
       const dependents = dependentsOf(stacks, name);
-      if (plan.deletesRepository && dependents.length > 0) {
+      if (plan.removes && dependents.length > 0) {
         const first = plan.additionTargets.length > 0;
         if (first && plan.moves) steps.push({ kind: 'moves', stack: name });
         if (first) steps.push({ kind: 'additions', stack: name, targets: plan.additionTargets });
@@ -149,7 +150,7 @@ export function deployOrder(stacks: readonly StackNode[], plans: ReadonlyMap<str
         waiting.push({
           stack: name,
           reason:
-            `its repository deletions wait until ${outside.join(', ')} ${outside.length === 1 ? 'stops' : 'stop'} replicating them: ` +
+            `its removals (repositories deleted, registry-policy grants dropped) wait until ${outside.join(', ')} ${outside.length === 1 ? 'stops' : 'stop'} replicating what they remove: ` +
             `deploy ${outside.length === 1 ? 'it' : 'them'} in the same run (npm run deploy -- ${[name, ...outside].join(' ')})`,
         });
         continue;

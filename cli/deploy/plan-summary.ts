@@ -5,6 +5,7 @@
  * have left behind (the adoption hook's cue).
  */
 import { PlanResourceChange, TerraformPlanJson } from '../../tools/plan-check/plan-json';
+import { lostGrants, policyGrants } from '../../tools/plan-check/policy-grants';
 
 /** Types whose creation asks the adoption hook first (deploy-hooks.ts). */
 export const ADOPTABLE_TYPES: ReadonlySet<string> = new Set([
@@ -23,11 +24,14 @@ export interface PlanSummary {
   readonly forget: number;
   /** True when output values change (a plan with only those still needs an apply). */
   readonly outputs: boolean;
-  /** The plan deletes (or replaces) an `aws_ecr_repository`. */
-  readonly deletesRepository: boolean;
+  /**
+   * The plan removes what a source may still use: it deletes (or replaces) an `aws_ecr_repository`, or narrows
+   * the registry policy. In a stack others depend on, that waits until they have been applied.
+   */
+  readonly removes: boolean;
   /** Instances move (`moved` blocks) in this plan. */
   readonly moves: boolean;
-  /** Addresses created or updated in place: what a plan that must wait with its deletions applies first (`-target`). */
+  /** Addresses created or updated in place (but a narrowing registry policy): what a plan that must wait with its removals applies first (`-target`). */
   readonly additionTargets: readonly string[];
   /** `<address> <actions>` of every change: what an approval covers. */
   readonly changes: readonly string[];
@@ -42,7 +46,7 @@ export const NO_CHANGES: PlanSummary = {
   import: 0,
   forget: 0,
   outputs: false,
-  deletesRepository: false,
+  removes: false,
   moves: false,
   additionTargets: [],
   changes: [],
@@ -50,6 +54,14 @@ export const NO_CHANGES: PlanSummary = {
 };
 
 const managed = (change: PlanResourceChange): boolean => change.mode !== 'data';
+
+/** A registry-policy update that stops granting something a source may still use. */
+function narrowsRegistryPolicy(change: PlanResourceChange): boolean {
+  if (change.type !== 'aws_ecr_registry_policy' || !change.change.actions.includes('update')) return false;
+  const before = (change.change.before as { policy?: unknown } | null)?.policy;
+  const after = (change.change.after as { policy?: unknown } | null)?.policy;
+  return lostGrants(policyGrants(before), policyGrants(after)).length > 0;
+}
 
 export function summarizePlan(plan: TerraformPlanJson): PlanSummary {
   const changes = (plan.resource_changes ?? []).filter(managed);
@@ -62,10 +74,10 @@ export function summarizePlan(plan: TerraformPlanJson): PlanSummary {
     import: changes.filter((change) => change.change.importing !== undefined).length,
     forget: changes.filter((change) => has(change, 'forget')).length,
     outputs: Object.values(plan.output_changes ?? {}).some((output) => !output.actions.every((action) => action === 'no-op')),
-    deletesRepository: changes.some((change) => change.type === 'aws_ecr_repository' && has(change, 'delete')),
+    removes: changes.some((change) => (change.type === 'aws_ecr_repository' && has(change, 'delete')) || narrowsRegistryPolicy(change)),
     moves: [...changes, ...(plan.resource_drift ?? [])].some((change) => change.previous_address !== undefined && change.previous_address !== change.address),
     additionTargets: changes
-      .filter((change) => (has(change, 'create') || has(change, 'update')) && !has(change, 'delete'))
+      .filter((change) => (has(change, 'create') || has(change, 'update')) && !has(change, 'delete') && !narrowsRegistryPolicy(change))
       .map((change) => change.address)
       .sort(),
     changes: changed.map((change) => `${change.address} ${change.change.actions.join(',')}${change.change.importing ? ' import' : ''}`).sort(),

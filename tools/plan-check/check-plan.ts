@@ -11,7 +11,8 @@
  * registry scanning configuration. Reported only: a repository the config
  * retires (`removal: destroy` is a `moved` instance deleted at its new
  * address; `removal: retain` a `forget`), a key Terraform forgets, and
- * replication dropped for a repository retired in the same registry.
+ * replication or registry-policy grants dropped for a repository retired in
+ * the same registry.
  *
  * The plan is read against its prior state: a stack never applied has
  * nothing to lose and gives no finding, whatever the config was before.
@@ -130,9 +131,12 @@ function resourceFindings(stack: string, plan: TerraformPlanJson, change: PlanRe
       if (!shape.updates && !shape.replaces) return [];
       // A policy known only after apply cannot be compared; the project's registry policy is always known at plan time.
       if ((change.change.after_unknown as Json)?.policy === true) return [];
-      return describeLostGrants(lostGrants(policyGrants(before.policy), policyGrants(after.policy))).flatMap((lost) =>
-        make('registry-policy-narrowed', 'registry policy', `stops granting: ${lost}`),
+      // A grant on `repository/<name>*` of a repository retired in this registry goes with its retirement.
+      const retired = context.retiredRepositories ?? new Set<string>();
+      const lost = lostGrants(policyGrants(before.policy), policyGrants(after.policy)).filter(
+        (grant) => !retired.has(`${registry}\t${/:repository\/(.+)\*$/.exec(grant.resource)?.[1] ?? ''}`),
       );
+      return describeLostGrants(lost).flatMap((lost) => make('registry-policy-narrowed', 'registry policy', `stops granting: ${lost}`));
     }
     case 'aws_ecr_replication_configuration': {
       if (!shape.deletes && !shape.updates) return [];
