@@ -106,15 +106,10 @@ export function isInitialized(directory: string, environment: NodeJS.ProcessEnv)
 /** The real runner: terraform on PATH with `environment` (the command's, plus the project's CLI config). */
 export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
   const run = (args: readonly string[], directory: string, onLine?: OutputLine) => runTerraformAsync(args, directory, environment, onLine);
-  // One init at a time: the inits share the plugin cache, which Terraform does not make safe for concurrent
-  // installs (two first inits fail with "failed to create directory ... file exists").
-  let inits: Promise<unknown> = Promise.resolve();
   return {
     init: async (directory, onLine) => {
       if (isInitialized(directory, environment)) return { code: 0, signal: null, stdout: '', stderr: '' };
-      const turn = inits.then(() => run(['init', '-input=false', '-no-color'], directory, onLine));
-      inits = turn.catch(() => undefined);
-      const result = await turn;
+      const result = await run(['init', '-input=false', '-no-color'], directory, onLine);
       const fingerprint = initFingerprint(directory, environment);
       if (result.code === 0 && fingerprint !== undefined) {
         mkdirSync(path.join(directory, '.terraform'), { recursive: true });
