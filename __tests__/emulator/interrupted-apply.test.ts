@@ -11,7 +11,8 @@
  * of the killed stack with no changes.
  */
 import { emulatorEndpoint, scenarioAccounts } from '../../test-support/emulator';
-import { killTerraformIn, pollUntil, ScenarioProject, scenarioProject } from '../../test-support/daily-commands';
+import { CommandRun, EmulatorProject, emulatorProject, summaryLines } from '../../test-support/emulator-project';
+import { killTerraformIn, pollUntil } from '../../test-support/terraform-kill';
 import { probeRegistry, RegistryProbe, stateKeyIds } from '../../test-support/registry-probe';
 
 const DESTINATION = 'ecr-destination-prod-eu-west-1';
@@ -44,39 +45,35 @@ const KILL_POINTS: [string, string, KillPoint, string][] = [
   ['during repository creation', 'kill-repositories', async (probe) => (await probe.repositories()).size > 0, 'aws_ecr_repository.repositories['],
 ];
 
-const projects: ScenarioProject[] = [];
+const projects: EmulatorProject[] = [];
 afterAll(() => projects.forEach((project) => project.remove()));
 
-/** The run's summary lines (`deploy summary:` and what follows). */
-const summaryOf = (output: string): string[] => {
-  const lines = output.split('\n');
-  const start = lines.findIndex((line) => line.endsWith(' summary:'));
-  return start < 0 ? [] : lines.slice(start).filter((line) => line.trim() !== '');
-};
+/** What a run printed, for a failing expectation to show. */
+const shown = (run: CommandRun) => ({ status: run.status, summary: summaryLines(run), stderr: run.stderr.split('\n').slice(-15) });
 
 test.concurrent.each(KILL_POINTS)(
   'GIVEN a deploy killed %s WHEN the same npm run deploy runs again THEN it converges with exactly one key per registry',
   async (_point, name, reached, adopted) => {
     const [build, prod] = scenarioAccounts(name, 2);
-    const project = scenarioProject(name, config(build, prod));
+    const project = emulatorProject(name);
     projects.push(project);
+    project.writeConfig(config(build, prod), 'cfg.yaml');
     const destination = await probeRegistry(prod, 'eu-west-1');
 
-    const first = project.start(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']);
-    await pollUntil(`${name}: the kill point`, () => reached(destination), { intervalMs: 50, stop: first.done });
-    expect(killTerraformIn(project.folder).length).toBeGreaterThan(0);
-    const killed = await first.done;
-    expect(killed.code).toBe(1);
-    const summary = summaryOf(`${killed.stdout}\n${killed.stderr}`);
-    expect(summary[0]).toBe('deploy summary:');
+    const first = project.run(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']);
+    await pollUntil(`${name}: the kill point`, () => reached(destination), { intervalMs: 50, stop: first });
+    expect(killTerraformIn(project.root).length).toBeGreaterThan(0);
+    const killed = await first;
+    const summary = summaryLines(killed);
+    expect({ status: killed.status, first: summary[0], last: summary.at(-1) }).toEqual({
+      status: 1,
+      first: 'deploy summary:',
+      last: expect.stringMatching(/^deploy failed: /),
+    });
     expect(summary.find((line) => line.trimStart().startsWith(DESTINATION))).toMatch(/failed/);
-    expect(summary.at(-1)).toMatch(/^deploy failed: /);
 
     const again = await project.run(['deploy', '*', '--auto-approve']);
-    expect({ code: again.code, summary: summaryOf(`${again.stdout}\n${again.stderr}`).slice(-1) }).toEqual({
-      code: 0,
-      summary: ['deploy complete: 2 stacks deployed'],
-    });
+    expect(shown(again)).toMatchObject({ status: 0, summary: expect.arrayContaining(['deploy complete: 2 stacks deployed']) });
     // What the killed run created was adopted (an import), not created a second time.
     const adoption = again.stderr
       .split('\n')
@@ -92,7 +89,7 @@ test.concurrent.each(KILL_POINTS)(
       // Exactly one key not pending deletion, Enabled, and it is the one the stack's state records.
       expect({ stack, keys: live.map((key) => ({ keyId: key.keyId, state: key.state, stackTag: key.stackTag })) }).toEqual({
         stack,
-        keys: [{ keyId: stateKeyIds(project.folder, stack)[0], state: 'Enabled', stackTag: stack }],
+        keys: [{ keyId: stateKeyIds(project.root, stack)[0], state: 'Enabled', stackTag: stack }],
       });
       const repositories = await probe.repositories();
       expect({ stack, repositories: Object.fromEntries(repositories) }).toEqual({
@@ -103,9 +100,9 @@ test.concurrent.each(KILL_POINTS)(
 
     // A second plan of the stack that was killed has nothing to do.
     const plan = await project.run(['diff', DESTINATION]);
-    expect({ code: plan.code, summary: summaryOf(`${plan.stdout}\n${plan.stderr}`)[1] }).toEqual({
-      code: 0,
-      summary: expect.stringMatching(new RegExp(`^  ${DESTINATION} +no changes$`)),
+    expect({ status: plan.status, line: summaryLines(plan)[1] }).toEqual({
+      status: 0,
+      line: expect.stringMatching(new RegExp(`^  ${DESTINATION} +no changes$`)),
     });
   },
   900_000,

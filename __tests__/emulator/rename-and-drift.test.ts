@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { DeleteRepositoryCommand, PutReplicationConfigurationCommand } from '@aws-sdk/client-ecr';
 import { registryDeployed } from '../../tools/audit/live-checks';
 import { emulatorEndpoint, scenarioAccounts } from '../../test-support/emulator';
-import { CommandResult, ScenarioProject, scenarioProject } from '../../test-support/daily-commands';
+import { CommandRun, EmulatorProject, emulatorProject, summaryLines } from '../../test-support/emulator-project';
 import { probeRegistry, stateKeyIds } from '../../test-support/registry-probe';
 
 const [BUILD, PROD] = scenarioAccounts('rename-and-drift', 2);
@@ -33,24 +33,29 @@ function config(prodName: string) {
   };
 }
 
-let project: ScenarioProject;
+let project: EmulatorProject;
 beforeAll(() => {
-  project = scenarioProject('rename-and-drift', config('prod'));
+  project = emulatorProject('rename-and-drift');
+  project.writeConfig(config('prod'), 'cfg.yaml');
 });
 afterAll(() => project.remove());
 
-const output = (result: CommandResult) => `${result.stdout}\n${result.stderr}`;
-const expectSuccess = (result: CommandResult) =>
-  expect({ code: result.code, tail: result.code === 0 ? '' : output(result).slice(-3000) }).toEqual({ code: 0, tail: '' });
+const output = (run: CommandRun) => `${run.stdout}\n${run.stderr}`;
+/** A run that must succeed; on failure, what it printed shows in the expectation. */
+const expectSuccess = (run: CommandRun) =>
+  expect({ status: run.status, stderr: run.status === 0 ? [] : run.stderr.split('\n').slice(-15), summary: summaryLines(run) }).toMatchObject({
+    status: 0,
+    stderr: [],
+  });
 
 test('GIVEN an account renamed WHEN its state was not moved THEN deploy refuses with the move; after the move it converges with nothing to add', async () => {
   expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']));
   const destination = await probeRegistry(PROD, 'eu-west-1');
   const [key] = await destination.liveKeys();
 
-  project.writeConfig(config('production'));
+  project.writeConfig(config('production'), 'cfg.yaml');
   const refused = await project.run(['deploy', '*', '--auto-approve']);
-  expect(refused.code).toBe(1);
+  expect(refused.status).toBe(1);
   expect(output(refused)).toContain(
     `with ecr-kms-replication:stack = ${OLD}, so the state of ${OLD} owns them: stack ${OLD} becomes ${NEW} (same destination registry ${PROD}/eu-west-1): ` +
       `if ${OLD} was deployed, move its state before deploying ${NEW}, or ${NEW} would plan a second key and repositories that already exist: ` +
@@ -58,16 +63,16 @@ test('GIVEN an account renamed WHEN its state was not moved THEN deploy refuses 
   );
   expect((await destination.liveKeys()).map((entry) => entry.keyId)).toEqual([key.keyId]);
 
-  renameSync(path.join(project.folder, 'terraform-state', `${OLD}.tfstate`), path.join(project.folder, 'terraform-state', `${NEW}.tfstate`));
+  renameSync(path.join(project.root, 'terraform-state', `${OLD}.tfstate`), path.join(project.root, 'terraform-state', `${NEW}.tfstate`));
   const moved = await project.run(['deploy', '*', '--auto-approve']);
   expectSuccess(moved);
-  expect(output(moved)).toMatch(new RegExp(`\\n  ${NEW} +applied \\(0 added, \\d+ changed, 0 destroyed\\)\\n`));
+  expect(summaryLines(moved)).toContainEqual(expect.stringMatching(new RegExp(`^  ${NEW} +applied \\(0 added, \\d+ changed, 0 destroyed\\)$`)));
   expect(await destination.liveKeys()).toEqual([{ ...key, stackTag: NEW }]);
-  expect(stateKeyIds(project.folder, NEW)).toEqual([key.keyId]);
+  expect(stateKeyIds(project.root, NEW)).toEqual([key.keyId]);
 }, 900_000);
 
 test('GIVEN the deployment WHEN its replication configuration and a destination repository are removed out of band THEN audit --live reports both, on the remembered config', async () => {
-  const drift = (result: CommandResult) =>
+  const drift = (result: CommandRun) =>
     (JSON.parse(result.stdout) as { findings: { ruleId: string }[] }).findings.filter(
       (finding) => finding.ruleId === 'REGISTRY-DEPLOYED' || finding.ruleId === 'REPLICATION-COVERAGE',
     );
@@ -81,7 +86,7 @@ test('GIVEN the deployment WHEN its replication configuration and a destination 
   await (await probeRegistry(PROD, 'eu-west-1')).ecr.send(new DeleteRepositoryCommand({ repositoryName: 'web' }));
 
   const audited = await project.run(['tool', 'audit', '--live', '--format', 'json']);
-  expect(audited.code).toBe(1);
+  expect(audited.status).toBe(1);
   expect(drift(audited)).toEqual([
     {
       ruleId: 'REGISTRY-DEPLOYED',

@@ -9,7 +9,7 @@
 import { PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { emulatorEndpoint, scenarioAccounts } from '../../test-support/emulator';
-import { ScenarioProject, scenarioProject } from '../../test-support/daily-commands';
+import { CommandRun, EmulatorProject, emulatorProject, printedToken, summaryLines } from '../../test-support/emulator-project';
 import { probeRegistry, stateKeyIds } from '../../test-support/registry-probe';
 
 const [BUILD, PROD] = scenarioAccounts('retain-teardown', 2);
@@ -28,30 +28,35 @@ function config(web: Record<string, unknown>, keys: Record<string, unknown> = {}
   };
 }
 
-let project: ScenarioProject;
+let project: EmulatorProject;
 beforeAll(() => {
-  project = scenarioProject('retain-teardown', config({}));
+  project = emulatorProject('retain-teardown');
+  project.writeConfig(config({}), 'cfg.yaml');
 });
 afterAll(() => project.remove());
 
-const expectSuccess = (result: { code: number | null; stdout: string; stderr: string }) =>
-  expect({ code: result.code, tail: result.code === 0 ? '' : `${result.stdout}\n${result.stderr}`.slice(-3000) }).toEqual({ code: 0, tail: '' });
+/** A run that must succeed; on failure, what it printed shows in the expectation. */
+const expectSuccess = (run: CommandRun) =>
+  expect({ status: run.status, stderr: run.status === 0 ? [] : run.stderr.split('\n').slice(-15), summary: summaryLines(run) }).toMatchObject({
+    status: 0,
+    stderr: [],
+  });
 
 test('GIVEN web (holding an image) retained WHEN everything is torn down THEN web stays in each registry and its key stays Enabled, noted with its ARN', async () => {
   expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']));
   const registries = { [STACKS.source]: await probeRegistry(BUILD, 'us-east-1'), [STACKS.destination]: await probeRegistry(PROD, 'eu-west-1') };
-  const keys = Object.fromEntries(Object.keys(registries).map((stack) => [stack, stateKeyIds(project.folder, stack)[0]]));
+  const keys = Object.fromEntries(Object.keys(registries).map((stack) => [stack, stateKeyIds(project.root, stack)[0]]));
   const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [] });
   await registries[STACKS.source].ecr.send(new PutImageCommand({ repositoryName: 'web', imageManifest: manifest, imageTag: 'v1' }));
 
-  project.writeConfig(config({ removal: 'retain' }));
+  project.writeConfig(config({ removal: 'retain' }), 'cfg.yaml');
   // Retaining web narrows the destination's registry policy and the replication rule: the plan check asks for its token.
   const refused = await project.run(['deploy', '*', '--auto-approve']);
-  const token = /--accept ([0-9a-f]+)/.exec(refused.stderr)?.[1];
-  expect({ code: refused.code, token }).toEqual({ code: 1, token: expect.stringMatching(/^[0-9a-f]+$/) });
+  const token = printedToken(refused);
+  expect({ status: refused.status, token }).toEqual({ status: 1, token: expect.stringMatching(/^[0-9a-f]{12}$/) });
   expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--accept', token!]));
 
-  project.writeConfig(config({ removal: 'retain' }, { preventDestroy: false }));
+  project.writeConfig(config({ removal: 'retain' }, { preventDestroy: false }), 'cfg.yaml');
   const destroyed = await project.run(['destroy', '*', '--auto-approve']);
   expectSuccess(destroyed);
 
@@ -63,6 +68,6 @@ test('GIVEN web (holding an image) retained WHEN everything is torn down THEN we
       `note: key ${key.Arn} (aws_kms_key.kms_key, alias/ecr-kms-replication) is kept, not scheduled for deletion: it still encrypts web`,
     );
     // The kept key left the state: no state owns a key any more, and nothing else of the stack is left.
-    expect(stateKeyIds(project.folder, stack)).toEqual([]);
+    expect(stateKeyIds(project.root, stack)).toEqual([]);
   }
 }, 900_000);
