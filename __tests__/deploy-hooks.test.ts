@@ -5,6 +5,7 @@
  * tagged), and what `teardown` keeps after a destroy plan. The stack is the
  * bundled example's cross-account destination, synthesized for real.
  */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { PlanResourceChange, TerraformPlanJson } from '../tools/plan-check/plan-json';
 import { projectDeployHooks } from '../tools/recovery/project-deploy-hooks';
 import { registryClients } from '../tools/recovery/aws-session';
@@ -66,6 +67,20 @@ describe('GIVEN the adopt hook', () => {
     });
     expect(answer).toEqual({ imports: [], refusals: [], notes: [] });
     expect(mocked.sts.calls()).toHaveLength(0);
+  });
+
+  test("WHEN the command's environment holds credentials THEN the stack's deployment role is assumed with them, at the stack's endpoint", async () => {
+    const mocked = mockWorld(world({}));
+    const withCredentials = projectDeployHooks();
+    await withCredentials.adopt({ ...context(), environment: { AWS_ACCESS_KEY_ID: 'AKIDCOMMAND', AWS_SECRET_ACCESS_KEY: 'secret' } }, FIRST_APPLY);
+    const [call] = mocked.sts.commandCalls(AssumeRoleCommand);
+    const client = call.thisValue as STSClient;
+    const endpoint = await client.config.endpoint?.();
+    expect({
+      role: call.args[0].input.RoleArn,
+      accessKeyId: (await client.config.credentials()).accessKeyId,
+      endpoint: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
+    }).toEqual({ role: `arn:aws:iam::${ACCOUNT}:role/ecr-replication-deployer`, accessKeyId: 'AKIDCOMMAND', endpoint: ENDPOINT });
   });
 
   test('WHEN nothing exists yet (a first apply) THEN nothing is adopted or refused', async () => {
