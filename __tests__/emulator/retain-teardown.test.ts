@@ -1,12 +1,14 @@
 /**
- * Retain retains what it needs, against moto, with the daily commands: a
+ * Retain retains what it needs, against moto, with the daily commands (and,
+ * on the way, the provider's stack tag on the key and repositories): a
  * repository holding an image is taken out with `removal: retain` and
  * deployed; then the teardown (`keys.preventDestroy: false`, `destroy '*'`)
  * destroys everything else, but the retained repository's key stays Enabled
  * in each registry (not pending deletion), and a note names its ARN.
  */
-import { PutImageCommand } from '@aws-sdk/client-ecr';
-import { DescribeKeyCommand } from '@aws-sdk/client-kms';
+import { DescribeRepositoriesCommand, ListTagsForResourceCommand, PutImageCommand } from '@aws-sdk/client-ecr';
+import { DescribeKeyCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
+import { STACK_TAG } from '../../stacks/resource-names';
 import { emulatorEndpoint, scenarioAccounts } from '../../test-support/emulator';
 import { CommandRun, EmulatorProject, emulatorProject, summaryLines } from '../../test-support/emulator-project';
 import { probeRegistry, stateKeyIds } from '../../test-support/registry-probe';
@@ -23,6 +25,7 @@ function config(web: Record<string, unknown>, keys: Record<string, unknown> = {}
     repositories: [{ name: 'team-a/api' }, { name: 'web', ...web }],
     sources: [{ account: 'build', region: 'us-east-1', destinations: [{ account: 'prod', region: 'eu-west-1', repositoryCreationTemplates: false }] }],
     keys,
+    tags: { Project: 'retain-teardown' },
     endpoint: { url: emulatorEndpoint() },
   };
 }
@@ -45,6 +48,18 @@ test('GIVEN web (holding an image) retained WHEN everything is torn down THEN we
   expectSuccess(await project.run(['deploy', '*', '--auto-approve', '--config', 'cfg.yaml']));
   const registries = { [STACKS.source]: await probeRegistry(BUILD, 'us-east-1'), [STACKS.destination]: await probeRegistry(PROD, 'eu-west-1') };
   const keys = Object.fromEntries(Object.keys(registries).map((stack) => [stack, stateKeyIds(project.root, stack)[0]]));
+  // The provider's default tags reached the key and the repositories at their creation: the config's, and the stack's own.
+  for (const [stack, probe] of Object.entries(registries)) {
+    const expected = { Project: 'retain-teardown', [STACK_TAG]: stack };
+    const keyTags = (await probe.kms.send(new ListResourceTagsCommand({ KeyId: keys[stack] }))).Tags ?? [];
+    const web = (await probe.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['web'] }))).repositories![0];
+    const webTags = (await probe.ecr.send(new ListTagsForResourceCommand({ resourceArn: web.repositoryArn }))).tags ?? [];
+    expect({
+      stack,
+      key: Object.fromEntries(keyTags.map((tag) => [tag.TagKey, tag.TagValue])),
+      web: Object.fromEntries(webTags.map((tag) => [tag.Key, tag.Value])),
+    }).toEqual({ stack, key: expected, web: expected });
+  }
   const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: {}, layers: [] });
   await registries[STACKS.source].ecr.send(new PutImageCommand({ repositoryName: 'web', imageManifest: manifest, imageTag: 'v1' }));
 
