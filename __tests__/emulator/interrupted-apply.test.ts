@@ -33,16 +33,15 @@ function config(build: string, prod: string) {
 
 type KillPoint = (probe: RegistryProbe) => Promise<boolean>;
 
-/** Kill point, scenario name, when it is reached, and what the next deploy must adopt (an address it names). */
-const KILL_POINTS: [string, string, KillPoint, string][] = [
-  ['during key creation', 'kill-key', async (probe) => (await probe.keys()).some((key) => key.stackTag === DESTINATION), 'aws_kms_key.kms_key'],
-  [
-    'right after the alias appears',
-    'kill-alias',
-    async (probe) => (await probe.aliases()).includes('alias/ecr-kms-replication'),
-    'aws_kms_alias.kms_key_alias',
-  ],
-  ['during repository creation', 'kill-repositories', async (probe) => (await probe.repositories()).size > 0, 'aws_ecr_repository.repositories['],
+/**
+ * Kill point, scenario name, and when it is reached. Terraform records each resource in the local state as it
+ * completes, so what the kill leaves unrecorded is what was in flight: the key (its creation waits for KMS to
+ * propagate it), sometimes the alias or a repository.
+ */
+const KILL_POINTS: [string, string, KillPoint][] = [
+  ['during key creation', 'kill-key', async (probe) => (await probe.keys()).some((key) => key.stackTag === DESTINATION)],
+  ['right after the alias appears', 'kill-alias', async (probe) => (await probe.aliases()).includes('alias/ecr-kms-replication')],
+  ['during repository creation', 'kill-repositories', async (probe) => (await probe.repositories()).size > 0],
 ];
 
 const projects: EmulatorProject[] = [];
@@ -53,7 +52,7 @@ const shown = (run: CommandRun) => ({ status: run.status, summary: summaryLines(
 
 test.concurrent.each(KILL_POINTS)(
   'GIVEN a deploy killed %s WHEN the same npm run deploy runs again THEN it converges with exactly one key per registry',
-  async (_point, name, reached, adopted) => {
+  async (point, name, reached) => {
     const [build, prod] = scenarioAccounts(name, 2);
     const project = emulatorProject(name);
     projects.push(project);
@@ -73,12 +72,17 @@ test.concurrent.each(KILL_POINTS)(
     expect(summary.find((line) => line.trimStart().startsWith(DESTINATION))).toMatch(/failed/);
 
     const again = await project.run(['deploy', '*', '--auto-approve']);
-    expect(shown(again)).toMatchObject({ status: 0, summary: expect.arrayContaining(['deploy complete: 2 stacks deployed']) });
-    // What the killed run created was adopted (an import), not created a second time.
-    const adoption = again.stderr
-      .split('\n')
-      .find((line) => line.includes('note: adopting what an interrupted apply of this stack created but never recorded: '));
-    expect(adoption).toContain(adopted);
+    expect({ ...shown(again), verdict: again.stderr.split('\n').find((line) => line.startsWith('deploy ')) }).toMatchObject({
+      status: 0,
+      verdict: 'deploy complete: 2 stacks deployed',
+    });
+    if (point === 'during key creation') {
+      // The key the killed run created (in flight, so unrecorded) was adopted with an import, not created again.
+      const adoption = again.stderr
+        .split('\n')
+        .find((line) => line.includes('note: adopting what an interrupted apply of this stack created but never recorded: '));
+      expect(adoption).toContain('aws_kms_key.kms_key');
+    }
 
     const registries: [string, RegistryProbe][] = [
       [DESTINATION, destination],
