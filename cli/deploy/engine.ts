@@ -310,6 +310,7 @@ class EngineRun {
         for (const outcome of this.outcomes.values()) if (outcome.status === 'not run') outcome.reason ??= 'stopped by an internal error';
       }
     }
+    await this.options.terraform.close?.().catch(() => undefined);
     return this.finish();
   }
 
