@@ -268,7 +268,7 @@ describe('GIVEN two synths of the example into different folders', () => {
         'stacks/ecr-destination-prod-eu-west-1/cdk.tf.json',
         'stacks/ecr-source-build-us-east-1/cdk.tf.json',
       ]);
-      // cdktf deploy '*' orders stacks by the manifest's dependencies
+      // npm run deploy -- '*' orders stacks by the manifest's dependencies
       const manifest = JSON.parse(a.get('manifest.json')!) as { stacks: Record<string, { dependencies: string[] }> };
       expect(Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]))).toEqual({
         'ecr-destination-build-us-west-2': [],

@@ -2,6 +2,10 @@
  * Terraform in one synthesized stack folder, the steps the deploy engine
  * (cli/deploy/) runs: `init`, `plan -out` (with `-detailed-exitcode`, so "no
  * changes" needs no `show`), `show -json`, `apply <planfile>` and `state rm`.
+ * `show -json` only needs the providers' schemas: its runs share one
+ * debug-mode instance of each provider binary (tools/provider-instance.ts)
+ * instead of starting the provider every time; plan and apply, which
+ * configure providers, always start their own.
  * Each run is a child process with the command's environment plus the
  * project's CLI config (tools/terraform-cli.ts): one provider install through
  * the plugin cache, no update checks, never a prompt. Runs are asynchronous so
@@ -10,8 +14,9 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ProviderInstance, providerBinaries, REATTACH_VARIABLE, startProviderInstance, stopProviderInstance } from './provider-instance';
 
 /** How a terraform run ended. */
 export interface TerraformRun {
@@ -42,6 +47,8 @@ export interface StackTerraform {
   show(directory: string, planFile: string): Promise<TerraformRun>;
   apply(directory: string, planFile: string, onLine?: OutputLine): Promise<TerraformRun>;
   stateRm(directory: string, addresses: readonly string[], onLine?: OutputLine): Promise<TerraformRun>;
+  /** Releases what the runner holds (shared provider instances). @default nothing to release */
+  close?(): Promise<void>;
 }
 
 /** A run that never started (terraform missing): reported like a failed run. */
@@ -103,9 +110,48 @@ export function isInitialized(directory: string, environment: NodeJS.ProcessEnv)
   );
 }
 
+/**
+ * One debug-mode instance per provider binary, started on first use, for runs that only read schemas. A binary
+ * that cannot be started that way is left to terraform (an empty environment), as it normally runs.
+ */
+export class SchemaProviders {
+  private readonly instances = new Map<string, Promise<ProviderInstance | undefined>>();
+
+  /** `{ TF_REATTACH_PROVIDERS }` for the providers installed in `directory`, or `{}`. */
+  async environmentFor(directory: string): Promise<Record<string, string>> {
+    let binaries: Map<string, string>;
+    try {
+      binaries = providerBinaries(directory);
+    } catch {
+      return {};
+    }
+    const configs: Record<string, unknown> = {};
+    for (const [address, binary] of binaries) {
+      const key = realpathSync(binary);
+      if (!this.instances.has(key))
+        this.instances.set(
+          key,
+          startProviderInstance(address, binary, { detached: true }).catch(() => undefined),
+        );
+      const instance = await this.instances.get(key);
+      if (instance === undefined) return {};
+      configs[address] = instance.config;
+    }
+    return { [REATTACH_VARIABLE]: JSON.stringify(configs) };
+  }
+
+  async stop(): Promise<void> {
+    const started = await Promise.all(this.instances.values());
+    this.instances.clear();
+    await Promise.all(started.flatMap((instance) => (instance ? [stopProviderInstance(instance)] : [])));
+  }
+}
+
 /** The real runner: terraform on PATH with `environment` (the command's, plus the project's CLI config). */
 export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
-  const run = (args: readonly string[], directory: string, onLine?: OutputLine) => runTerraformAsync(args, directory, environment, onLine);
+  const run = (args: readonly string[], directory: string, onLine?: OutputLine, extra: Record<string, string> = {}) =>
+    runTerraformAsync(args, directory, { ...environment, ...extra }, onLine);
+  const schemas = new SchemaProviders();
   return {
     init: async (directory, onLine) => {
       if (isInitialized(directory, environment)) return { code: 0, signal: null, stdout: '', stderr: '' };
@@ -132,8 +178,9 @@ export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
         directory,
         onLine,
       ),
-    show: (directory, planFile) => run(['show', '-json', '-no-color', planFile], directory),
+    show: async (directory, planFile) => run(['show', '-json', '-no-color', planFile], directory, undefined, await schemas.environmentFor(directory)),
     apply: (directory, planFile, onLine) => run(['apply', '-input=false', '-no-color', planFile], directory, onLine),
     stateRm: (directory, addresses, onLine) => run(['state', 'rm', '-no-color', ...addresses], directory, onLine),
+    close: () => schemas.stop(),
   };
 }

@@ -120,6 +120,7 @@ class EngineRun {
   private readonly approved = new Set<string>();
   /** Finding ids accepted by the token at the gate: later plans may refuse only these. */
   private accepted = new Set<string>();
+  private acceptedFindings: PlanFinding[] = [];
   private readonly adopted = new Set<string>();
   private readonly keep = new Map<string, readonly string[]>();
   private stoppedBy: string | undefined;
@@ -268,8 +269,6 @@ class EngineRun {
     return false;
   }
 
-  private acceptedFindings: PlanFinding[] = [];
-
   /** Asks again before applying changes the user has not approved yet (a plan made after the gate). */
   private async approve(name: string, plan: CheckedPlan): Promise<boolean> {
     if (this.options.autoApprove || !plan.hasChanges) return true;
@@ -299,7 +298,7 @@ class EngineRun {
     const targeted = this.targetedInOrder();
     // One at a time: Terraform's plugin cache is not safe for concurrent installs (two inits race to create
     // the same provider folder). A folder already initialized for this stack block skips it.
-    for (const name of targeted) await this.init(name);
+    for (const name of targeted) if (!(await this.init(name))) break;
     if (this.stoppedBy === undefined) {
       try {
         if (this.options.command === 'destroy') await this.destroy(targeted);
@@ -311,6 +310,7 @@ class EngineRun {
         for (const outcome of this.outcomes.values()) if (outcome.status === 'not run') outcome.reason ??= 'stopped by an internal error';
       }
     }
+    await this.options.terraform.close?.().catch(() => undefined);
     return this.finish();
   }
 

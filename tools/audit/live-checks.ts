@@ -21,7 +21,7 @@ export const replicationCoverage: RuleInfo = {
   description:
     "A replicated image lands in a repository of the same name in each destination; one that is missing is created by replication (AES256 without a creation template), one with another key is not under the destination's key policy (seeds 000, 002).",
   remediation:
-    'Apply the destination stack (cdktf deploy ecr-destination-<account>-<region>), declare the repository in the config, or keep creation templates on; a repository with the wrong encryption must be migrated (see ECR-ENCRYPTED-CMK).',
+    'Apply the destination stack (npm run deploy -- ecr-destination-<account>-<region>), declare the repository in the config, or keep creation templates on; a repository with the wrong encryption must be migrated (see ECR-ENCRYPTED-CMK).',
   severity: 'error',
   references: [],
 };
