@@ -6,15 +6,10 @@
  */
 import { PlanResourceChange, TerraformPlanJson } from '../../tools/plan-check/plan-json';
 import { lostGrants, policyGrants } from '../../tools/plan-check/policy-grants';
+import { ADOPTABLE_TYPES as ADOPTABLE } from '../../tools/recovery/stack-resources';
 
-/** Types whose creation asks the adoption hook first (deploy-hooks.ts). */
-export const ADOPTABLE_TYPES: ReadonlySet<string> = new Set([
-  'aws_kms_key',
-  'aws_kms_alias',
-  'aws_ecr_repository',
-  'aws_iam_role',
-  'aws_ecr_repository_creation_template',
-]);
+/** Types whose creation asks the adoption hook first (deploy-hooks.ts): the ones the hook adopts (tools/recovery/). */
+export const ADOPTABLE_TYPES: ReadonlySet<string> = new Set<string>(ADOPTABLE);
 
 export interface PlanSummary {
   readonly add: number;
