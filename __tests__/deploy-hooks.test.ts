@@ -165,7 +165,7 @@ describe('GIVEN the adopt hook', () => {
     const answer = await hooks.adopt(context(), FIRST_APPLY);
     expect(mocked.scheduled()).toEqual([]);
     expect(answer.notes).toContain(
-      `key ${keyArn('k2')} was created for aws_kms_key.kms_key and no state records it, but repository legacy still use it: left alone (compare it with key k1 before deleting anything)`,
+      `key ${keyArn('k2')} was created for aws_kms_key.kms_key and no state records it, but repository legacy still uses it: left alone (compare it with key k1 before deleting anything)`,
     );
   });
 

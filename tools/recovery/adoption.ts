@@ -211,7 +211,7 @@ export function planAdoption(
       ];
       if (users.length > 0) {
         notes.push(
-          `key ${key.arn} was created for ${resource.address} and no state records it, but ${users.join(', ')} still use it: left alone (compare it with key ${kept} before deleting anything)`,
+          `key ${key.arn} was created for ${resource.address} and no state records it, but ${users.join(', ')} still ${users.length === 1 ? 'uses' : 'use'} it: left alone (compare it with key ${kept} before deleting anything)`,
         );
       } else {
         keysToDelete.push({ key, address: resource.address, pendingWindowInDays: resource.deletionWindowInDays });
