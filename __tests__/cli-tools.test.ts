@@ -14,7 +14,7 @@ test('GIVEN an unknown tool THEN it exits 2 naming the tools', () => {
   } finally {
     process.stderr.write = write;
   }
-  expect(stderr).toBe('ecr-replication: unknown tool "nope": use one of audit, backfill, recover, export-terraform, diagram\n');
+  expect(stderr).toBe('ecr-replication: unknown tool "nope": use one of audit, backfill, recover, export-terraform, plan-check, diagram\n');
 });
 
 test.each(Object.entries(TOOLS))('GIVEN the tool %s THEN its compiled script comes from a source the build includes', (_name, script) => {
@@ -26,10 +26,11 @@ test.each(Object.entries(TOOLS))('GIVEN the tool %s THEN its compiled script com
 
 test('GIVEN package.json THEN each tool script runs through the launcher', () => {
   const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  expect([scripts.audit, scripts.backfill, scripts.recover, scripts['export:terraform'], scripts.diagram]).toEqual([
+  expect([scripts.audit, scripts.backfill, scripts.recover, scripts['plan-check'], scripts['export:terraform'], scripts.diagram]).toEqual([
     'node bin/ecr-replication.js tool audit',
     'node bin/ecr-replication.js tool backfill',
     'node bin/ecr-replication.js tool recover',
+    'node bin/ecr-replication.js tool plan-check',
     'node bin/ecr-replication.js tool export-terraform',
     'node bin/ecr-replication.js tool diagram',
   ]);
