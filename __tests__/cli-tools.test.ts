@@ -114,10 +114,11 @@ test.each(Object.entries(TOOLS))('GIVEN the tool %s THEN its compiled script com
 
 test('GIVEN package.json THEN each tool script runs through the launcher', () => {
   const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  expect([scripts.audit, scripts.backfill, scripts.recover, scripts['export:terraform'], scripts.diagram]).toEqual([
+  expect([scripts.audit, scripts.backfill, scripts.recover, scripts['plan-check'], scripts['export:terraform'], scripts.diagram]).toEqual([
     'node bin/ecr-replication.js tool audit',
     'node bin/ecr-replication.js tool backfill',
     'node bin/ecr-replication.js tool recover',
+    'node bin/ecr-replication.js tool plan-check',
     'node bin/ecr-replication.js tool export-terraform',
     'node bin/ecr-replication.js tool diagram',
   ]);

@@ -163,8 +163,10 @@ export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
       }
       return result;
     },
-    plan: (directory, options, onLine) =>
-      run(
+    plan: (directory, options, onLine) => {
+      // The first plan starts the shared schema instance, so it is ready when the first plan is shown.
+      void schemas.environmentFor(directory);
+      return run(
         [
           'plan',
           '-input=false',
@@ -177,7 +179,8 @@ export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
         ],
         directory,
         onLine,
-      ),
+      );
+    },
     show: async (directory, planFile) => run(['show', '-json', '-no-color', planFile], directory, undefined, await schemas.environmentFor(directory)),
     apply: (directory, planFile, onLine) => run(['apply', '-input=false', '-no-color', planFile], directory, onLine),
     stateRm: (directory, addresses, onLine) => run(['state', 'rm', '-no-color', ...addresses], directory, onLine),
