@@ -1,4 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { selectionEnvironment } from '../config/config-selection';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { validateConfig } from '../config/load';
@@ -18,6 +23,7 @@ import {
   kmsRepository,
   MockedRegistry,
   mockRegistry,
+  replicationRule,
   repositoryArnOf,
 } from '../test-support/fake-aws';
 
@@ -29,8 +35,10 @@ const example: Config = validateConfig(exampleConfig(), 'ecr-replication.yaml').
 /** The example's three registries, compliant unless changed. */
 function registries(change: Partial<Record<'source' | 'west' | 'prod', (fake: FakeRegistry) => FakeRegistry>> = {}): Map<string, MockedRegistry> {
   const same = (fake: FakeRegistry) => fake;
+  // The example's one rule: both repositories to both destinations.
+  const source = { ...compliantRegistry(BUILD, 'us-east-1', NAMES), replicationRules: [replicationRule([`${BUILD}/us-west-2`, `${PROD}/eu-west-1`], NAMES)] };
   return new Map([
-    [`${BUILD}/us-east-1`, mockRegistry((change.source ?? same)(compliantRegistry(BUILD, 'us-east-1', NAMES)))],
+    [`${BUILD}/us-east-1`, mockRegistry((change.source ?? same)(source))],
     [`${BUILD}/us-west-2`, mockRegistry((change.west ?? same)(compliantRegistry(BUILD, 'us-west-2', NAMES)))],
     [`${PROD}/eu-west-1`, mockRegistry((change.prod ?? same)(compliantRegistry(PROD, 'eu-west-1', NAMES)))],
   ]);
@@ -216,6 +224,53 @@ describe('the live audit', () => {
     ]);
   });
 
+  const SOURCE_REGISTRY = `arn:aws:ecr:us-east-1:${BUILD}:registry`;
+  test.each<[string, Partial<Record<'source' | 'west' | 'prod', (fake: FakeRegistry) => FakeRegistry>>, string[]]>([
+    [
+      'a source without its key (a teardown)',
+      { source: (fake) => ({ ...fake, registryKeyArn: undefined }) },
+      [
+        `REGISTRY-DEPLOYED ${SOURCE_REGISTRY} (key alias/ecr-kms-replication): the registry has no key alias/ecr-kms-replication: it was never deployed, or torn down`,
+      ],
+    ],
+    [
+      'a source without a repository of the config',
+      { source: (fake) => ({ ...fake, repositoryPages: [fake.repositoryPages[0].filter((repository) => repository.repositoryName !== 'web')] }) },
+      [`REGISTRY-DEPLOYED ${repositoryArnOf(BUILD, 'us-east-1', 'web')}: repository web of the config does not exist in the source registry`],
+    ],
+    [
+      'a source without replication rules',
+      { source: (fake) => ({ ...fake, replicationRules: [] }) },
+      [
+        `REGISTRY-DEPLOYED ${SOURCE_REGISTRY} (replication configuration): the registry has no replication rules: nothing replicates to ${BUILD}/us-west-2, ${PROD}/eu-west-1`,
+      ],
+    ],
+    [
+      'a source whose rule lost a destination',
+      { source: (fake) => ({ ...fake, replicationRules: [replicationRule([`${BUILD}/us-west-2`], NAMES)] }) },
+      [`REGISTRY-DEPLOYED ${SOURCE_REGISTRY} (replication configuration): no replication rule replicates team-a/api, web to prod ${PROD}/eu-west-1`],
+    ],
+    [
+      'a destination without its key',
+      { prod: (fake) => ({ ...fake, registryKeyArn: undefined }) },
+      [
+        `REGISTRY-DEPLOYED arn:aws:ecr:eu-west-1:${PROD}:registry (key alias/ecr-kms-replication): the registry has no key alias/ecr-kms-replication: it was never deployed, or torn down`,
+        `REPLICATION-COVERAGE ${repositoryArnOf(PROD, 'eu-west-1', 'team-a/api')}: repository team-a/api of source build 111111111111/us-east-1 cannot be checked: the destination has no key alias/ecr-kms-replication`,
+        `REPLICATION-COVERAGE ${repositoryArnOf(PROD, 'eu-west-1', 'web')}: repository web of source build 111111111111/us-east-1 cannot be checked: the destination has no key alias/ecr-kms-replication`,
+      ],
+    ],
+  ])('GIVEN %s THEN REGISTRY-DEPLOYED names the registry and what is missing', async (_what, change, expected) => {
+    const report = await audit(registries(change));
+    expect(summary(report).filter((line) => !line.startsWith('ECR-') && !line.startsWith('KMS-'))).toEqual(expected);
+  });
+
+  test('GIVEN a source without replication rules THEN the finding says which stack to deploy', async () => {
+    const report = await audit(registries({ source: (fake) => ({ ...fake, replicationRules: [] }) }));
+    expect(report.findings.find((finding) => finding.ruleId === 'REGISTRY-DEPLOYED')?.fix).toBe(
+      "npm run deploy -- ecr-source-build-us-east-1 (the registry's stacks: npm run deploy -- '*')",
+    );
+  });
+
   test('fails with access denied, naming the account, the region and the role', async () => {
     const mocked = registries();
     mocked
@@ -294,6 +349,46 @@ describe('AWS failures', () => {
   });
 });
 
+describe('npm run audit -- --live in a project with a recorded config', () => {
+  let project: string;
+  beforeEach(() => {
+    project = mkdtempSync(path.join(tmpdir(), 'ecr-audit-'));
+    // The example in two other accounts.
+    const other = stringify(exampleConfig()).replaceAll(BUILD, '333333333333').replaceAll(PROD, '444444444444');
+    writeFileSync(path.join(project, 'other.yaml'), other);
+    mkdirSync(path.join(project, '.ecr-replication'));
+    writeFileSync(path.join(project, '.ecr-replication', 'config.json'), JSON.stringify({ config: 'other.yaml' }));
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  test.each([
+    ['run by the launcher, which passes its selection down', selectionEnvironment({}, { file: 'other.yaml', source: 'recorded' })],
+    ['run on its own', {}],
+  ])('WHEN it is %s THEN it audits the accounts of the recorded config and says which config', async (_how, environment) => {
+    const asked: RegistryTarget[] = [];
+    let stderr = '';
+    const rules = [replicationRule(['333333333333/us-west-2', '444444444444/eu-west-1'], NAMES)];
+    const mocked = new Map([
+      ['333333333333/us-east-1', mockRegistry({ ...compliantRegistry('333333333333', 'us-east-1', NAMES), replicationRules: rules })],
+      ['333333333333/us-west-2', mockRegistry(compliantRegistry('333333333333', 'us-west-2', NAMES))],
+      ['444444444444/eu-west-1', mockRegistry(compliantRegistry('444444444444', 'eu-west-1', NAMES))],
+    ]);
+    const status = await runAudit(['--live'], {
+      environment,
+      cwd: project,
+      streams: { stdout: () => undefined, stderr: (text) => (stderr += text) },
+      clients: () => fakeClientFactory(mocked, asked),
+    });
+    expect(status).toBe(EXIT.ok);
+    expect(stderr.split('\n')[0]).toBe('config: other.yaml (recorded in .ecr-replication/config.json)');
+    expect(asked.map((target) => `${target.accountId}/${target.region}`)).toEqual([
+      '333333333333/us-east-1',
+      '333333333333/us-west-2',
+      '444444444444/eu-west-1',
+    ]);
+  });
+});
+
 describe('npm run audit -- --live', () => {
   const run = async (args: string[], mocked: Map<string, MockedRegistry>) => {
     let stdout = '';
@@ -310,7 +405,7 @@ describe('npm run audit -- --live', () => {
     const { status, stdout } = await run(['--live'], registries());
     expect(status).toBe(EXIT.ok);
     expect(stdout).toContain('Repositories (6):');
-    expect(stdout).toContain('No findings: 3 registries comply with 13 rules.');
+    expect(stdout).toContain('No findings: 3 registries comply with 14 rules.');
   });
 
   test('GIVEN an AES256 repository THEN it exits 1 and the JSON names the rule and the repository', async () => {

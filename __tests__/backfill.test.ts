@@ -227,7 +227,10 @@ describe('the backfill command', () => {
   test('fails an unknown source as a usage error that lists the sources', async () => {
     const { status, stderr } = await run(['build/eu-north-1'], registries());
     expect(status).toBe(EXIT.usage);
-    expect(stderr).toBe('error: unknown source registry "build/eu-north-1": name one of build/us-east-1 (or its stack name)\n');
+    expect(stderr).toBe(
+      'config: ecr-replication.yaml (the default file; --config <file> selects another)\n' +
+        'error: unknown source registry "build/eu-north-1": name one of build/us-east-1 (or its stack name)\n',
+    );
   });
 
   test('fails a poll interval that is not a number of seconds as a usage error', async () => {

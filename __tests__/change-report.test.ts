@@ -1,12 +1,13 @@
 /**
- * The change report on real synthesized outputs: the bundled example against
+ * The change preview on real synthesized outputs: the bundled example against
  * edited variants, compared by change-report/ exactly as the launcher's
- * pre-swap hook does.
+ * pre-swap hook does. It reports, keeps dropped stacks under retired/, and
+ * never refuses: the plan check at deploy is the safety net.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigInput } from '../config/schema';
-import { compareOutputs } from '../tools/change-report/compare-outputs';
+import { atRisk, compareOutputs } from '../tools/change-report/compare-outputs';
 import { formatChangeReport } from '../tools/change-report/format-report';
 import { changeReportHook } from '../tools/change-report/pre-swap-hook';
 import { readSynthesizedOutput } from '../tools/change-report/synthesized-output';
@@ -44,13 +45,12 @@ beforeAll(() => {
   example = synth();
 });
 
-const compare = (next: SynthesizedApp, accepted?: string) =>
-  compareOutputs(readSynthesizedOutput(example.outdir), readSynthesizedOutput(next.outdir), accepted);
+const compare = (next: SynthesizedApp) => compareOutputs(readSynthesizedOutput(example.outdir), readSynthesizedOutput(next.outdir));
 
 describe('GIVEN the same config synthesized again', () => {
-  test('WHEN the outputs are compared THEN there is nothing to report and nothing refuses', () => {
+  test('WHEN the outputs are compared THEN there is nothing to report', () => {
     const report = compare(freshSynth());
-    expect({ findings: report.findings, refused: report.refused, lines: formatChangeReport(report) }).toEqual({ findings: [], refused: false, lines: [] });
+    expect({ findings: report.findings, lines: formatChangeReport(report) }).toEqual({ findings: [], lines: [] });
   });
 
   test('WHEN the destinations are listed in the other order THEN every stack file has the same bytes', () => {
@@ -60,27 +60,14 @@ describe('GIVEN the same config synthesized again', () => {
 });
 
 describe('GIVEN a repository removed from the config', () => {
-  test('WHEN the outputs are compared THEN the deletion in every registry refuses the change, with the fixes and the acceptance command', () => {
-    const report = compare(synth((config) => (config.repositories = config.repositories.filter((repository) => repository.name !== 'web'))));
-    expect(report.refused).toBe(true);
-    expect(formatChangeReport(report)).toEqual([
-      'change report (compared with the previous synthesis):',
-      '  - REFUSED: repository web would be destroyed with its images in ecr-destination-build-us-west-2 (111111111111/us-west-2), ecr-destination-prod-eu-west-1 (222222222222/eu-west-1), ecr-source-build-us-east-1 (111111111111/us-east-1): to keep it and its images but stop managing it, put it back with removal: retain; to destroy it, put it back with removal: destroy (ECR refuses while it holds images)',
+  test('WHEN the outputs are compared THEN the preview names it in every registry and says deploy refuses it where deployed, without refusing the synthesis', () => {
+    const next = synth((config) => (config.repositories = config.repositories.filter((repository) => repository.name !== 'web')));
+    expect(formatChangeReport(compare(next))).toEqual([
+      'change preview (compared with the previous synthesis; deploy checks each plan against its state):',
+      '  - repository web is no longer in the config of ecr-destination-build-us-west-2 (111111111111/us-west-2), ecr-destination-prod-eu-west-1 (222222222222/eu-west-1), ecr-source-build-us-east-1 (111111111111/us-east-1): where it was deployed, deploy refuses to destroy it with its images unless accepted; to keep it and its images but stop managing it, put it back with removal: retain; to destroy it, with removal: destroy (ECR refuses while it holds images)',
       '  - the replication configuration of ecr-source-build-us-east-1 will stop replicating the filters web',
-      'nothing was written: fix the config as said above, or accept exactly these changes with:',
-      `  ECR_REPLICATION_ACCEPT=${report.acceptToken} npm run synth`,
     ]);
-  });
-
-  test('WHEN the acceptance token is given THEN the same change goes ahead', () => {
-    const next = synth((config) => (config.repositories = config.repositories.filter((repository) => repository.name !== 'web')));
-    const token = compare(next).acceptToken;
-    expect(compare(next, token).refused).toBe(false);
-  });
-
-  test('fails WHEN the token of another change set is given', () => {
-    const next = synth((config) => (config.repositories = config.repositories.filter((repository) => repository.name !== 'web')));
-    expect(compare(next, '0123456789').refused).toBe(true);
+    expect(changeReportHook(example.outdir, next.outdir).ok).toBe(true);
   });
 });
 
@@ -90,11 +77,11 @@ describe('GIVEN a destination removed from the config', () => {
     next = freshSynth((config) => (config.sources[0].destinations = config.sources[0].destinations.filter((destination) => destination.account !== 'prod')));
   });
 
-  test('WHEN the outputs are compared THEN the dropped stack refuses, and the retirement applies the source before destroying the destination', () => {
+  test('WHEN the outputs are compared THEN the dropped stack is reported, and the retirement applies the source before destroying the destination', () => {
     const report = compare(next);
-    expect(report.refusing.map((finding) => finding.kind)).toEqual(['stack-dropped']);
+    expect(report.findings.filter(atRisk).map((finding) => finding.kind)).toEqual(['stack-dropped']);
     expect(report.retirementSteps).toEqual([
-      'cdktf deploy ecr-source-build-us-east-1',
+      'npm run deploy -- ecr-source-build-us-east-1',
       '(cd cdktf.out/retired/ecr-destination-prod-eu-west-1 && terraform init -input=false && terraform destroy)',
     ]);
     expect(report.findings).toContainEqual({
@@ -105,31 +92,21 @@ describe('GIVEN a destination removed from the config', () => {
     });
   });
 
-  test('WHEN the hook accepts it THEN the dropped stack is kept under retired/ in the staged output', () => {
-    const token = compare(next).acceptToken;
-    const result = changeReportHook(example.outdir, next.outdir, { ECR_REPLICATION_ACCEPT: token });
+  test('WHEN the hook runs THEN the synthesis goes ahead and the dropped stack is kept under retired/ in the staged output', () => {
+    const result = changeReportHook(example.outdir, next.outdir);
     expect(result.ok).toBe(true);
     expect(existsSync(path.join(next.outdir, 'retired', 'ecr-destination-prod-eu-west-1', 'cdk.tf.json'))).toBe(true);
-  });
-
-  test('fails WHEN the hook is not given the token, and writes nothing', () => {
-    const other = freshSynth(
-      (config) => (config.sources[0].destinations = config.sources[0].destinations.filter((destination) => destination.account !== 'prod')),
-    );
-    const result = changeReportHook(example.outdir, other.outdir, {});
-    expect(result.ok).toBe(false);
-    expect(existsSync(path.join(other.outdir, 'retired'))).toBe(false);
   });
 });
 
 describe('GIVEN an account renamed with the same id', () => {
-  test('WHEN the outputs are compared THEN the rename refuses, naming old and new stacks and the state move', () => {
+  test('WHEN the outputs are compared THEN the preview names old and new stacks and the state move', () => {
     const renamed = synth((config) => {
       config.accounts = { build: config.accounts.build, production: config.accounts.prod };
       config.sources[0].destinations[1].account = 'production';
     });
     const report = compare(renamed);
-    expect(report.refusing).toEqual([
+    expect(report.findings.filter(atRisk)).toEqual([
       {
         kind: 'stack-renamed',
         from: 'ecr-destination-prod-eu-west-1',
@@ -143,49 +120,34 @@ describe('GIVEN an account renamed with the same id', () => {
 });
 
 describe('GIVEN a repository taken out with removal', () => {
-  test('WHEN it is retained THEN the report says it leaves management in every registry, and nothing refuses', () => {
+  test('WHEN it is retained THEN the preview says it leaves management in every registry, and nothing is at risk', () => {
     const report = compare(synth((config) => (config.repositories.find((repository) => repository.name === 'web')!.removal = 'retain')));
-    expect({ refused: report.refused, lines: formatChangeReport(report) }).toEqual({
-      refused: false,
+    expect({ atRisk: report.findings.filter(atRisk), lines: formatChangeReport(report) }).toEqual({
+      atRisk: [],
       lines: [
-        'change report (compared with the previous synthesis):',
+        'change preview (compared with the previous synthesis; deploy checks each plan against its state):',
         "  - repository web leaves Terraform's management in ecr-destination-build-us-west-2 (111111111111/us-west-2), ecr-destination-prod-eu-west-1 (222222222222/eu-west-1), ecr-source-build-us-east-1 (111111111111/us-east-1) (removal: retain): it and its images stay in AWS",
         '  - the replication configuration of ecr-source-build-us-east-1 will stop replicating the filters web',
       ],
     });
   });
 
-  test('WHEN it is destroyed through removal: destroy THEN the deletion is reported as confirmed and nothing refuses', () => {
+  test('WHEN it is destroyed through removal: destroy THEN the deletion is reported as confirmed and not at risk', () => {
     const report = compare(synth((config) => (config.repositories.find((repository) => repository.name === 'web')!.removal = 'destroy')));
-    expect(report.refused).toBe(false);
+    expect(report.findings.filter(atRisk)).toEqual([]);
     expect(report.findings).toContainEqual(expect.objectContaining({ kind: 'repository-deleted', repository: 'web', confirmed: true }));
   });
 });
 
 describe('GIVEN the key teardown switch turned on', () => {
-  test('WHEN the outputs are compared THEN every stack whose key loses prevent_destroy is named, without refusing', () => {
+  test('WHEN the outputs are compared THEN every stack whose key loses prevent_destroy is named', () => {
     const report = compare(synth((config) => (config.keys = { preventDestroy: false })));
-    expect({ refused: report.refused, findings: report.findings }).toEqual({
-      refused: false,
+    expect({ findings: report.findings }).toEqual({
       findings: [
         { kind: 'key-protection-off', stack: 'ecr-destination-build-us-west-2' },
         { kind: 'key-protection-off', stack: 'ecr-destination-prod-eu-west-1' },
         { kind: 'key-protection-off', stack: 'ecr-source-build-us-east-1' },
       ],
-    });
-  });
-});
-
-describe('GIVEN an accepted change set', () => {
-  test('WHEN the report is printed THEN the refusing findings are marked accepted and no acceptance command is printed', () => {
-    const next = synth((config) => (config.repositories = config.repositories.filter((repository) => repository.name !== 'web')));
-    const lines = formatChangeReport(compare(next, compare(next).acceptToken));
-    expect({
-      marked: lines[1].startsWith('  - accepted (ECR_REPLICATION_ACCEPT): repository web would be destroyed'),
-      command: lines.some((line) => line.includes('npm run synth')),
-    }).toEqual({
-      marked: true,
-      command: false,
     });
   });
 });
@@ -197,14 +159,14 @@ describe('GIVEN two sources sharing a destination', () => {
     config.sources.push({ account: 'dev', region: 'us-east-1', repositories: ['web'], destinations: [{ account: 'prod', region: 'eu-west-1' }] });
   };
 
-  test('WHEN one source stops replicating into it THEN the replicas only that source placed there are refused as destroyed in that registry', () => {
+  test('WHEN one source stops replicating into it THEN the replicas only that source placed there are at risk in that registry', () => {
     const before = synth(twoSources);
     const after = synth((config) => {
       twoSources(config);
       config.sources[1].destinations = [{ account: 'build', region: 'us-west-2' }];
     });
     const report = compareOutputs(readSynthesizedOutput(before.outdir), readSynthesizedOutput(after.outdir));
-    expect(report.refusing).toEqual([
+    expect(report.findings.filter(atRisk)).toEqual([
       {
         kind: 'repository-deleted',
         repository: 'web',

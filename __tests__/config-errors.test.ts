@@ -514,9 +514,16 @@ describe('GIVEN a config with one mistake', () => {
       ['tags.CostCenter (received 42): must be a tag value: a string of at most 256 characters (quote numbers and booleans, e.g. "42")'],
     ],
     [
-      '51 tags',
-      (c) => (c.tags = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`Tag${index}`, 'x']))),
-      ['tags (received 51): at most 50 tags may be set (AWS limit per resource): remove 1'],
+      '50 tags (the project adds its own)',
+      (c) => (c.tags = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`Tag${index}`, 'x']))),
+      ['tags (received 50): at most 49 tags may be set (AWS allows 50 per resource; the project adds ecr-kms-replication:stack): remove 1'],
+    ],
+    [
+      "the project's own stack tag",
+      (c) => (c.tags['ecr-kms-replication:stack'] = 'mine'),
+      [
+        'tags["ecr-kms-replication:stack"] (received "ecr-kms-replication:stack"): ecr-kms-replication:stack is the project\'s own tag (the stack that created each resource, read by deploy to adopt or refuse what it finds): rename the key',
+      ],
     ],
     // Backends
     [

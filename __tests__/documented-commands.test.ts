@@ -4,13 +4,14 @@
  * no credentials (synth, check, list) work as written, run in-process through
  * the launcher's command line (what `node bin/ecr-replication.js` runs) in a
  * scratch copy of the project, so the working tree is never touched.
- * deploy, diff and destroy run with a stand-in for the cdktf CLI.
+ * deploy, diff and destroy run with a stand-in for Terraform (test-support/fake-terraform.ts).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CliEnvironment, runCli } from '../cli/cli';
 import { folderSnapshot } from '../test-support/folder-snapshot';
+import { FakeTerraform } from '../test-support/fake-terraform';
 
 const PROJECT = path.resolve(__dirname, '..');
 const LAUNCHER = 'node bin/ecr-replication.js ';
@@ -27,7 +28,8 @@ interface Run {
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
-  readonly cdktfCalls: { args: readonly string[]; environment: NodeJS.ProcessEnv }[];
+  /** The Terraform runs of deploy, diff and destroy: `<stack> <step>`. */
+  readonly terraformCalls: readonly string[];
 }
 
 /** `npm run <script> -- <args>`: the script's launcher arguments, then the user's. */
@@ -36,20 +38,18 @@ async function npmRun(root: string, script: string, args: readonly string[] = []
   if (!command?.startsWith(LAUNCHER)) throw new Error(`npm run ${script} does not run the launcher: ${command}`);
   let stdout = '';
   let stderr = '';
-  const cdktfCalls: Run['cdktfCalls'] = [];
+  // Every stack plans "no changes".
+  const terraform = new FakeTerraform({});
   const run: CliEnvironment = {
     projectRoot: root,
     cwd: root,
     environment: { PATH: process.env.PATH, ...environment },
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
-    runCdktf: (cdktfArgs, cdktfEnvironment) => {
-      cdktfCalls.push({ args: cdktfArgs, environment: cdktfEnvironment });
-      return 0;
-    },
+    deploy: { terraform, interactive: false },
   };
   const status = await runCli([...command.slice(LAUNCHER.length).split(' '), ...args], run);
-  return { status, stdout, stderr, cdktfCalls };
+  return { status, stdout, stderr, terraformCalls: terraform.calls };
 }
 
 test.each(['help', 'README.md'])('GIVEN %s WHEN it names `npm run <script>` THEN package.json has that script', (file) => {
@@ -115,6 +115,25 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
     expect(list.stdout).toContain('ecr-destination-build-us-east-2\n');
   });
 
+  test('WHEN another config is synthesized, then the example again THEN each synthesizes, the preview names what changed, and no token is asked', async () => {
+    const other = readFileSync(path.join(root, 'ecr-replication.yaml'), 'utf8')
+      .replace(/111111111111/g, '333333333333')
+      .replace(/region: us-west-2/g, 'region: us-east-2')
+      .replace(/^ {2}- name: web\n/m, '');
+    writeFileSync(path.join(root, 'other.yaml'), other);
+
+    const runs = [
+      await npmRun(root, 'synth'),
+      await npmRun(root, 'synth', ['--config', 'other.yaml']),
+      await npmRun(root, 'synth', ['--config', 'ecr-replication.yaml']),
+    ];
+
+    expect(runs.map((run) => run.status)).toEqual([0, 0, 0]);
+    expect(runs[2].stderr).toContain('change preview (compared with the previous synthesis; deploy checks each plan against its state):');
+    expect(runs.map((run) => run.stderr).join('')).not.toContain('ECR_REPLICATION_ACCEPT');
+    expect(readdirSync(path.join(root, 'cdktf.out', 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
+  });
+
   test('WHEN `npm run check -- <file>` names a file THEN it checks that file without remembering it', async () => {
     writeFileSync(path.join(root, 'other.yaml'), readFileSync(path.join(root, 'ecr-replication.yaml')));
 
@@ -171,28 +190,39 @@ describe('GIVEN a fresh copy of the project with the bundled example', () => {
   });
 
   test.each([
-    ['deploy', ['*', '--auto-approve'], ['*', '--skip-synth', '--output', 'cdktf.out']],
-    ['diff', ['ecr-source-build-us-east-1'], ['ecr-source-build-us-east-1', '--skip-synth', '--output', 'cdktf.out']],
-    ['destroy', ['*'], ['*', '--skip-synth', '--output', 'cdktf.out']],
-  ])('WHEN `npm run %s` runs THEN it synthesizes, then runs cdktf on that output without synthesizing again', async (script, args, expected) => {
+    ['deploy', ['*', '--auto-approve'], EXAMPLE_STACKS.flatMap((stack) => [`${stack} init`, `${stack} plan`])],
+    ['diff', ['ecr-source-build-us-east-1'], ['ecr-source-build-us-east-1 init', 'ecr-source-build-us-east-1 plan']],
+    ['destroy', ['*', '--auto-approve'], EXAMPLE_STACKS.flatMap((stack) => [`${stack} init`, `${stack} plan -destroy`])],
+  ])('WHEN `npm run %s -- %j` runs THEN it synthesizes, then plans the stacks named in that output with Terraform', async (script, args, expected) => {
     const run = await npmRun(root, script, args);
 
     expect(run.status).toBe(0);
-    expect(run.stderr).toBe('config: ecr-replication.yaml (the default file; --config <file> selects another)\n');
-    expect(run.cdktfCalls.map((call) => call.args.slice(1, expected.length + 1))).toEqual([expected]);
-    expect(run.cdktfCalls[0].args[0]).toBe(script);
-    expect(run.cdktfCalls[0].environment).toMatchObject({ CHECKPOINT_DISABLE: '1', ECR_REPLICATION_CONFIG: 'ecr-replication.yaml' });
+    expect(run.stderr.split('\n')[0]).toBe('config: ecr-replication.yaml (the default file; --config <file> selects another)');
+    expect([...run.terraformCalls].sort()).toEqual([...expected].sort());
     expect(readdirSync(path.join(root, 'cdktf.out', 'stacks')).sort()).toEqual(EXAMPLE_STACKS);
   });
+
+  test.each(['deploy', 'destroy'])(
+    'fails WHEN `npm run %s` runs without --auto-approve and stdin is not a terminal, before any Terraform run',
+    async (script) => {
+      const run = await npmRun(root, script, ['*']);
+
+      expect(run.status).toBe(2);
+      expect(run.terraformCalls).toEqual([]);
+      expect(run.stderr.split('\n')[1]).toBe(
+        `${script}: stdin is not a terminal, so nothing can be approved: run it with --auto-approve (npm run ${script} -- '*' --auto-approve), or preview the plans with npm run diff -- '*'; nothing was planned or applied`,
+      );
+    },
+  );
 
   test('WHEN the config changed since the last synth THEN `npm run deploy` says so before deploying', async () => {
     await npmRun(root, 'synth');
     writeFileSync(path.join(root, 'ecr-replication.yaml'), `${readFileSync(path.join(root, 'ecr-replication.yaml'), 'utf8')}# edited\n`);
 
-    const run = await npmRun(root, 'deploy', ['ecr-destination-build-us-west-2']);
+    const run = await npmRun(root, 'deploy', ['ecr-destination-build-us-west-2', '--auto-approve']);
 
     expect(run.stderr).toMatch(
-      /^config: ecr-replication.yaml \(.*\)\nnote: ecr-replication.yaml changed since cdktf.out was last synthesized from it \(sha256 [0-9a-f]{12} -> [0-9a-f]{12}\): this run synthesizes and uses the new content\n$/,
+      /^config: ecr-replication.yaml \(.*\)\nnote: ecr-replication.yaml changed since cdktf.out was last synthesized from it \(sha256 [0-9a-f]{12} -> [0-9a-f]{12}\): this run synthesizes and uses the new content\n/,
     );
   });
 

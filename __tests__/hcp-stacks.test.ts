@@ -59,7 +59,7 @@ describe('GIVEN the example with backend cloud', () => {
         {
           alias,
           allowed_account_ids: [accountId],
-          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
+          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication', 'ecr-kms-replication:stack': stackName } }],
           region: alias.split('_').slice(1).join('-'),
           shared_config_files: [`\${var.tfc_aws_dynamic_credentials.aliases.${alias}.shared_config_file}`],
         },
@@ -90,7 +90,7 @@ describe('GIVEN the example with backend cloud', () => {
             alias,
             allowed_account_ids: [accountId],
             assume_role: [{ role_arn: accountId === '111111111111' ? ROLE.build : ROLE.prod, session_name: 'ecr-kms-replication' }],
-            default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
+            default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication', 'ecr-kms-replication:stack': stack.name } }],
             region: alias.split('_').slice(1).join('-'),
           },
         ]);
@@ -126,7 +126,7 @@ describe('GIVEN backend cloud with dynamicCredentials.createTrust', () => {
       {
         alias,
         allowed_account_ids: [accountId],
-        default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
+        default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication', 'ecr-kms-replication:stack': stackName } }],
         region: alias.split('_').slice(1).join('-'),
       },
     ]);

@@ -152,7 +152,8 @@ describe('GIVEN the sources the package ships (tsconfig.build.json)', () => {
       'tools/audit/backfill.ts',
       'tools/audit/registry-snapshot.ts',
       'tools/recovery/aws-session.ts',
-      'tools/recovery/orphaned-resources.ts',
+      'tools/recovery/project-deploy-hooks.ts',
+      'tools/recovery/registry-inventory.ts',
     ]);
   });
 });

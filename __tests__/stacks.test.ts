@@ -48,7 +48,7 @@ describe('GIVEN the example configuration', () => {
     ['ecr-destination-build-us-west-2', 'build_us_west_2', 'us-west-2', '111111111111'],
     ['ecr-source-build-us-east-1', 'build_us_east_1', 'us-east-1', '111111111111'],
   ])(
-    'WHEN %s is synthesized THEN it has one aliased provider that assumes the account role and allows only that account',
+    'WHEN %s is synthesized THEN it has one aliased provider that assumes the account role, allows only that account and tags what it creates with the stack name',
     (stackName, alias, region, accountId) => {
       const json = byName.get(stackName)!;
       expect(json.provider.aws).toEqual([
@@ -57,7 +57,7 @@ describe('GIVEN the example configuration', () => {
           region,
           allowed_account_ids: [accountId],
           assume_role: [{ role_arn: `arn:aws:iam::${accountId}:role/ecr-replication-deployer`, session_name: 'ecr-kms-replication' }],
-          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication' } }],
+          default_tags: [{ tags: { Owner: 'platform-team', Project: 'ecr-kms-replication', 'ecr-kms-replication:stack': stackName } }],
         },
       ]);
       for (const [type, resources] of Object.entries(json.resource)) {
@@ -162,7 +162,7 @@ describe('GIVEN the example configuration', () => {
     const [first, second] = replication.lifecycle.precondition;
     expect(first.error_message).toContain('Destination stack ecr-destination-build-us-west-2 has not been applied');
     expect(first.condition).toContain('one(data.terraform_remote_state.destination_build_us_west_2[*].outputs).repositories[val].encryption_type == "KMS"');
-    expect(second.error_message).toContain('cdktf deploy ecr-destination-prod-eu-west-1');
+    expect(second.error_message).toContain('npm run deploy -- ecr-destination-prod-eu-west-1');
   });
 
   test.each(['ecr-destination-prod-eu-west-1', 'ecr-source-build-us-east-1'])(
@@ -268,7 +268,7 @@ describe('GIVEN two synths of the example into different folders', () => {
         'stacks/ecr-destination-prod-eu-west-1/cdk.tf.json',
         'stacks/ecr-source-build-us-east-1/cdk.tf.json',
       ]);
-      // cdktf deploy '*' orders stacks by the manifest's dependencies
+      // npm run deploy -- '*' orders stacks by the manifest's dependencies
       const manifest = JSON.parse(a.get('manifest.json')!) as { stacks: Record<string, { dependencies: string[] }> };
       expect(Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.dependencies]))).toEqual({
         'ecr-destination-build-us-west-2': [],

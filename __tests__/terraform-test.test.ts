@@ -93,9 +93,9 @@ const WEAKENED_FILE = 'weakened_guard.tftest.hcl';
 /** The guard's message for each destination, as the source stack carries it. */
 const NOT_READY = {
   [SAME_ACCOUNT_DESTINATION]:
-    'Destination stack ecr-destination-build-us-west-2 has not been applied, or one of its repositories is missing or not encrypted with its customer-managed KMS key. Apply it first (cdktf deploy ecr-destination-build-us-west-2), then plan this stack again.',
+    'Destination stack ecr-destination-build-us-west-2 has not been applied, or one of its repositories is missing or not encrypted with its customer-managed KMS key. Apply it first (npm run deploy -- ecr-destination-build-us-west-2), then plan this stack again.',
   [CROSS_ACCOUNT_DESTINATION]:
-    'Destination stack ecr-destination-prod-eu-west-1 has not been applied, or one of its repositories is missing or not encrypted with its customer-managed KMS key. Apply it first (cdktf deploy ecr-destination-prod-eu-west-1), then plan this stack again.',
+    'Destination stack ecr-destination-prod-eu-west-1 has not been applied, or one of its repositories is missing or not encrypted with its customer-managed KMS key. Apply it first (npm run deploy -- ecr-destination-prod-eu-west-1), then plan this stack again.',
 };
 
 interface Outcome {

@@ -6,10 +6,11 @@
  *   check    validate a config without synthesizing (cli/commands/check.ts)
  *   list     the stacks a config gives, in apply order
  *   deploy | diff | destroy
- *            synthesize, then the cdktf CLI with --skip-synth and the project's Terraform setup
+ *            synthesize, then Terraform per stack through the deploy engine (cli/deploy/):
+ *            plan -out, show -json, the plan check, apply of that plan file, in dependency order
  *   init     make the current folder a project of its own (cli/commands/init.ts)
- *   <tool>   every entry of TOOLS (audit, backfill, recover, export-terraform alias export, diagram, ...),
- *            run as a child process with its own options; `tool <name>` is the same (the npm scripts)
+ *   <tool>   every entry of TOOLS (audit, backfill, recover, export-terraform alias export, diagram, plan-check),
+ *            run as a child process with its own options and the selected config; `tool <name>` is the same (the npm scripts)
  *   hcp plan | hcp apply
  *            the HCP Terraform workspaces of a config with backend cloud (cli/commands/hcp.ts)
  *   app      the app command cdktf runs (CDKTF_OUTDIR), for `npx cdktf ...` (hidden)
@@ -20,7 +21,6 @@
  * dist/ as it is.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Argument, Command, CommanderError } from 'commander';
 import { loadConfigFile } from '../config/load';
@@ -28,13 +28,15 @@ import { ConfigError, formatWarnings } from '../config/problems';
 import { planDeployment } from '../config/deployment-plan';
 import { accountTrustPlans } from '../stacks/hcp-trust-plan';
 import { runCheck } from './commands/check';
-import { PROJECT_ROOT, providerMirror, runsFromSources, tryTerraform, writeTerraformCliConfig } from '../tools/terraform-cli';
+import { PROJECT_ROOT, runsFromSources } from '../tools/terraform-cli';
 import { MissingAwsSdkError, requireAwsSdk } from '../tools/aws-sdk';
 import { runInit } from './commands/init';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
-import { CdktfCommand, cdktfArguments, cdktfEnvironment, CdktfContext, explainFailure, isCiMode } from './cdktf-commands';
-import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig } from '../config/config-selection';
+import { DeployDependencies, DeployFlags, runDeployCommand } from './deploy/command';
+import { DeployCommand } from './deploy/summary';
+import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig, selectionEnvironment } from '../config/config-selection';
 import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
+import { ACCEPT_VARIABLE } from '../tools/plan-check/findings';
 
 /** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
 const synthesis = () => import('./synthesize');
@@ -48,16 +50,22 @@ export interface CliEnvironment {
   readonly environment: NodeJS.ProcessEnv;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** @default projectPreSwapChecks(environment) */
+  /** @default projectPreSwapChecks() */
   readonly preSwapChecks?: readonly PreSwapCheck[];
-  /** Runs `cdktf` with these arguments and environment, returns its exit status. @default the cdktf-cli package's CLI */
-  readonly runCdktf?: (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
-  /** Runs a tool (`[name, ...arguments]`), returns its exit status. @default runTool (a child process) */
-  readonly runTool?: (argv: readonly string[]) => number;
+  /** What deploy, diff and destroy run with (Terraform runner, hooks, terminal). @default the real ones */
+  readonly deploy?: DeployDependencies;
+  /** True once the user interrupted the command (Ctrl-C). @default never */
+  readonly interrupted?: () => boolean;
+  /** Runs a tool (`[name, ...arguments]`), returns its exit status. @default runTool (a child process with the selected config) */
+  readonly runTool?: (argv: readonly string[]) => number | Promise<number>;
 }
+
+/** Set by the first Ctrl-C of a deploy, diff or destroy (see `main`). */
+let interruptedByUser = false;
 
 function processEnvironment(): CliEnvironment {
   return {
+    interrupted: () => interruptedByUser,
     // The project a command works on is the folder it runs in (npm scripts run in the package's folder):
     // its config record (.ecr-replication/), output and local state. The code may live elsewhere (PROJECT_ROOT).
     projectRoot: process.cwd(),
@@ -65,27 +73,6 @@ function processEnvironment(): CliEnvironment {
     environment: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-  };
-}
-
-function runInstalledCdktf(projectRoot: string): (args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number {
-  return (args, environment, cwd) => {
-    let cli: string;
-    try {
-      // The package's declared `bin`, as npm links it into node_modules/.bin.
-      const manifest = require.resolve('cdktf-cli/package.json', { paths: [projectRoot] });
-      const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: { cdktf: string } };
-      cli = path.join(path.dirname(manifest), bin.cdktf);
-    } catch {
-      process.stderr.write(
-        runsFromSources()
-          ? 'the cdktf CLI (devDependency cdktf-cli) is not installed: run `npm ci`\n'
-          : 'the cdktf CLI is not installed in this project: run `npm install --save-dev cdktf-cli@0.21.0`\n',
-      );
-      return 1;
-    }
-    const result = spawnSync(process.execPath, [cli, ...args], { cwd, env: environment, stdio: 'inherit' });
-    return result.status ?? 1;
   };
 }
 
@@ -106,12 +93,6 @@ function selectAndRecord(run: CliEnvironment, options: ConfigOption): SelectedCo
   }
 }
 
-/** Splits `'*' --auto-approve --parallelism 2` into the stacks (leading names) and the flags passed on to cdktf. */
-export function splitStacksAndFlags(args: readonly string[]): { stacks: string[]; flags: string[] } {
-  const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
-  return firstFlag < 0 ? { stacks: [...args], flags: [] } : { stacks: args.slice(0, firstFlag), flags: args.slice(firstFlag) };
-}
-
 async function synth(run: CliEnvironment, options: ConfigOption & { output: string }): Promise<number> {
   const config = selectAndRecord(run, options);
   if (config === undefined) return 2;
@@ -121,7 +102,7 @@ async function synth(run: CliEnvironment, options: ConfigOption & { output: stri
     cwd: run.cwd,
     outdir,
     config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
     report: run.stderr,
   });
   if (!result.ok) return 1;
@@ -162,11 +143,11 @@ async function check(run: CliEnvironment, args: readonly string[], options: Conf
   return runCheck(given, run.environment, { stdout: run.stdout, stderr: run.stderr }, run.cwd);
 }
 
-async function terraformCommand(
+async function deployCommand(
   run: CliEnvironment,
-  command: CdktfCommand,
-  args: readonly string[],
-  options: ConfigOption & { output: string },
+  command: DeployCommand,
+  patterns: readonly string[],
+  options: ConfigOption & DeployFlags & { output: string },
 ): Promise<number> {
   const config = selectAndRecord(run, options);
   if (config === undefined) return 2;
@@ -176,27 +157,22 @@ async function terraformCommand(
     cwd: run.cwd,
     outdir,
     config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
     noteConfigChange: true,
     report: run.stderr,
   });
   if (!synthesized.ok) return 1;
-  const { stacks, flags } = splitStacksAndFlags(args);
-  const context: CdktfContext = {
+  return runDeployCommand({
+    command,
     outdir,
-    cwd: run.cwd,
+    projectRoot: run.projectRoot,
+    patterns,
+    flags: options,
     environment: run.environment,
-    terraformCliConfig: writeTerraformCliConfig(run.projectRoot),
-    providerMirror: providerMirror(run.environment),
-    configFile: config.file,
-  };
-  const status = (run.runCdktf ?? runInstalledCdktf(run.projectRoot))(cdktfArguments(command, stacks, flags, context), cdktfEnvironment(context), run.cwd);
-  // In CI mode `cdktf diff` prints terraform's error itself; deploy and destroy print only "Invoking Terraform CLI failed".
-  if (status !== 0 && command !== 'diff' && isCiMode(run.environment)) {
-    const explanation = explainFailure(command, stacks, context, (planArgs, directory) => tryTerraform(planArgs, directory));
-    if (explanation !== undefined) run.stderr(`\ncdktf ${command} failed; ${explanation}`);
-  }
-  return status;
+    output: { stdout: run.stdout, stderr: run.stderr },
+    dependencies: run.deploy,
+    interrupted: run.interrupted,
+  });
 }
 
 /** HCP Terraform workspaces of the selected config (loaded on demand: it reads the API, not cdktf). */
@@ -217,7 +193,7 @@ async function app(run: CliEnvironment): Promise<number> {
     cwd: run.cwd,
     outdir: path.resolve(run.cwd, run.environment.CDKTF_OUTDIR || DEFAULT_OUTDIR),
     config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(run.environment),
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
     // The CLI deletes the folders of dropped stacks itself after the app exits, and fails when one is gone.
     keepDroppedStackFolders: true,
     // The CLI passes the app's stdout on as it is but prefixes each stderr line with "[ERROR] default -".
@@ -261,24 +237,30 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
     .action((options: ConfigOption) => {
       status = list(run, options);
     });
-  const commands: Record<CdktfCommand, string> = {
+  const commands: Record<DeployCommand, string> = {
     deploy:
-      "synthesize, then `cdktf deploy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
-    diff: 'synthesize, then `cdktf diff` (terraform plan) of one stack; needs AWS credentials; flags after the stack go to cdktf (e.g. --refresh-only)',
-    destroy:
-      "synthesize, then `cdktf destroy` of the stacks named (or patterns, e.g. '*'); needs AWS credentials; flags after the stacks go to cdktf (e.g. --auto-approve)",
+      "synthesize, then plan every stack named (or pattern, e.g. '*'), check the plans, and apply them in order (destinations first for additions, sources first for removals); needs AWS credentials",
+    diff: "synthesize, then plan and check the stacks named (or patterns, e.g. '*'); applies nothing; needs AWS credentials",
+    destroy: "synthesize, then destroy the stacks named (or patterns, e.g. '*'), sources first; needs AWS credentials",
   };
-  for (const [command, description] of Object.entries(commands) as [CdktfCommand, string][]) {
-    program
+  for (const [command, description] of Object.entries(commands) as [DeployCommand, string][]) {
+    const subcommand = program
       .command(command)
       .description(description)
-      .argument('[stacks-and-flags...]', 'stack names or patterns, then cdktf flags')
+      .argument('[stacks...]', "stack names or patterns ('*', 'ecr-destination-*')")
       .option('--config <file>', CONFIG_HELP)
       .option('-o, --output <folder>', 'output folder', DEFAULT_OUTDIR)
-      .allowUnknownOption()
-      .action(async (args: string[], options: ConfigOption & { output: string }) => {
-        status = await terraformCommand(run, command, args, options);
-      });
+      .option('--parallelism <n>', 'stacks planned or applied at once (default: the CPUs, 2 to 8)')
+      .option(
+        '--accept <token>',
+        `accept the refused changes this token names (same as ${ACCEPT_VARIABLE}); repeatable`,
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      );
+    if (command !== 'diff') subcommand.option('--auto-approve', 'apply without asking (needed when stdin is not a terminal)');
+    subcommand.action(async (patterns: string[], options: ConfigOption & DeployFlags & { output: string }) => {
+      status = await deployCommand(run, command, patterns, options);
+    });
   }
   program
     .command('init')
@@ -295,8 +277,8 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
       .argument('[arguments...]', `the arguments and options of ${name} (\`${name} --help\`)`)
       .helpOption(false)
       .allowUnknownOption()
-      .action((args: string[]) => {
-        status = (run.runTool ?? runTool)([name, ...args]);
+      .action(async (args: string[]) => {
+        status = await (run.runTool ?? ((toolArgv: readonly string[]) => runTool(toolArgv, run)))([name, ...args]);
       });
     const alias = TOOL_ALIASES[name];
     if (alias !== undefined) command.alias(alias);
@@ -334,6 +316,7 @@ export const TOOLS: Readonly<Record<string, string>> = {
   backfill: 'cli/commands/backfill.js',
   recover: 'cli/commands/recover.js',
   'export-terraform': 'cli/commands/export-terraform.js',
+  'plan-check': 'cli/commands/plan-check.js',
   diagram: 'cli/commands/diagram.js',
 };
 
@@ -341,8 +324,9 @@ export const TOOLS: Readonly<Record<string, string>> = {
 export const TOOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
   audit: 'check cdktf.out, a stack or a plan against the compliance rules; --live: the registries themselves (AWS credentials)',
   backfill: 'replicate the images pushed before replication existed, after checking each destination (AWS credentials)',
-  recover: 'after an interrupted apply: import blocks for what the state of a stack does not record (AWS credentials)',
+  recover: 'after an interrupted apply: what deploy will adopt, refuse or delete for a stack (read-only; AWS credentials)',
   'export-terraform': 'write terraform/: one module per construct and the root composition of the config (--stacks: the stacks as HCL)',
+  'plan-check': 'check plans (terraform show -json) for refused deletions and replacements, e.g. in CI or an HCP Terraform run task',
   diagram: 'write a Mermaid diagram of the config',
 };
 
@@ -361,25 +345,87 @@ export function scriptCommands(program: Command): string[] {
     .map((command) => command.aliases()[0] ?? command.name());
 }
 
-/** Runs a compiled tool in a child process with the given arguments; its exit code, or 2 for an unknown tool or a missing AWS SDK. */
-export function runTool(argv: readonly string[]): number {
-  const [name, ...rest] = argv;
+/**
+ * Takes `--config <file>` (`--config=<file>`, `-c <file>`) out of a tool's arguments: the launcher selects the config
+ * for every tool, the same way as for synth and deploy, and passes the selection down.
+ */
+export function extractConfigOption(args: readonly string[]): { config?: string; rest: string[] } {
+  const rest: string[] = [];
+  let config: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const argument = args[index];
+    if ((argument === '--config' || argument === '-c') && args[index + 1] !== undefined) config = args[++index];
+    else if (argument.startsWith('--config=')) config = argument.slice('--config='.length);
+    else rest.push(argument);
+  }
+  return { ...(config === undefined ? {} : { config }), rest };
+}
+
+/** The value of `--outdir <dir>` (or `--outdir=<dir>`) among a tool's arguments. */
+function outdirOption(args: readonly string[]): string {
+  const index = args.indexOf('--outdir');
+  if (index >= 0 && args[index + 1] !== undefined) return args[index + 1];
+  return args.find((argument) => argument.startsWith('--outdir='))?.slice('--outdir='.length) ?? DEFAULT_OUTDIR;
+}
+
+/** Runs a compiled tool with its arguments; how (a child process by default) is injectable for tests. */
+export type ToolRunner = (script: string, args: readonly string[], environment: NodeJS.ProcessEnv, cwd: string) => number;
+
+const runCompiledTool: ToolRunner = (script, args, environment, cwd) =>
+  spawnSync(process.execPath, [script, ...args], { stdio: 'inherit', env: environment, cwd }).status ?? 1;
+
+/**
+ * Runs a tool in a child process with the config selected as for every command (`--config`, else
+ * ECR_REPLICATION_CONFIG, else the recorded one, else the bundled example; a tool's `--config` is not recorded).
+ * `recover` synthesizes that config first, like deploy, so it reports on what deploy will plan.
+ * Returns the tool's exit code, 2 for an unknown tool or two different config files.
+ */
+export async function runTool(argv: readonly string[], run: CliEnvironment = processEnvironment(), runner: ToolRunner = runCompiledTool): Promise<number> {
+  const [name, ...given] = argv;
   const script = name === undefined ? undefined : TOOLS[name];
   if (script === undefined) {
-    process.stderr.write(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
+    run.stderr(`ecr-replication: unknown tool ${JSON.stringify(name)}: use one of ${Object.keys(TOOLS).join(', ')}\n`);
     return 2;
   }
-  if (AWS_SDK_TOOLS.has(name) && !rest.some((arg) => arg === '-h' || arg === '--help')) {
+  if (AWS_SDK_TOOLS.has(name) && !given.some((arg) => arg === '-h' || arg === '--help')) {
     try {
       requireAwsSdk(name);
     } catch (error) {
       if (!(error instanceof MissingAwsSdkError)) throw error;
-      process.stderr.write(`${error.message}\n`);
+      run.stderr(`${error.message}\n`);
       return 2;
     }
   }
-  const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', script), ...rest], { stdio: 'inherit' });
-  return child.status ?? 1;
+  const { config: option, rest } = extractConfigOption(given);
+  let selected: SelectedConfig;
+  try {
+    selected = selectConfig(run, option);
+  } catch (error) {
+    if (!(error instanceof ConfigSelectionError)) throw error;
+    run.stderr(`${error.message}\n`);
+    return 2;
+  }
+  if (option !== undefined) selected = { ...selected, recorded: false };
+  let args = rest;
+  if (name === 'recover' && !rest.some((argument) => argument === '-h' || argument === '--help')) {
+    const outdir = path.resolve(run.cwd, outdirOption(rest));
+    const synthesized = (await synthesis()).synthesizeIntoOutdir({
+      projectRoot: run.projectRoot,
+      cwd: run.cwd,
+      outdir,
+      config: selected,
+      preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
+      noteConfigChange: true,
+      report: run.stderr,
+    });
+    if (!synthesized.ok) return 1;
+    args = [
+      ...rest.filter((argument, index) => argument !== '--outdir' && rest[index - 1] !== '--outdir' && !argument.startsWith('--outdir=')),
+      '--outdir',
+      outdir,
+    ];
+  }
+  return runner(path.join(PROJECT_ROOT, 'dist', script), args, selectionEnvironment(run.environment, selected), run.cwd);
 }
 
 /** Set in a launcher started again after a rebuild, so it does not check once more. */
@@ -409,12 +455,16 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
   }
-  if (argv[0] === 'tool') {
-    process.exitCode = runTool(argv.slice(1));
-    return;
+  if (['deploy', 'diff', 'destroy'].includes(argv[0] ?? '')) {
+    // Ctrl-C reaches terraform too (same process group), which stops its run cleanly: the launcher starts nothing
+    // new, waits for the running ones and prints its summary instead of dying with them.
+    process.on('SIGINT', () => {
+      if (!interruptedByUser) process.stderr.write('\necr-replication: interrupted: waiting for the running terraform processes to stop; nothing new starts\n');
+      interruptedByUser = true;
+    });
   }
   try {
-    process.exitCode = await runCli(argv);
+    process.exitCode = argv[0] === 'tool' ? await runTool(argv.slice(1)) : await runCli(argv);
   } catch (error) {
     // A bug or an I/O failure, not a bad config (those are reported and return 1): show where it happened.
     process.stderr.write(`ecr-replication: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -4,9 +4,10 @@
  * previous output in place (the staged one is deleted) and fails the command;
  * its messages are printed either way.
  *
- * The project runs the change report (change-report/): it prints what the new
- * output deletes or replaces and refuses deletions and replacements that were
- * not accepted (`ECR_REPLICATION_ACCEPT=<token>`).
+ * The project runs the change preview (tools/change-report/): it prints what
+ * the new output deletes or replaces compared with the previous one, keeps
+ * dropped stacks under `retired/`, and never refuses (the plan check at
+ * deploy reads what is deployed).
  */
 import { changeReportHook } from '../tools/change-report/pre-swap-hook';
 
@@ -24,10 +25,9 @@ export interface PreSwapCheckResult {
  */
 export type PreSwapCheck = (previousOutDir: string | undefined, stagedOutDir: string) => PreSwapCheckResult;
 
-/** The checks every synth of this project runs (`npm run synth|deploy|diff|destroy` and the cdktf app command), for the command's environment. */
-export function projectPreSwapChecks(environment: NodeJS.ProcessEnv): readonly PreSwapCheck[] {
-  // The command's environment (not this process's) carries ECR_REPLICATION_ACCEPT.
-  return [(previousOutDir, stagedOutDir) => changeReportHook(previousOutDir, stagedOutDir, environment)];
+/** The checks every synth of this project runs (`npm run synth|deploy|diff|destroy` and the cdktf app command). */
+export function projectPreSwapChecks(): readonly PreSwapCheck[] {
+  return [(previousOutDir, stagedOutDir) => changeReportHook(previousOutDir, stagedOutDir)];
 }
 
 /** Runs the checks in order, all of them (every message is shown), and combines their answers. */

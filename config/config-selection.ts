@@ -31,6 +31,8 @@ export interface SelectedConfig {
   /** The file, relative to the working folder when inside it (as it is printed and labels every message). */
   readonly file: string;
   readonly source: ConfigSource;
+  /** False for a `--config` given to a tool (audit, backfill, recover, ...), which selects without recording. @default true */
+  readonly recorded?: boolean;
 }
 
 export interface SelectionContext {
@@ -103,11 +105,36 @@ export function selectConfig(context: SelectionContext, option?: string): Select
 export function describeSelection(selected: SelectedConfig): string {
   const origin: Record<ConfigSource, string> = {
     environment: `from ${CONFIG_FILE_VARIABLE}`,
-    option: `--config, recorded in ${SELECTION_FILE}`,
+    option: selected.recorded === false ? '--config' : `--config, recorded in ${SELECTION_FILE}`,
     recorded: `recorded in ${SELECTION_FILE}`,
     default: 'the default file; --config <file> selects another',
   };
   return `config: ${selected.file} (${origin[selected.source]})`;
+}
+
+// ---------------------------------------------------------------- the selection passed to the tools
+
+/**
+ * The launcher resolves the selection for the tools it runs (`tool <name>`, child processes) and passes it down in
+ * the child's environment: the file in `ECR_REPLICATION_CONFIG` (which every tool reads), how it was selected here.
+ */
+export const SELECTION_SOURCE_VARIABLE = 'ECR_REPLICATION_CONFIG_SOURCE';
+
+const SOURCES: readonly ConfigSource[] = ['environment', 'option', 'recorded', 'default'];
+
+/** The child environment that carries `selected` to a tool. */
+export function selectionEnvironment(environment: NodeJS.ProcessEnv, selected: SelectedConfig): NodeJS.ProcessEnv {
+  return { ...environment, [CONFIG_FILE_VARIABLE]: selected.file, [SELECTION_SOURCE_VARIABLE]: selected.source };
+}
+
+/** In a tool: the selection the launcher passed down; run without the launcher, the usual selection in `cwd`. */
+export function selectionOfTool(environment: NodeJS.ProcessEnv, cwd: string = process.cwd()): SelectedConfig {
+  const file = environment[CONFIG_FILE_VARIABLE];
+  const source = environment[SELECTION_SOURCE_VARIABLE] as ConfigSource | undefined;
+  if (file !== undefined && file.trim() !== '' && source !== undefined && SOURCES.includes(source)) {
+    return { file, source, ...(source === 'option' ? { recorded: false } : {}) };
+  }
+  return selectConfig({ projectRoot: cwd, cwd, environment });
 }
 
 // ---------------------------------------------------------------- what an output was synthesized from

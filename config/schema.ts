@@ -25,6 +25,7 @@ import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../modules/ecr/repository-name';
 import { estateSchemas } from './estate-schema';
+import { STACK_TAG } from '../stacks/resource-names';
 
 export { REPOSITORY_NAME_PATTERN };
 import { DEFAULT_REPOSITORIES_PER_KEY, DELETION_WINDOW_RULE, KEY_DELETION_WINDOW, KMS_GRANTS_PER_KEY_CEILING, MAX_TAGS } from '../modules/ecr/limits';
@@ -96,6 +97,9 @@ const Estate = estateSchemas({
   lifecyclePolicy: LifecyclePolicySchema,
 });
 
+/** Tags the config may set: AWS's limit per resource, less the project's own stack tag. */
+const CONFIG_TAGS = MAX_TAGS - 1;
+
 const TagMap = z
   .record(
     z
@@ -104,8 +108,12 @@ const TagMap = z
       .max(128, rule('tag keys must be 1 to 128 characters long: shorten the key'))
       .refine((key) => !key.toLowerCase().startsWith('aws:'), rule('tag keys must not start with "aws:" (reserved by AWS): rename the key'))
       .refine((key) => TAG_TEXT_PATTERN.test(key), rule('tag keys may hold only letters, digits, spaces and _ . : / = + - @: rename the key'))
+      .refine(
+        (key) => key !== STACK_TAG,
+        rule(`${STACK_TAG} is the project's own tag (the stack that created each resource, read by deploy to adopt or refuse what it finds): rename the key`),
+      )
       // The refinements above, as one pattern for the JSON Schema.
-      .meta({ pattern: `^(?![aA][wW][sS]:)${TAG_TEXT_PATTERN.source.slice(1, -2)}{1,128}$` }),
+      .meta({ pattern: `^(?![aA][wW][sS]:)(?!${STACK_TAG.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$)${TAG_TEXT_PATTERN.source.slice(1, -2)}{1,128}$` }),
     z
       .string(expects('a tag value: a string of at most 256 characters (quote numbers and booleans, e.g. "42")'))
       .max(256, rule('tag values must be at most 256 characters long: shorten the value'))
@@ -115,11 +123,15 @@ const TagMap = z
   )
   .superRefine((tags, ctx) => {
     const count = Object.keys(tags).length;
-    if (count > MAX_TAGS) {
-      ctx.addIssue({ code: 'custom', input: count, message: `at most ${MAX_TAGS} tags may be set (AWS limit per resource): remove ${count - MAX_TAGS}` });
+    if (count > CONFIG_TAGS) {
+      ctx.addIssue({
+        code: 'custom',
+        input: count,
+        message: `at most ${CONFIG_TAGS} tags may be set (AWS allows ${MAX_TAGS} per resource; the project adds ${STACK_TAG}): remove ${count - CONFIG_TAGS}`,
+      });
     }
   })
-  .meta({ maxProperties: MAX_TAGS });
+  .meta({ maxProperties: CONFIG_TAGS });
 
 export const AccountSchema = z.strictObject(
   {
@@ -433,7 +445,9 @@ export const ConfigSchema = z.strictObject({
     preventDestroy: true,
   }),
   /** Tags on every resource (provider default tags). @default {} */
-  tags: TagMap.meta({ description: `Tags on every resource (provider default tags), at most ${MAX_TAGS}. Default: {}` }).default({}),
+  tags: TagMap.meta({
+    description: `Tags on every resource (provider default tags), at most ${CONFIG_TAGS}; the project adds ${STACK_TAG} (the stack's name). Default: {}`,
+  }).default({}),
   /** Where each stack keeps its state. @default { type: local, directory: terraform-state } */
   backend: BackendSchema.default({ type: 'local', directory: 'terraform-state' }),
   /** Send every AWS call (providers and the S3 backend) to an AWS-compatible endpoint. @default - the real AWS endpoints */

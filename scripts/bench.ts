@@ -26,11 +26,15 @@
  *    of 9), beside its peers alone (cdktf, constructs) and the old package root (0.1.0's index.ts:
  *    the library and the app layer, measured here by requiring both entries); and the tarball
  *    `npm pack` makes (packed and unpacked bytes, files).
+ * 6. The plan check's cost: a small config deployed on moto's server with
+ *    the daily command, with the check and without it, alternately
+ *    (scripts/bench-deploy.ts; target: at most 10 % more).
  *
  * Figures are printed (and written to bench-results/), not asserted.
  * Options: --runs N (direct synth runs per scale, default 3), --cli-runs N
  * (default 3), --skip-cli, --skip-validate, --skip-scale, --estate-only (section 4 alone),
- * --package-only (section 5 alone).
+ * --package-only (section 5 alone);
+ * --deploy-runs N (deploys per variant, default 2), --skip-deploy, --deploy-only (section 6 alone).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { PROJECT_ROOT, runTerraform } from '../tools/terraform-cli';
+import { benchDeploy } from './bench-deploy';
 
 const REPOSITORY_COUNTS = [10, 100, 1000];
 const DESTINATION_COUNTS = [1, 3, 10];
@@ -70,6 +75,9 @@ interface Options {
   readonly skipScale: boolean;
   readonly estateOnly: boolean;
   readonly packageOnly: boolean;
+  readonly deployRuns: number;
+  readonly skipDeploy: boolean;
+  readonly deployOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -87,6 +95,9 @@ function parseOptions(argv: readonly string[]): Options {
     skipScale: argv.includes('--skip-scale'),
     estateOnly: argv.includes('--estate-only'),
     packageOnly: argv.includes('--package-only'),
+    deployRuns: value('--deploy-runs', 2),
+    skipDeploy: argv.includes('--skip-deploy'),
+    deployOnly: argv.includes('--deploy-only'),
   };
 }
 
@@ -492,8 +503,42 @@ function benchEstates(context: BenchContext): void {
   results.estates = estateResults;
 }
 
-function main(): void {
+/** Section 5: deploys with and without the plan check; its lines go to the report. */
+async function benchDeploySection(options: Options, log: (text: string) => void, report: string[], results: Record<string, unknown>): Promise<void> {
+  log(
+    `Deploy of a small config on moto, with the plan check and without it (${options.deployRuns} runs each, alternating; load average ${os
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')})`,
+  );
+  const bench = await benchDeploy(options.deployRuns, log);
+  const rows = bench.runs.map((run) => [
+    run.planCheck ? 'with the plan check' : 'without (planCheck: false)',
+    seconds(run.seconds),
+    seconds(run.cpuSeconds),
+    run.planCheck ? seconds(run.showSeconds) : '-',
+    run.planCheck ? `${(run.checkSeconds * 1e6).toFixed(0)} µs` : '-',
+  ]);
+  const deployTable = table(['deploy, 3 stacks from scratch', 'wall', 'CPU (with children)', 'show -json (summed wall)', 'check function'], rows);
+  const verdict =
+    `Median with the check ${seconds(bench.medianWith)} wall, ${seconds(bench.medianCpuWith)} CPU; without ${seconds(bench.medianWithout)} wall, ` +
+    `${seconds(bench.medianCpuWithout)} CPU: ${(bench.overhead * 100).toFixed(1)} % wall, ${(bench.cpuOverhead * 100).toFixed(1)} % CPU (target: at most 10 %).`;
+  log(`\n${deployTable}\n\n${verdict}\n`);
+  report.push('### Deploy with and without the plan check (moto)', '', deployTable, '', verdict, '');
+  results.deploy = bench;
+}
+
+async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.deployOnly) {
+    mkdirSync(RESULTS_DIRECTORY, { recursive: true });
+    const report: string[] = [];
+    const results: Record<string, unknown> = {};
+    await benchDeploySection(options, (text) => process.stdout.write(`${text}\n`), report, results);
+    writeFileSync(path.join(RESULTS_DIRECTORY, 'deploy.md'), `${report.join('\n')}\n`);
+    writeFileSync(path.join(RESULTS_DIRECTORY, 'deploy.json'), `${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ecr-bench-'));
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
   const app = appCommand();
@@ -690,6 +735,7 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
 
     benchEstates({ options, app, baseEnv, scratch, log, report, results });
     benchPackage({ options, app, baseEnv, scratch, log, report, results });
+    if (!options.skipDeploy) await benchDeploySection(options, log, report, results);
 
     writeFileSync(path.join(RESULTS_DIRECTORY, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(RESULTS_DIRECTORY, 'results.md'), `${report.join('\n')}\n`);
@@ -700,10 +746,11 @@ fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', sta
 }
 
 if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  }
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -27,7 +27,7 @@ import { registryProvider } from '../modules/aws-provider';
 import { renderPolicy } from '../modules/policies/policy-document';
 import { deployRolePolicy, HCP_TERRAFORM_AWS_AUDIENCE, hcpTerraformRunSubject, hcpTerraformTrustPolicy } from '../modules/policies/hcp-terraform-trust';
 import { ReadableAddressStack } from './readable-address-stack';
-import { PROJECT_NAME } from './resource-names';
+import { PROJECT_NAME, STACK_TAG } from './resource-names';
 import { useStateBackend } from './state-backend';
 import { AccountTrustPlan, DEPLOY_ROLE_POLICY_NAME, roleNameAndPath } from './hcp-trust-plan';
 
@@ -61,7 +61,8 @@ export class HcpTrustStack extends ReadableAddressStack {
       name: plan.accountName,
       accountId: plan.account.id,
       region: plan.region,
-      defaultTags: props.tags,
+      // Like every stack: what it creates names it, so an interrupted apply is adopted and a rename is caught.
+      defaultTags: { ...props.tags, [STACK_TAG]: plan.stackName },
       endpoint: props.endpoint,
     });
     this.oidcProvider = new IamOpenidConnectProvider(this, 'hcp_terraform', {

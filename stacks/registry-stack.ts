@@ -17,7 +17,7 @@ import { EcrRegistry, ecrRegistry } from '../modules/registry';
 import { RegistryScanningConfiguration } from '../modules/registry-scanning-configuration';
 import { ScanningConfig } from '../config/compliance-schema';
 import { LifecyclePolicy } from '../modules/ecr/lifecycle-policy';
-import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription } from './resource-names';
+import { DEPLOY_SESSION_NAME, keyDescription, namespaceKeyDescription, STACK_TAG } from './resource-names';
 import { ReadableAddressStack } from './readable-address-stack';
 import { useStateBackend } from './state-backend';
 import { dynamicCredentialsSharedConfigFile } from './dynamic-credentials';
@@ -28,7 +28,7 @@ export interface RegistryStackProps {
   /** Repositories taken out of the config with `removal` (moved out and removed, see modules/removal-policy.ts). @default [] */
   readonly retiredRepositories?: readonly RetiredRepository[];
   readonly keys: KeysConfig;
-  /** Default tags of the provider. @default {} */
+  /** Default tags of the provider, beside the stack's own `STACK_TAG`. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
   readonly backend: BackendConfig;
   /** @default - real AWS endpoints */
@@ -63,7 +63,8 @@ export abstract class RegistryStack extends ReadableAddressStack {
       deployRoleArn: dynamicCredentials === undefined ? props.registry.account.deployRoleArn : undefined,
       sharedConfigFiles: dynamicCredentials === undefined ? undefined : [dynamicCredentials],
       sessionName: DEPLOY_SESSION_NAME,
-      defaultTags: props.tags,
+      // The config's tags, and the stack's own provenance tag (last: the config cannot override it).
+      defaultTags: { ...props.tags, [STACK_TAG]: stackName },
       endpoint: props.endpoint,
     });
     this.ecrRegistry = ecrRegistry({ provider: this.provider, accountId: props.registry.account.id, region: props.registry.region });

@@ -15,7 +15,7 @@ export interface GuardedDestination {
 export function destinationNotReadyMessage(stackName: string): string {
   return (
     `Destination stack ${stackName} has not been applied, or one of its repositories is missing or not encrypted with its ` +
-    `customer-managed KMS key. Apply it first (cdktf deploy ${stackName}), then plan this stack again.`
+    `customer-managed KMS key. Apply it first (npm run deploy -- ${stackName}), then plan this stack again.`
   );
 }
 

@@ -6,6 +6,16 @@
 /** The project's name in session names and descriptions. */
 export const PROJECT_NAME = 'ecr-kms-replication';
 
+/**
+ * Provider default tag naming the stack that created a resource. The key (tags
+ * given at CreateKey), the repositories and the template role carry it from
+ * their creation call, so after an interrupted apply the next deploy can tell
+ * what this stack created (adopt it) from what another stack's state owns
+ * (refuse: an account renamed without moving its state) by asking AWS, not
+ * files of the machine that runs it (tools/recovery/).
+ */
+export const STACK_TAG = `${PROJECT_NAME}:stack`;
+
 /** Session name of the provider's assumed deployment role (shows in CloudTrail). */
 export const DEPLOY_SESSION_NAME = PROJECT_NAME;
 

@@ -11,6 +11,7 @@ import {
   GetRegistryPolicyCommand,
   GetRegistryScanningConfigurationCommand,
   GetRepositoryPolicyCommand,
+  ReplicationRule,
   Repository,
 } from '@aws-sdk/client-ecr';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, GrantListEntry, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
@@ -54,6 +55,8 @@ export interface FakeRegistry {
   }[];
   /** The key behind the config's alias; undefined: the alias does not exist. */
   readonly registryKeyArn?: string;
+  /** The registry's replication rules (DescribeRegistry). @default none */
+  readonly replicationRules?: readonly ReplicationRule[];
   readonly keys: Readonly<Record<string, FakeKey>>;
 }
 
@@ -80,6 +83,14 @@ export function compliantRegistry(accountId: string, region: string, names: read
         grants: names.map((name, index) => ecrGrant(accountId, region, name, `grant-${index}`)),
       },
     },
+  };
+}
+
+/** One replication rule: every filter (PREFIX_MATCH) to every destination (`<account id>/<region>`). */
+export function replicationRule(destinations: readonly string[], filters: readonly string[]): ReplicationRule {
+  return {
+    destinations: destinations.map((destination) => ({ registryId: destination.split('/')[0], region: destination.split('/')[1] })),
+    repositoryFilters: filters.map((filter) => ({ filter, filterType: 'PREFIX_MATCH' })),
   };
 }
 
@@ -133,7 +144,7 @@ export function mockRegistry(fake: FakeRegistry): MockedRegistry {
   if (fake.registryPolicy) ecr.on(GetRegistryPolicyCommand).resolves({ policyText: fake.registryPolicy });
   else ecr.on(GetRegistryPolicyCommand).rejects(awsError('RegistryPolicyNotFoundException'));
   ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'BASIC', rules: [...(fake.scanningRules ?? [])] } });
-  ecr.on(DescribeRegistryCommand).resolves({ registryId: fake.accountId, replicationConfiguration: { rules: [] } });
+  ecr.on(DescribeRegistryCommand).resolves({ registryId: fake.accountId, replicationConfiguration: { rules: [...(fake.replicationRules ?? [])] } });
 
   kms.on(DescribeKeyCommand).callsFake(async (input: { KeyId: string }) => {
     const arn = input.KeyId === KEY_ALIAS ? fake.registryKeyArn : input.KeyId;

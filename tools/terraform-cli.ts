@@ -66,10 +66,10 @@ export function writeTerraformCliConfig(root: string = terraformCliRoot()): stri
   return file;
 }
 
-/** Environment for running terraform with the project's CLI config, quietly and non-interactively. */
-export function terraformEnvironment(root: string = terraformCliRoot()): NodeJS.ProcessEnv {
+/** Environment for running terraform with the project's CLI config, quietly and non-interactively; `base` is the command's environment. */
+export function terraformEnvironment(root: string = terraformCliRoot(), base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    ...base,
     TF_CLI_CONFIG_FILE: writeTerraformCliConfig(root),
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',

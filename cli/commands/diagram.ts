@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { architectureDiagram } from '../../config/architecture-diagram';
-import { CONFIG_FILE_VARIABLE, configFileFromEnvironment, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../../config/load';
+import { CONFIG_FILE_VARIABLE, DEFAULT_CONFIG_FILE, LoadedConfig, loadConfigFile } from '../../config/load';
+import { describeSelection, selectionOfTool } from '../../config/config-selection';
 import { ConfigError } from '../../config/problems';
 
 export const DEFAULT_DIAGRAM_FILE = 'docs/architecture.mmd';
@@ -21,7 +22,7 @@ const USAGE = `Usage: npm run diagram -- [options] [file]
 Writes a Mermaid diagram of the config's accounts, registries, stacks, replication and deploy order.
 
 Arguments:
-  file            the config file (default: $${CONFIG_FILE_VARIABLE}, else ${DEFAULT_CONFIG_FILE})
+  file            the config file (default: the selected one: --config, $${CONFIG_FILE_VARIABLE}, the recorded one, else ${DEFAULT_CONFIG_FILE})
 
 Options:
   -o, --out FILE  where to write the diagram (default: ${DEFAULT_DIAGRAM_FILE})
@@ -81,7 +82,13 @@ export function runDiagram(
     streams.stderr(`expected at most one config file, and none with --readme (which draws ${DEFAULT_CONFIG_FILE} into ${README_FILE})\n\n${USAGE}`);
     return 2;
   }
-  const file = parsed.values.readme ? DEFAULT_CONFIG_FILE : (parsed.positionals[0] ?? configFileFromEnvironment(environment));
+  let file = parsed.values.readme ? DEFAULT_CONFIG_FILE : parsed.positionals[0];
+  if (file === undefined) {
+    // No file named: the config every command selects (the launcher passes its selection down).
+    const selected = selectionOfTool(environment, directory);
+    streams.stderr(`${describeSelection(selected)}\n`);
+    file = selected.file;
+  }
 
   let loaded: LoadedConfig;
   try {

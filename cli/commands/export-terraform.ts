@@ -1,7 +1,8 @@
 /**
  * `npm run export:terraform [-- --out dir] [-- --check]`: the Terraform
- * modules and the root composition of the config (ECR_REPLICATION_CONFIG or
- * ecr-replication.yaml) into `terraform/` (or `--out`). `--check` writes
+ * modules and the root composition of the selected config (the launcher's
+ * selection: --config, ECR_REPLICATION_CONFIG, the recorded one, the bundled
+ * example) into `terraform/` (or `--out`). `--check` writes
  * nothing and fails when the folder differs from a fresh export.
  *
  * `npm run synth:hcl [-- --out dir]`: the CDKTF stacks as HCL that passes
@@ -9,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { configFileFromEnvironment } from '../../config/load';
+import { describeSelection, selectionOfTool } from '../../config/config-selection';
 import { loadConfigOrReport } from '../../main';
 import { DEFAULT_EXPORT_DIRECTORY, ownedFiles, terraformExportFiles, writeTerraformExport } from '../../tools/terraform-export/export';
 import { stacksAsHcl, writeStacksAsHcl } from '../../tools/hcl/stacks-to-hcl';
@@ -53,7 +54,9 @@ export function staleFiles(directory: string, files: Readonly<Record<string, str
 
 export function main(args: readonly string[] = process.argv.slice(2)): number {
   const options = parseArguments(args);
-  const loaded = loadConfigOrReport(configFileFromEnvironment());
+  const selected = selectionOfTool(process.env);
+  process.stderr.write(`${describeSelection(selected)}\n`);
+  const loaded = loadConfigOrReport(selected.file);
   if (loaded === undefined) return 1;
   if (options.stacks) {
     const written = writeStacksAsHcl(options.out ?? DEFAULT_STACKS_HCL_DIRECTORY, stacksAsHcl(loaded.config));

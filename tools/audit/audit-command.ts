@@ -36,7 +36,10 @@ export async function runAudit(args: readonly string[], options: AuditCommandOpt
     .description('Checks ECR repositories, KMS keys and registry settings against the compliance rules (README: Compliance).')
     .argument('[input]', 'synthesized output folder, a stack folder or cdk.tf.json, or a terraform show -json plan', 'cdktf.out')
     .option('--live', 'audit the registries of the config through the AWS APIs instead of synthesized output')
-    .option('-c, --config <file>', 'config file for --live (default: $ECR_REPLICATION_CONFIG, else ecr-replication.yaml)')
+    .option(
+      '-c, --config <file>',
+      'config file for --live (default: the selected one: $ECR_REPLICATION_CONFIG, else the recorded --config, else ecr-replication.yaml)',
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
     .addOption(new Option('--fail-on <level>', 'lowest finding level that makes the exit status 1').choices(['error', 'warning']).default('error'))
     .addHelpText('after', EXIT_STATUS_HELP)
@@ -52,7 +55,7 @@ export async function runAudit(args: readonly string[], options: AuditCommandOpt
         streams.stderr('error: --live reads the registries of the config; it takes no input folder (use --config to name the config)\n');
         return EXIT.usage;
       }
-      const { config } = loadCommandConfig(parsed.config, environment);
+      const { config } = loadCommandConfig(parsed.config, environment, streams, options.cwd);
       if (options.clients === undefined) requireAwsSdk('audit --live');
       const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint, baseCredentials: emulatorCredentials(endpoint, environment) })))(
         config.endpoint?.url,

@@ -10,6 +10,8 @@ export interface BackfillCommandOptions {
   readonly clients?: (endpoint: string | undefined) => ClientFactory;
   /** Waits `seconds` between progress polls. @default a timer */
   readonly sleep?: (seconds: number) => Promise<void>;
+  /** The project folder (the recorded config, relative paths). @default process.cwd() */
+  readonly cwd?: string;
 }
 
 function seconds(value: string): number {
@@ -36,7 +38,7 @@ export async function runBackfillCommand(args: readonly string[], options: Backf
       'Replicates the images pushed before replication was configured (ECR replication backfill), one backfill per destination, after checking each destination live.',
     )
     .argument('[source...]', 'source registries as <account>/<region> or stack names (default: every source)')
-    .option('-c, --config <file>', 'config file (default: $ECR_REPLICATION_CONFIG, else ecr-replication.yaml)')
+    .option('-c, --config <file>', 'config file (default: the selected one: $ECR_REPLICATION_CONFIG, else the recorded --config, else ecr-replication.yaml)')
     .option('--interval <seconds>', 'seconds between progress polls', seconds, 15)
     .addHelpText('after', EXIT_STATUS_HELP)
     .exitOverride()
@@ -44,7 +46,7 @@ export async function runBackfillCommand(args: readonly string[], options: Backf
   try {
     program.parse([...args], { from: 'user' });
     const parsed = program.opts<{ config?: string; interval: number }>();
-    const { config } = loadCommandConfig(parsed.config, environment);
+    const { config } = loadCommandConfig(parsed.config, environment, streams, options.cwd);
     const sleep = options.sleep ?? ((wait: number) => new Promise<void>((resolve) => setTimeout(resolve, wait * 1000)));
     const factory = (options.clients ?? ((endpoint) => sdkClientFactory({ endpoint, baseCredentials: emulatorCredentials(endpoint, environment) })))(
       config.endpoint?.url,

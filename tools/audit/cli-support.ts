@@ -1,6 +1,7 @@
 /** What the audit and backfill commands share: output streams, config loading, exit on errors. */
 import { CommanderError } from 'commander';
-import { configFileFromEnvironment, loadConfigFile, LoadedConfig } from '../../config/load';
+import { loadConfigFile, LoadedConfig } from '../../config/load';
+import { describeSelection, selectionOfTool } from '../../config/config-selection';
 import { ConfigError } from '../../config/problems';
 import { AwsAccessError, EXIT } from './aws-access';
 import { AuditInputError } from './static-audit';
@@ -16,9 +17,19 @@ export const processStreams: CommandStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** The config named by --config, else $ECR_REPLICATION_CONFIG, else the bundled example. */
-export function loadCommandConfig(file: string | undefined, environment: NodeJS.ProcessEnv): LoadedConfig {
-  return loadConfigFile(file ?? configFileFromEnvironment(environment));
+/**
+ * The config named by --config, else the one the launcher selected like every command (ECR_REPLICATION_CONFIG, the
+ * recorded one, the bundled example); its `config:` line goes to stderr first, as synth and deploy print it.
+ */
+export function loadCommandConfig(
+  file: string | undefined,
+  environment: NodeJS.ProcessEnv,
+  streams: CommandStreams,
+  cwd: string = process.cwd(),
+): LoadedConfig {
+  const selected = file !== undefined ? { file, source: 'option' as const, recorded: false } : selectionOfTool(environment, cwd);
+  streams.stderr(`${describeSelection(selected)}\n`);
+  return loadConfigFile(selected.file, cwd);
 }
 
 /** The exit status of a failure, with its message written to stderr. */

@@ -10,7 +10,7 @@ import { ecrRepositoryArn, Partition, partitionOf } from '../../modules/ecr/regi
 import { checkInstances, COMPLIANCE_RULES, ComplianceRule, ResourceInstance, scanningFilterMatches } from '../../modules/compliance/compliance-rules';
 import { call, ClientFactory, RegistryTarget } from './aws-access';
 import { AuditFinding, ruleInfo, sortFindings } from './findings';
-import { grantsPerKey, keyInRepositoryRegion, LIVE_CHECKS, orphanedGrant, replicationCoverage } from './live-checks';
+import { grantsPerKey, keyInRepositoryRegion, LIVE_CHECKS, orphanedGrant, registryDeployed, replicationCoverage } from './live-checks';
 import { readRegistry, RegistrySnapshot, regionOfArn } from './registry-snapshot';
 import { AuditReport, RepositoryInventory } from './report';
 import { coverageProblems, matchingRepositories } from './replication-coverage';
@@ -246,6 +246,97 @@ export function evaluateCoverage(config: Config, snapshots: ReadonlyMap<string, 
   return findings;
 }
 
+const registryArnOf = (registry: Registry) => `arn:${registry.partition}:ecr:${registry.region}:${registry.account.id}:registry`;
+
+/**
+ * REGISTRY-DEPLOYED: each registry of the config has its key (the config's alias); each source has its repositories
+ * and, for each destination, a replication rule with each filter the config expects. After a teardown or an
+ * out-of-band change, these are what the other rules cannot see: there is nothing left to check.
+ */
+export function evaluateDeployment(config: Config, snapshots: ReadonlyMap<string, RegistrySnapshot>): AuditFinding[] {
+  const plan = planDeployment(config);
+  const findings: AuditFinding[] = [];
+  const snapshotOf = (registry: Registry) => snapshots.get(`${registry.account.id}/${registry.region}`);
+  const deploy = (stack: string) => `npm run deploy -- ${stack} (the registry's stacks: npm run deploy -- '*')`;
+  const keyStacks = new Map<string, { registry: Registry; stack: string }>();
+  for (const destination of plan.destinations)
+    keyStacks.set(`${destination.registry.account.id}/${destination.registry.region}`, { registry: destination.registry, stack: destination.stackName });
+  for (const source of plan.sources) {
+    const id = `${source.registry.account.id}/${source.registry.region}`;
+    if (!keyStacks.has(id)) keyStacks.set(id, { registry: source.registry, stack: source.registryStackName ?? source.stackName });
+  }
+  for (const { registry, stack } of keyStacks.values()) {
+    const snapshot = snapshotOf(registry);
+    if (!snapshot || snapshot.registryKeyArn) continue;
+    findings.push(
+      finding(
+        snapshot,
+        registryDeployed,
+        `${registryArnOf(registry)} (key ${config.keys.alias})`,
+        `the registry has no key ${config.keys.alias}: it was never deployed, or torn down`,
+        deploy(stack),
+      ),
+    );
+  }
+  for (const source of plan.sources) {
+    const snapshot = snapshotOf(source.registry);
+    if (!snapshot) continue;
+    const existing = new Set(snapshot.repositories.map((repository) => repository.repositoryName));
+    for (const repository of source.repositories) {
+      if (existing.has(repository.name)) continue;
+      const arn = ecrRepositoryArn(source.registry.partition, source.registry.region, source.registry.account.id, repository.name);
+      findings.push(
+        finding(
+          snapshot,
+          registryDeployed,
+          arn,
+          `repository ${repository.name} of the config does not exist in the source registry`,
+          deploy(source.registryStackName ?? source.stackName),
+        ),
+      );
+    }
+    const rules = snapshot.replication?.rules ?? [];
+    const configuration = `${registryArnOf(source.registry)} (replication configuration)`;
+    if (rules.length === 0 && source.replicationRules.length > 0) {
+      const expected = source.destinations.map((destination) => `${destination.registry.account.id}/${destination.registry.region}`).join(', ');
+      findings.push(
+        finding(
+          snapshot,
+          registryDeployed,
+          configuration,
+          `the registry has no replication rules: nothing replicates to ${expected}`,
+          deploy(source.stackName),
+        ),
+      );
+      continue;
+    }
+    for (const destination of source.destinations) {
+      const expected = source.replicationRules
+        .filter((rule) =>
+          rule.destinations.some((entry) => entry.account.id === destination.registry.account.id && entry.region === destination.registry.region),
+        )
+        .flatMap((rule) => rule.filters);
+      const live = rules
+        .filter((rule) =>
+          (rule.destinations ?? []).some((entry) => entry.registryId === destination.registry.account.id && entry.region === destination.registry.region),
+        )
+        .flatMap((rule) => (rule.repositoryFilters ?? []).filter((filter) => filter.filterType === 'PREFIX_MATCH').map((filter) => filter.filter));
+      const missing = [...new Set(expected)].filter((filter) => !live.includes(filter)).sort();
+      if (missing.length === 0) continue;
+      findings.push(
+        finding(
+          snapshot,
+          registryDeployed,
+          configuration,
+          `no replication rule replicates ${missing.join(', ')} to ${destination.registry.accountName} ${destination.registry.account.id}/${destination.registry.region}`,
+          deploy(source.stackName),
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
 export interface LiveAuditOptions {
   readonly clients: ClientFactory;
   readonly rules?: readonly ComplianceRule[];
@@ -268,7 +359,7 @@ export async function liveAudit(config: Config, options: LiveAuditOptions): Prom
     findings.push(...evaluated.findings);
     inventory.push(...evaluated.inventory);
   }
-  findings.push(...evaluateCoverage(config, snapshots));
+  findings.push(...evaluateCoverage(config, snapshots), ...evaluateDeployment(config, snapshots));
   return {
     kind: 'live',
     rules: [...rules.map(ruleInfo), ...LIVE_CHECKS],

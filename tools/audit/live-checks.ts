@@ -21,7 +21,7 @@ export const replicationCoverage: RuleInfo = {
   description:
     "A replicated image lands in a repository of the same name in each destination; one that is missing is created by replication (AES256 without a creation template), one with another key is not under the destination's key policy (seeds 000, 002).",
   remediation:
-    'Apply the destination stack (cdktf deploy ecr-destination-<account>-<region>), declare the repository in the config, or keep creation templates on; a repository with the wrong encryption must be migrated (see ECR-ENCRYPTED-CMK).',
+    'Apply the destination stack (npm run deploy -- ecr-destination-<account>-<region>), declare the repository in the config, or keep creation templates on; a repository with the wrong encryption must be migrated (see ECR-ENCRYPTED-CMK).',
   severity: 'error',
   references: [],
 };
@@ -46,4 +46,14 @@ export const orphanedGrant: RuleInfo = {
   references: [],
 };
 
-export const LIVE_CHECKS: readonly RuleInfo[] = [keyInRepositoryRegion, replicationCoverage, grantsPerKey, orphanedGrant];
+export const registryDeployed: RuleInfo = {
+  id: 'REGISTRY-DEPLOYED',
+  title: 'Every registry of the config holds what its stacks create: its key, its repositories and, for a source, its replication rules',
+  description:
+    'A registry of the config without its key (alias), a repository or the replication rules the config expects was torn down, never deployed, or changed out of band: images are not encrypted with the registry key, or not replicated, while the config says they are.',
+  remediation: "Deploy the registry's stacks (npm run deploy -- '*'); if the registry was retired on purpose, take it out of the config.",
+  severity: 'error',
+  references: [],
+};
+
+export const LIVE_CHECKS: readonly RuleInfo[] = [keyInRepositoryRegion, replicationCoverage, grantsPerKey, orphanedGrant, registryDeployed];

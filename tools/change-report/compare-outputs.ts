@@ -1,20 +1,17 @@
 /**
- * What a new synthesis would delete or replace, compared with the previous
- * one: whole stacks (dropped or renamed), repositories and in which
- * registries, keys, registry policies and replication rules. Pure: two
- * summarized outputs in, typed findings and a refusal decision out.
+ * A preview of what a new synthesis changes, compared with the previous one
+ * in the output folder: whole stacks (dropped or renamed), repositories and
+ * in which registries, keys, registry policies and replication rules. Pure:
+ * two summarized outputs in, typed findings out.
  *
- * A finding that loses data or state refuses the change: a repository
- * destroyed without `removal: destroy`, a key deleted or replaced, a stack
- * dropped or renamed. The refusal carries a token derived from exactly those
- * findings; `ECR_REPLICATION_ACCEPT=<token>` accepts that change set and no
- * other, so an acceptance never carries over to a different change.
+ * It never refuses a synthesis: it compares files of this machine, which a
+ * fresh clone or a CI runner does not have, and configs that were never
+ * deployed. What is deployed is protected at deploy time by the plan check
+ * (tools/plan-check/), which reads each stack's plan against its state.
+ * Findings that the plan check would refuse are marked `atRisk`.
  */
-import { createHash } from 'node:crypto';
 import { instanceAddress, ResourceBlock, StackSummary, SynthesizedOutput } from './synthesized-output';
 
-/** Environment variable that accepts a refused change set. */
-export const ACCEPT_VARIABLE = 'ECR_REPLICATION_ACCEPT';
 /** Folder, inside the output folder, that keeps the last synthesis of each dropped stack. */
 export const RETIRED_DIRECTORY = 'retired';
 
@@ -30,7 +27,7 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   aws_iam_role_policy: ['name', 'name_prefix', 'role'],
 };
 
-/** Resource types whose loss loses data: refused unless accepted. */
+/** Resource types whose loss loses data: the plan check refuses it at deploy unless accepted. */
 const PRECIOUS_TYPES = new Set(['aws_kms_key', 'aws_ecr_repository']);
 
 export interface RegistryRef {
@@ -65,17 +62,12 @@ export type ChangeFinding =
 
 export interface ChangeReport {
   readonly findings: readonly ChangeFinding[];
-  /** The findings that refuse the change unless accepted. */
-  readonly refusing: readonly ChangeFinding[];
-  /** Token that accepts exactly this change set (undefined when nothing refuses). */
-  readonly acceptToken?: string;
-  /** True when something refuses and the token was not given. */
-  readonly refused: boolean;
   /** Commands that retire the dropped stacks, in order (sources first). */
   readonly retirementSteps: readonly string[];
 }
 
-export function refuses(finding: ChangeFinding): boolean {
+/** Whether the change loses data or state where it was deployed: the plan check refuses it at deploy unless accepted. */
+export function atRisk(finding: ChangeFinding): boolean {
   switch (finding.kind) {
     case 'stack-dropped':
     case 'stack-renamed':
@@ -88,33 +80,6 @@ export function refuses(finding: ChangeFinding): boolean {
     default:
       return false;
   }
-}
-
-/** A stable identity of a finding, for the acceptance token. */
-function findingId(finding: ChangeFinding): string {
-  switch (finding.kind) {
-    case 'stack-dropped':
-      return `stack-dropped ${finding.stack}`;
-    case 'stack-renamed':
-      return `stack-renamed ${finding.from} ${finding.to}`;
-    case 'repository-deleted':
-      return `repository-deleted ${finding.repository} ${finding.registries.map((ref) => ref.stack).join(',')}`;
-    case 'repository-retained':
-      return `repository-retained ${finding.repository}`;
-    case 'resource-deleted':
-    case 'resource-replaced':
-      return `${finding.kind} ${finding.stack} ${finding.address}`;
-    case 'replication-narrowed':
-      return `replication-narrowed ${finding.stack}`;
-    case 'key-protection-off':
-      return `key-protection-off ${finding.stack}`;
-  }
-}
-
-export function acceptToken(refusing: readonly ChangeFinding[]): string | undefined {
-  if (refusing.length === 0) return undefined;
-  const ids = refusing.map(findingId).sort().join('\n');
-  return createHash('sha256').update(ids).digest('hex').slice(0, 10);
 }
 
 const registryOf = (stack: StackSummary): string => `${stack.accountId ?? '?'}/${stack.region ?? '?'}`;
@@ -220,10 +185,10 @@ function compareStack(
   }
 }
 
-/** Compares a staged output with the previous one. `accepted` is the value of ECR_REPLICATION_ACCEPT, if any. */
-export function compareOutputs(previous: SynthesizedOutput | undefined, staged: SynthesizedOutput, accepted?: string): ChangeReport {
+/** Compares a staged output with the previous one (none: a first synthesis, nothing to compare). */
+export function compareOutputs(previous: SynthesizedOutput | undefined, staged: SynthesizedOutput): ChangeReport {
   const findings: ChangeFinding[] = [];
-  if (previous === undefined) return { findings, refusing: [], refused: false, retirementSteps: [] };
+  if (previous === undefined) return { findings, retirementSteps: [] };
 
   const repositoryChanges = new Map<string, Map<string, RegistryRef[]>>();
   const dropped: StackSummary[] = [];
@@ -268,16 +233,7 @@ export function compareOutputs(previous: SynthesizedOutput | undefined, staged: 
     if (kept) findings.push({ kind: 'repository-retained', repository, registries: kept });
   }
   findings.push(...stackFindings);
-
-  const refusing = findings.filter(refuses);
-  const token = acceptToken(refusing);
-  return {
-    findings,
-    refusing,
-    acceptToken: token,
-    refused: token !== undefined && accepted?.trim() !== token,
-    retirementSteps: retirementSteps(previous, staged, retired),
-  };
+  return { findings, retirementSteps: retirementSteps(previous, staged, retired) };
 }
 
 /** Sources first: a source that replicated into a dropped destination is applied (or retired) before that destination is destroyed. */
@@ -291,5 +247,5 @@ function retirementSteps(previous: SynthesizedOutput, staged: SynthesizedOutput,
     .sort();
   const destroy = (stack: StackSummary) => `(cd cdktf.out/${RETIRED_DIRECTORY}/${stack.name} && terraform init -input=false && terraform destroy)`;
   const ordered = [...retired].sort((a, b) => (a.role === b.role ? (a.name < b.name ? -1 : 1) : a.role === 'source' ? -1 : 1));
-  return [...sourcesToApply.map((name) => `cdktf deploy ${name}`), ...ordered.map(destroy)];
+  return [...sourcesToApply.map((name) => `npm run deploy -- ${name}`), ...ordered.map(destroy)];
 }

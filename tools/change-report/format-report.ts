@@ -1,5 +1,5 @@
-/** The change report as printed before anything is written: one line per finding, then what to do. */
-import { ACCEPT_VARIABLE, ChangeFinding, ChangeReport, refuses, RETIRED_DIRECTORY } from './compare-outputs';
+/** The change preview as printed after a synthesis: one line per finding, then the retirement steps. */
+import { atRisk, ChangeFinding, ChangeReport, RETIRED_DIRECTORY } from './compare-outputs';
 
 const refs = (registries: readonly { stack: string; registry: string }[]): string => registries.map((ref) => `${ref.stack} (${ref.registry})`).join(', ');
 
@@ -7,22 +7,22 @@ export function describeFinding(finding: ChangeFinding): string {
   switch (finding.kind) {
     case 'stack-dropped':
       return (
-        `stack ${finding.stack} (${finding.role} registry ${finding.registry}) is no longer in the config: its key` +
+        `stack ${finding.stack} (${finding.role} registry ${finding.registry}) is no longer in the config: if it was deployed, its key` +
         `${finding.repositories.length > 0 ? `, repositories (${finding.repositories.join(', ')})` : ''}${finding.role === 'source' ? ', replication configuration' : ''} ` +
-        `and state stay in AWS, and no stack of the app would reach them any more; retire it with the steps below (its last synthesis is kept in cdktf.out/${RETIRED_DIRECTORY}/${finding.stack})` +
+        `and state stay in AWS, and no stack of the app reaches them any more; retire it with the steps below (its last synthesis is kept in cdktf.out/${RETIRED_DIRECTORY}/${finding.stack})` +
         (finding.keysPreventDestroy
           ? `; its key has prevent_destroy, so terraform destroy refuses until that folder is synthesized with keys.preventDestroy: false (put the stack back, set it, synthesize, then remove the stack again)`
           : '')
       );
     case 'stack-renamed':
       return (
-        `stack ${finding.from} would become ${finding.to} (same ${finding.role} registry ${finding.registry}): the state of ${finding.from} would be orphaned and ${finding.to} would create a second key, ` +
-        `then fail on the existing repositories and alias; move the state first: ${finding.migration.join('; ')}`
+        `stack ${finding.from} becomes ${finding.to} (same ${finding.role} registry ${finding.registry}): if ${finding.from} was deployed, move its state before deploying ${finding.to}, ` +
+        `or ${finding.to} would plan a second key and repositories that already exist: ${finding.migration.join('; ')}`
       );
     case 'repository-deleted':
       return finding.confirmed
         ? `repository ${finding.repository} will be destroyed (removal: destroy) in ${refs(finding.registries)}; ECR refuses while it holds images`
-        : `repository ${finding.repository} would be destroyed with its images in ${refs(finding.registries)}: to keep it and its images but stop managing it, put it back with removal: retain; to destroy it, put it back with removal: destroy (ECR refuses while it holds images)`;
+        : `repository ${finding.repository} is no longer in the config of ${refs(finding.registries)}: where it was deployed, deploy refuses to destroy it with its images unless accepted; to keep it and its images but stop managing it, put it back with removal: retain; to destroy it, with removal: destroy (ECR refuses while it holds images)`;
     case 'repository-retained':
       return `repository ${finding.repository} leaves Terraform's management in ${refs(finding.registries)} (removal: retain): it and its images stay in AWS`;
     case 'resource-deleted':
@@ -44,21 +44,14 @@ export function describeFinding(finding: ChangeFinding): string {
   }
 }
 
-/** Lines to print: a heading, the findings (refusing ones marked), and either the refusal with its fixes or the steps to run next. */
+/** Lines to print: a heading, the findings (what deploy would refuse where deployed first), and the retirement steps. */
 export function formatChangeReport(report: ChangeReport): string[] {
   if (report.findings.length === 0) return [];
-  const lines = ['change report (compared with the previous synthesis):'];
-  const ordered = [...report.findings.filter(refuses), ...report.findings.filter((finding) => !refuses(finding))];
-  const mark = report.refused ? 'REFUSED: ' : `accepted (${ACCEPT_VARIABLE}): `;
-  for (const finding of ordered) lines.push(`  - ${refuses(finding) ? mark : ''}${describeFinding(finding)}`);
-  if (report.refused) {
-    lines.push(
-      'nothing was written: fix the config as said above, or accept exactly these changes with:',
-      `  ${ACCEPT_VARIABLE}=${report.acceptToken} npm run synth`,
-    );
-  }
+  const lines = ['change preview (compared with the previous synthesis; deploy checks each plan against its state):'];
+  const ordered = [...report.findings.filter(atRisk), ...report.findings.filter((finding) => !atRisk(finding))];
+  for (const finding of ordered) lines.push(`  - ${describeFinding(finding)}`);
   if (report.retirementSteps.length > 0) {
-    lines.push(`${report.refused ? 'then retire' : 'retire'} the dropped stacks in this order (sources first):`);
+    lines.push('retire the dropped stacks in this order (sources first):');
     report.retirementSteps.forEach((step, index) => lines.push(`  ${index + 1}. ${step}`));
   }
   return lines;

@@ -1,8 +1,8 @@
 /**
  * The launcher's pre-swap hook: called with the previous output folder (if
  * any) and the staged one, before the staged output replaces the previous.
- * Prints nothing itself; returns the report lines and whether the swap may go
- * ahead. When it may, the last synthesis of every dropped stack is kept in
+ * Prints nothing itself; returns the preview's lines and never stops the
+ * swap (the plan check at deploy is the safety net). The last synthesis of every dropped stack is kept in
  * `<staged>/retired/<stack>` (and earlier retired folders carried over), so
  * the stack can still be destroyed or inspected with plain Terraform: the
  * folder sits as deep as `stacks/<stack>`, so its relative local state path
@@ -10,12 +10,12 @@
  */
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { ACCEPT_VARIABLE, compareOutputs, RETIRED_DIRECTORY } from './compare-outputs';
+import { compareOutputs, RETIRED_DIRECTORY } from './compare-outputs';
 import { formatChangeReport } from './format-report';
 import { readPreviousOutput, readSynthesizedOutput } from './synthesized-output';
 
 export interface PreSwapResult {
-  /** False: the staged output must not replace the previous one. */
+  /** Always true: the preview never stops a synthesis. */
   readonly ok: boolean;
   /** Lines for stderr. */
   readonly messages: readonly string[];
@@ -40,14 +40,14 @@ function keepRetiredStacks(previousOutDir: string, stagedOutDir: string, dropped
   }
 }
 
-/** The change report as a pre-swap hook; `environment` supplies ECR_REPLICATION_ACCEPT. */
-export function changeReportHook(previousOutDir: string | undefined, stagedOutDir: string, environment: NodeJS.ProcessEnv = process.env): PreSwapResult {
+/** The change preview as a pre-swap hook. */
+export function changeReportHook(previousOutDir: string | undefined, stagedOutDir: string): PreSwapResult {
   const previous = readPreviousOutput(previousOutDir);
   const staged = readSynthesizedOutput(stagedOutDir);
-  const report = compareOutputs(previous, staged, environment[ACCEPT_VARIABLE]);
-  if (!report.refused && previousOutDir !== undefined && previous !== undefined) {
+  const report = compareOutputs(previous, staged);
+  if (previousOutDir !== undefined && previous !== undefined) {
     const dropped = report.findings.flatMap((finding) => (finding.kind === 'stack-dropped' ? [finding.stack] : []));
     keepRetiredStacks(previousOutDir, stagedOutDir, dropped, new Set(staged.stacks.keys()));
   }
-  return { ok: !report.refused, messages: formatChangeReport(report) };
+  return { ok: true, messages: formatChangeReport(report) };
 }

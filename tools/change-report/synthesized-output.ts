@@ -81,6 +81,12 @@ export function forEachKeys(forEach: unknown): string[] {
   return Array.isArray(list) ? list.filter((key): key is string => typeof key === 'string').sort() : [];
 }
 
+/** The stack's backend block; HCP Terraform's `cloud` block sits beside `backend` in cdk.tf.json, and reads as `{ cloud }`. */
+export function backendOf(json: Json): BackendBlock | undefined {
+  if (isObject(json?.terraform?.backend)) return json.terraform.backend as BackendBlock;
+  return isObject(json?.terraform?.cloud) ? { cloud: json.terraform.cloud as Record<string, unknown> } : undefined;
+}
+
 /** Summarizes one stack's parsed cdk.tf.json. */
 export function summarizeStack(name: string, json: Json): StackSummary {
   const resources = new Map<string, ResourceBlock>();
@@ -120,7 +126,7 @@ export function summarizeStack(name: string, json: Json): StackSummary {
     role: replication ? 'source' : 'destination',
     accountId: typeof allowed[0] === 'string' ? allowed[0] : undefined,
     region: typeof provider?.region === 'string' ? provider.region : undefined,
-    backend: isObject(json?.terraform?.backend) ? (json.terraform.backend as BackendBlock) : undefined,
+    backend: backendOf(json),
     resources,
     instanceKeys,
     repositories,

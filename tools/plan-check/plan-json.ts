@@ -45,10 +45,25 @@ export interface PlanStateModule {
   readonly child_modules?: readonly PlanStateModule[];
 }
 
+/** A provider configuration block as `configuration.provider_config` shows it (constant expressions only matter here). */
+export interface PlanProviderConfig {
+  readonly name?: string;
+  readonly alias?: string;
+  readonly expressions?: Readonly<Record<string, unknown>>;
+}
+
 export interface TerraformPlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
   readonly resource_changes?: readonly PlanResourceChange[];
+  /** Changes Terraform detected outside of it (and, in a -refresh-only plan, the moves it records). */
+  readonly resource_drift?: readonly PlanResourceChange[];
+  readonly output_changes?: Readonly<Record<string, { readonly actions: readonly PlanAction[] }>>;
+  /** The configuration the plan was made from: provider blocks and which one each resource uses. */
+  readonly configuration?: {
+    readonly provider_config?: Readonly<Record<string, PlanProviderConfig>>;
+    readonly root_module?: { readonly resources?: readonly { readonly address: string; readonly provider_config_key?: string }[] };
+  };
   /** The state the plan started from (absent for a stack never applied). */
   readonly prior_state?: { readonly values?: { readonly root_module?: PlanStateModule } };
   readonly planned_values?: { readonly root_module?: PlanStateModule; readonly outputs?: Readonly<Record<string, unknown>> };

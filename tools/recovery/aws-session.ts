@@ -29,14 +29,25 @@ interface Credentials {
   readonly sessionToken?: string;
 }
 
-/** Emulators accept any credentials; without any in the environment, use their customary test/test. */
-function endpointCredentials(target: RegistryTarget, environment: NodeJS.ProcessEnv): Credentials | undefined {
+/**
+ * The credentials to start from. Keys in the given environment (the command's, which may differ from this
+ * process's) are used as they are; emulators accept any credentials, so with an endpoint and none given, their
+ * customary test/test; otherwise the SDK's default chain (profile, SSO, instance role).
+ */
+function baseCredentials(target: RegistryTarget, environment: NodeJS.ProcessEnv): Credentials | undefined {
+  if (environment.AWS_ACCESS_KEY_ID && environment.AWS_SECRET_ACCESS_KEY) {
+    return {
+      accessKeyId: environment.AWS_ACCESS_KEY_ID,
+      secretAccessKey: environment.AWS_SECRET_ACCESS_KEY,
+      ...(environment.AWS_SESSION_TOKEN ? { sessionToken: environment.AWS_SESSION_TOKEN } : {}),
+    };
+  }
   return target.endpoint && !environment.AWS_ACCESS_KEY_ID && !environment.AWS_PROFILE ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined;
 }
 
 export async function registryClients(target: RegistryTarget, environment: NodeJS.ProcessEnv = process.env): Promise<RegistryClients> {
   const common = { region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}), maxAttempts: 3 };
-  let credentials = endpointCredentials(target, environment);
+  let credentials = baseCredentials(target, environment);
   if (target.deployRoleArn) {
     const sts = new STSClient({ ...common, ...(credentials ? { credentials } : {}) });
     const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: target.deployRoleArn, RoleSessionName: 'ecr-kms-replication-tools' }));
