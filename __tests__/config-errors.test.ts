@@ -401,6 +401,13 @@ describe('GIVEN a config with one mistake', () => {
       ['keys.deletionWindowInDays (received 5): must be a whole number of days from 7 to 30 (KMS deletion window)'],
     ],
     [
+      'a rotation period of 30 days',
+      (c) => (c.keys = { rotationPeriodInDays: 30 }),
+      [
+        "keys.rotationPeriodInDays (received 30): must be a whole number of days from 90 to 2560 (KMS automatic rotation period): leave it unset for KMS's default of 365 days",
+      ],
+    ],
+    [
       'a key alias under alias/aws/',
       (c) => (c.keys = { alias: 'alias/aws/ecr' }),
       [
@@ -666,7 +673,7 @@ describe('GIVEN a config with mistakes in several places', () => {
       'accounts.prod.id (received nothing): is required: add the 12-digit AWS account id in quotes, e.g. id: "111111111111"',
       'backend.bucket (received nothing): is required for the s3 backend: add the name of the S3 bucket that holds the state files, e.g. bucket: my-terraform-state',
       'backend.region (received nothing): is required for the s3 backend: add the AWS region of the state bucket, e.g. region: us-east-1',
-      'keys.alais (received "alias/x"): unknown field (did you mean "alias"?): remove it or fix its spelling; allowed here: deletionWindowInDays, alias, repositoriesPerKey, preventDestroy',
+      'keys.alais (received "alias/x"): unknown field (did you mean "alias"?): remove it or fix its spelling; allowed here: deletionWindowInDays, rotationPeriodInDays, alias, repositoriesPerKey, preventDestroy',
       'keys.deletionWindowInDays (received 31): must be a whole number of days from 7 to 30 (KMS deletion window)',
       'repositories[1].name (received "Web"): must match the ECR repository name pattern: lowercase letters and digits in segments separated by ".", "_" or "-", namespaces separated by "/" (e.g. team-a/api)',
       'sources[0].destinations[0].account (received "biuld"): unknown account (did you mean "build"?): define it under accounts or use one of build, prod',

@@ -59,6 +59,22 @@ describe('EcrEncryptionKey', () => {
     );
   });
 
+  test('WHEN a rotation period is given THEN the key rotates on it (and without one, KMS keeps its yearly default)', () => {
+    const { stack, registry } = stackWithProvider();
+    new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING, rotationPeriodInDays: 180 });
+    expect(onlyResource(synthesize(stack), 'aws_kms_key')).toEqual(expect.objectContaining({ enable_key_rotation: true, rotation_period_in_days: 180 }));
+    const other = stackWithProvider();
+    new EcrEncryptionKey(other.stack, 'kms_key', { registry: other.registry, ...KEY_NAMING });
+    expect(onlyResource(synthesize(other.stack), 'aws_kms_key').rotation_period_in_days).toBeUndefined();
+  });
+
+  test.each([89, 2561, 100.5])('fails for a rotation period of %p days', (days) => {
+    const { stack, registry } = stackWithProvider();
+    expect(() => new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING, rotationPeriodInDays: days })).toThrow(
+      `EcrEncryptionKey test/kms_key: rotationPeriodInDays (received ${days}): must be a whole number of days from 90 to 2560 (KMS automatic rotation period): leave it unset for KMS's default of 365 days`,
+    );
+  });
+
   test('WHEN preventDestroy is set THEN Terraform refuses to destroy the key', () => {
     const { stack, registry } = stackWithProvider();
     new EcrEncryptionKey(stack, 'kms_key', { registry, ...KEY_NAMING, preventDestroy: true });

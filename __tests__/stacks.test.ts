@@ -206,6 +206,21 @@ describe('GIVEN variations of the example', () => {
     expect(build.resource.aws_ecr_repository_creation_template).toBeDefined();
   });
 
+  test('WHEN keys.rotationPeriodInDays is set THEN every registry key rotates on that period', () => {
+    const stacks = buildExample({ ...example, keys: { ...example.keys, rotationPeriodInDays: 180 } });
+    const periods = [...stacks.destinations, ...stacks.sources].flatMap((stack) =>
+      Object.values(synthesized(stack).resource.aws_kms_key ?? {}).map((key) => [
+        stack.stackName,
+        (key as { rotation_period_in_days?: number }).rotation_period_in_days,
+      ]),
+    );
+    expect(periods).toEqual([
+      ['ecr-destination-build-us-west-2', 180],
+      ['ecr-destination-prod-eu-west-1', 180],
+      ['ecr-source-build-us-east-1', 180],
+    ]);
+  });
+
   test('WHEN two sources replicate into one registry THEN they share one registry policy with a statement each', () => {
     const config: Config = {
       ...example,

@@ -21,6 +21,7 @@ import {
   ROLE_ARN_RULE,
 } from '../modules/ecr/principals';
 import { KMS_ALIAS_PATTERN, KMS_ALIAS_RULE } from '../modules/ecr/kms-alias';
+import { KEY_ROTATION_PERIOD, ROTATION_PERIOD_RULE } from '../modules/ecr/kms-key-options';
 import { LifecyclePolicySchema } from './lifecycle-policy';
 import { DefaultLifecyclePolicyField, ScanningField } from './compliance-schema';
 import { REPOSITORY_NAME_LENGTH, REPOSITORY_NAME_PATTERN, REPOSITORY_NAME_RULES } from '../modules/ecr/repository-name';
@@ -248,6 +249,16 @@ export const KeysSchema = z.strictObject(
       .max(KEY_DELETION_WINDOW.max, rule(DELETION_WINDOW_RULE))
       .meta({ description: 'Days a deleted key waits before it is destroyed, 7 to 30 (under 30 gives a warning). Default: 30' })
       .default(30),
+    /** Days between automatic rotations of each key, 90 to 2560. @default - KMS's yearly rotation (365) */
+    rotationPeriodInDays: z
+      .number(expects(`a whole number of days from ${KEY_ROTATION_PERIOD.min} to ${KEY_ROTATION_PERIOD.max}`))
+      .int(rule(ROTATION_PERIOD_RULE))
+      .min(KEY_ROTATION_PERIOD.min, rule(ROTATION_PERIOD_RULE))
+      .max(KEY_ROTATION_PERIOD.max, rule(ROTATION_PERIOD_RULE))
+      .meta({
+        description: `Days between automatic rotations of each key, ${KEY_ROTATION_PERIOD.min} to ${KEY_ROTATION_PERIOD.max}. Default: KMS's yearly rotation (${KEY_ROTATION_PERIOD.kmsDefault} days)`,
+      })
+      .optional(),
     /** Alias given to each registry's key. @default alias/ecr-kms-replication */
     alias: z
       .string(expects('a KMS alias, e.g. alias/ecr-kms-replication'))
@@ -276,7 +287,7 @@ export const KeysSchema = z.strictObject(
       })
       .default(true),
   },
-  expects('a mapping with optional deletionWindowInDays, alias and repositoriesPerKey'),
+  expects('a mapping with optional deletionWindowInDays, rotationPeriodInDays, alias, repositoriesPerKey and preventDestroy'),
 );
 
 const StateKeyPrefix = z

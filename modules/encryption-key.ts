@@ -13,6 +13,7 @@ import { Lazy, Token } from 'cdktf';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { deletionWindowProblem } from './ecr/limits';
+import { rotationPeriodProblem } from './ecr/kms-key-options';
 import { kmsAliasProblem } from './ecr/kms-alias';
 import { arnPartitionProblem, principalArnProblem } from './ecr/principals';
 import { parseKmsKeyArn } from './ecr/regions';
@@ -64,6 +65,8 @@ export interface EcrEncryptionKeyProps {
   readonly users?: readonly string[];
   /** Waiting period of a scheduled deletion, 7 to 30 days. @default 30 */
   readonly deletionWindowInDays?: number;
+  /** Days between automatic rotations, 90 to 2560 (rotation is always on). @default - KMS's yearly rotation (365 days) */
+  readonly rotationPeriodInDays?: number;
   /**
    * Refuse to destroy the key (Terraform `lifecycle.prevent_destroy`). A
    * deleted key makes every image it encrypts unreadable.
@@ -109,6 +112,8 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
     const deletionWindowInDays = props.deletionWindowInDays ?? 30;
     const windowProblem = deletionWindowProblem(deletionWindowInDays);
     if (windowProblem !== undefined) throw propError(label, 'deletionWindowInDays', deletionWindowInDays, windowProblem);
+    const rotationProblem = props.rotationPeriodInDays === undefined ? undefined : rotationPeriodProblem(props.rotationPeriodInDays);
+    if (rotationProblem !== undefined) throw propError(label, 'rotationPeriodInDays', props.rotationPeriodInDays, rotationProblem);
     const aliasProblem = Token.isUnresolved(props.alias) ? undefined : kmsAliasProblem(props.alias);
     if (aliasProblem !== undefined) throw propError(label, 'alias', props.alias, aliasProblem);
     for (const field of ['administrators', 'users'] as const) {
@@ -125,6 +130,7 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       enableKeyRotation: true,
+      rotationPeriodInDays: props.rotationPeriodInDays,
       multiRegion: false,
       deletionWindowInDays,
       policy: Lazy.stringValue({

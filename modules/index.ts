@@ -12,6 +12,7 @@
 export * from './ecr/regions';
 export * from './ecr/principals';
 export * from './ecr/kms-alias';
+export * from './ecr/kms-key-options';
 export * from './ecr/limits';
 export * from './ecr/repository-name';
 export * from './ecr/lifecycle-policy';

@@ -86,6 +86,7 @@ export abstract class RegistryStack extends ReadableAddressStack {
       administrators: this.registry.account.keyAdministrators,
       users: this.registry.account.keyUsers,
       deletionWindowInDays: this.props.keys.deletionWindowInDays,
+      rotationPeriodInDays: this.props.keys.rotationPeriodInDays,
       preventDestroy: this.props.keys.preventDestroy,
     });
   }
@@ -103,6 +104,7 @@ export abstract class RegistryStack extends ReadableAddressStack {
           administrators: plan.administrators,
           users: plan.users,
           deletionWindowInDays: this.props.keys.deletionWindowInDays,
+          rotationPeriodInDays: this.props.keys.rotationPeriodInDays,
           preventDestroy: this.props.keys.preventDestroy,
         }),
       );

@@ -6,7 +6,14 @@
  */
 
 /** The automatic rotation period KMS accepts (`RotationPeriodInDays`); KMS rotates yearly (365) when none is given. */
-export const KEY_ROTATION_PERIOD = { min: 90, max: 2560, kmsDefault: 365 } as const;
+export const KEY_ROTATION_PERIOD = {
+  /** The shortest period KMS accepts, in days. */
+  min: 90,
+  /** The longest period KMS accepts, in days. */
+  max: 2560,
+  /** KMS's period when none is given: yearly. */
+  kmsDefault: 365,
+} as const;
 
 /** The rotation-period rule as one message. */
 export const ROTATION_PERIOD_RULE = `must be a whole number of days from ${KEY_ROTATION_PERIOD.min} to ${KEY_ROTATION_PERIOD.max} (KMS automatic rotation period): leave it unset for KMS's default of ${KEY_ROTATION_PERIOD.kmsDefault} days`;
