@@ -11,6 +11,7 @@
  * then renamed into place, under a lock folder, so parallel jest workers
  * neither run init twice nor see a half-written cache.
  */
+import { withSortedKeys } from '../tools/sorted-json';
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
@@ -36,22 +37,10 @@ export function requiredProviders(stackDirectory: string): Record<string, unknow
   return providers;
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
-}
-
 /** The cache folder for a set of required providers (and the provider mirror in use). */
 export function initCacheDirectory(providers: Record<string, unknown>): string {
   const key = createHash('sha256')
-    .update(JSON.stringify({ providers: canonical(providers), mirror: providerMirror() ?? 'registry' }))
+    .update(JSON.stringify({ providers: withSortedKeys(providers), mirror: providerMirror() ?? 'registry' }))
     .digest('hex')
     .slice(0, 16);
   return path.join(INIT_CACHE_ROOT, key);

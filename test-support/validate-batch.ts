@@ -16,6 +16,7 @@
  * Every diagnostic is attributed to the module whose folder holds the file it
  * points at.
  */
+import { withSortedKeys } from '../tools/sorted-json';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,17 +54,7 @@ export const BACKEND_IGNORED = 'Backend configuration ignored';
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 function sameJson(left: unknown, right: unknown): boolean {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value !== null && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.keys(value)
-              .sort()
-              .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-          )
-        : value;
-  return JSON.stringify(canonical(left)) === JSON.stringify(canonical(right));
+  return JSON.stringify(withSortedKeys(left)) === JSON.stringify(withSortedKeys(right));
 }
 
 /** A module source for `directory` as seen from `root` (local sources start with ./ or ../). */

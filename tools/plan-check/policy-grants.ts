@@ -6,6 +6,8 @@
  * narrowing. Denies are not compared: the project's registry policy has none.
  */
 
+import { withSortedKeys } from '../sorted-json';
+
 export interface Grant {
   /** `Sid`, or `#<index>` for a statement without one. */
   readonly statement: string;
@@ -18,18 +20,6 @@ export interface Grant {
 }
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined || value === null ? [] : [String(value)]);
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
-}
 
 function principals(principal: unknown): string[] {
   if (principal === '*') return ['*'];
@@ -51,7 +41,7 @@ export function policyGrants(document: unknown): Grant[] {
   return (Array.isArray(statements) ? statements : statements ? [statements] : []).flatMap((statement: Record<string, unknown>, index: number) => {
     if (statement?.Effect !== 'Allow') return [];
     const name = typeof statement.Sid === 'string' && statement.Sid !== '' ? statement.Sid : `#${index}`;
-    const condition = statement.Condition === undefined ? '' : JSON.stringify(canonical(statement.Condition));
+    const condition = statement.Condition === undefined ? '' : JSON.stringify(withSortedKeys(statement.Condition, { sortArrays: true }));
     return principals(statement.Principal).flatMap((principal) =>
       list(statement.Action).flatMap((action) => list(statement.Resource).map((resource) => ({ statement: name, principal, action, resource, condition }))),
     );

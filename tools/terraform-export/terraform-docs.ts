@@ -17,6 +17,8 @@
  * guesses.
  */
 
+import { withSortedKeys } from '../sorted-json';
+
 export const BEGIN_TF_DOCS = '<!-- BEGIN_TF_DOCS -->';
 export const END_TF_DOCS = '<!-- END_TF_DOCS -->';
 
@@ -78,18 +80,7 @@ function codeCell(code: string): string {
 
 /** A default as terraform-docs prints it: JSON indented by two spaces, object keys sorted (Go's encoder). */
 export function defaultJson(value: unknown): string {
-  const sorted = (item: unknown): unknown => {
-    if (Array.isArray(item)) return item.map(sorted);
-    if (item !== null && typeof item === 'object') {
-      return Object.fromEntries(
-        Object.keys(item as Record<string, unknown>)
-          .sort()
-          .map((key) => [key, sorted((item as Record<string, unknown>)[key])]),
-      );
-    }
-    return item;
-  };
-  return JSON.stringify(sorted(value), null, 2);
+  return JSON.stringify(withSortedKeys(value), null, 2);
 }
 
 function anchor(kind: string, name: string): string {
