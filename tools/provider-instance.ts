@@ -15,6 +15,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { TERRAFORM_GOGC } from './terraform-cli';
 
 /** Environment variable Terraform reads to use already-running providers. */
 export const REATTACH_VARIABLE = 'TF_REATTACH_PROVIDERS';
@@ -69,7 +70,7 @@ export function startProviderInstance(address: string, binary: string, options: 
   return new Promise((resolve, reject) => {
     const wrapper = spawn('sh', ['-c', WRAPPER, binary], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+      env: { ...process.env, GOGC: process.env.GOGC ?? TERRAFORM_GOGC, CHECKPOINT_DISABLE: '1' },
       detached: options.detached ?? false,
     });
     let output = '';
