@@ -409,6 +409,105 @@ describe('GIVEN the state-safety hooks', () => {
     expect(summary(ran)[1]).toBe(`  ${WEST}  applied (0 added, 0 changed, 0 destroyed, 1 imported)`);
   });
 
+  describe('WHEN an apply stops on a resource that already exists (the provider retried a create that had succeeded)', () => {
+    const createsAlias = planJson(
+      [
+        change({ type: 'aws_kms_key', address: 'aws_kms_key.kms_key', actions: ['create'], after: {} }),
+        change({ type: 'aws_kms_alias', address: 'aws_kms_alias.kms_key_alias', actions: ['create'], after: {} }),
+      ],
+      { applied: false },
+    );
+    const createsAliasOnly = planJson([change({ type: 'aws_kms_alias', address: 'aws_kms_alias.kms_key_alias', actions: ['create'], after: {} })]);
+    const importsAlias = planJson([
+      change({ type: 'aws_kms_alias', address: 'aws_kms_alias.kms_key_alias', actions: ['no-op'], importing: 'alias/ecr-kms-replication', before: {} }),
+    ]);
+    const ALIAS_EXISTS = {
+      code: 1,
+      stderr: [
+        'Error: creating KMS Alias (alias/ecr-kms-replication): operation error KMS: CreateAlias, https response error StatusCode: 400, AlreadyExistsException: An alias with the name arn:aws:kms:us-west-2:111111111111:alias/ecr-kms-replication already exists',
+        '',
+        '  with aws_kms_alias.kms_key_alias,',
+      ].join('\n'),
+    };
+    /** The adoption hook: nothing in AWS before the first apply, the alias (on this stack's key) after it. */
+    const hooks = (seen: string[]): DeployHooks => ({
+      ...NO_DEPLOY_HOOKS,
+      adopt: async (_stack, plan) => {
+        const creates = (plan.resource_changes ?? []).filter((item) => item.change.actions.includes('create')).map((item) => item.address);
+        seen.push(creates.join(','));
+        return creates.includes('aws_kms_key.kms_key')
+          ? { imports: [], refusals: [], notes: [] }
+          : { imports: [{ to: 'aws_kms_alias.kms_key_alias', id: 'alias/ecr-kms-replication' }], refusals: [], notes: [] };
+      },
+    });
+
+    test('THEN the stack is adopted (the alias imported), planned, checked and applied again in the same run', async () => {
+      const seen: string[] = [];
+      const ran = await run(
+        {
+          [WEST]: {
+            plans: [
+              { code: 2, json: createsAlias },
+              { code: 2, json: createsAliasOnly },
+              { code: 2, json: importsAlias },
+            ],
+            applies: [ALIAS_EXISTS],
+          },
+        },
+        { targeted: [WEST], hooks: hooks(seen) },
+      );
+      expect(seen).toEqual(['aws_kms_key.kms_key,aws_kms_alias.kms_key_alias', 'aws_kms_alias.kms_key_alias']);
+      expect(ran.calls).toEqual([
+        `${WEST} init`,
+        `${WEST} plan`,
+        `${WEST} show`,
+        `${WEST} apply`,
+        `${WEST} plan`,
+        `${WEST} show`,
+        `${WEST} plan`,
+        `${WEST} show`,
+        `${WEST} apply`,
+      ]);
+      expect(JSON.parse(readFileSync(path.join(root, 'stacks', WEST, ADOPTION_IMPORTS_FILE), 'utf8'))).toEqual({
+        import: [{ to: 'aws_kms_alias.kms_key_alias', id: 'alias/ecr-kms-replication' }],
+      });
+      expect(ran.stderr).toContain(
+        `[${WEST}] the apply stopped on a resource that already exists (creating KMS Alias (alias/ecr-kms-replication): operation error KMS: CreateAlias, https response error StatusCode: 400, AlreadyExistsException: An alias with the name arn:aws:kms:us-west-2:111111111111:alias/ecr-kms-replication already exists (aws_kms_alias.kms_key_alias)); asking AWS what this stack created, then planning again\n`,
+      );
+      expect([summary(ran)[1], ran.exitCode]).toEqual([`  ${WEST}  applied (0 added, 0 changed, 0 destroyed, 1 imported)`, 0]);
+    });
+
+    test('fails WHEN the apply after adoption stops on it again: adopted once per stack, the error is the reason', async () => {
+      const ran = await run(
+        {
+          [WEST]: {
+            plans: [
+              { code: 2, json: createsAlias },
+              { code: 2, json: createsAliasOnly },
+              { code: 2, json: importsAlias },
+            ],
+            applies: [ALIAS_EXISTS, ALIAS_EXISTS],
+          },
+        },
+        { targeted: [WEST], hooks: hooks([]) },
+      );
+      expect([ran.terraform.callsOf('apply').length, summary(ran)[1], ran.exitCode]).toEqual([
+        2,
+        `  ${WEST}  failed: creating KMS Alias (alias/ecr-kms-replication): operation error KMS: CreateAlias, https response error StatusCode: 400, AlreadyExistsException: An alias with the name arn:aws:kms:us-west-2:111111111111:alias/ecr-kms-replication already exists (aws_kms_alias.kms_key_alias)`,
+        1,
+      ]);
+    });
+
+    test.each([
+      ['another error', { code: 1, stderr: 'Error: creating KMS Key: AccessDeniedException: not authorized to perform kms:CreateKey' }],
+      ['a signal', { signal: 'SIGKILL' as const }],
+    ])('fails WHEN the apply stops on %s: no adoption, no second apply', async (_, failure) => {
+      const seen: string[] = [];
+      const ran = await run({ [WEST]: { plans: [{ code: 2, json: createsAlias }], applies: [failure] } }, { targeted: [WEST], hooks: hooks(seen) });
+      expect([seen.length, ran.terraform.callsOf('plan', 'apply'), ran.exitCode]).toEqual([1, [`${WEST} plan`, `${WEST} apply`], 1]);
+    });
+  });
+
   test('fails WHEN adoption refuses: nothing is applied, and the refusal is the reason', async () => {
     const hooks: DeployHooks = {
       ...NO_DEPLOY_HOOKS,

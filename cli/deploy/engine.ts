@@ -15,7 +15,11 @@
  *   `runEngine`.
  * - Hooks (tools/recovery/deploy-hooks.ts): `adopt` after a plan that
  *   creates adoptable resources (imports written to `recovered-imports.tf.json`
- *   in the stack folder, then planned again); `teardown` after a destroy plan
+ *   in the stack folder, then planned again), and once more after an apply
+ *   that failed because a resource it creates already exists (the AWS
+ *   provider retries a create whose first attempt succeeded, for example
+ *   KMS CreateAlias): planned, checked and applied again in the same run;
+ *   `teardown` after a destroy plan
  *   (its `keep` addresses leave the state, after the approval, before the
  *   destroy is planned again).
  */
@@ -105,6 +109,12 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * An apply error that says a resource it creates is already there: KMS `AlreadyExistsException`, ECR
+ * `RepositoryAlreadyExistsException` and `TemplateAlreadyExistsException`, IAM `EntityAlreadyExists`.
+ */
+export const ALREADY_EXISTS = /\b\w*AlreadyExists(?:Exception)?\b/;
+
 /** Parses `Plan: 1 to add, 2 to change, 0 to destroy.` when the plan JSON is not read (plan check off). */
 export function summaryFromText(text: string): PlanSummary {
   const line = /^Plan: .*$/m.exec(text)?.[0];
@@ -122,6 +132,8 @@ class EngineRun {
   private accepted = new Set<string>();
   private acceptedFindings: PlanFinding[] = [];
   private readonly adopted = new Set<string>();
+  /** Stacks whose apply failed on "already exists" and were adopted and applied again (once per stack). */
+  private readonly adoptedAfterApply = new Set<string>();
   private readonly keep = new Map<string, readonly string[]>();
   private stoppedBy: string | undefined;
   private planFiles = 0;
@@ -228,7 +240,11 @@ class EngineRun {
     }
   }
 
-  private async apply(name: string, plan: CheckedPlan, label?: string): Promise<boolean> {
+  /**
+   * Applies a checked plan. `replan`: the options the plan was made with, when a failure because a resource it
+   * creates already exists may be recovered in this run (adoption, then a checked plan applied); once per stack.
+   */
+  private async apply(name: string, plan: CheckedPlan, label?: string, replan?: Omit<PlanOptions, 'out'>): Promise<boolean> {
     const outcome = this.outcome(name);
     const run: TerraformRun = await this.options.terraform.apply(this.byName.get(name)!.directory, plan.file, (stream, line) => this.print(name, line, stream));
     const counts = plan.json ? describeCounts(plan.summary, 'applied') : 'applied';
@@ -237,6 +253,25 @@ class EngineRun {
       outcome.status = 'applied';
       outcome.reason = undefined;
       return true;
+    }
+    if (
+      replan !== undefined &&
+      run.signal === null &&
+      this.planCheck &&
+      !this.adoptedAfterApply.has(name) &&
+      !this.options.interrupted?.() &&
+      ALREADY_EXISTS.test(`${run.stdout}${run.stderr}`)
+    ) {
+      this.adoptedAfterApply.add(name);
+      this.adopted.delete(name);
+      this.print(
+        name,
+        `the apply stopped on a resource that already exists (${failureReason(run, 'apply')}); asking AWS what this stack created, then planning again`,
+        'stderr',
+      );
+      const result = await this.plan(name, `${label ?? 'apply'}-after-exists`, replan, true);
+      this.print(name, result.text, result.kind === 'planned' ? 'stdout' : 'stderr');
+      return this.applyChecked(name, result, label);
     }
     outcome.status = 'failed';
     outcome.reason = `${label ? `${label}: ` : ''}${failureReason(run, 'apply')}`;
@@ -477,7 +512,7 @@ class EngineRun {
     const upFront = this.plans.get(name);
     switch (step.kind) {
       case 'apply':
-        await this.apply(name, upFront!);
+        await this.apply(name, upFront!, undefined, {});
         return;
       case 'replan':
       case 'additions':
@@ -486,7 +521,7 @@ class EngineRun {
         const options: Omit<PlanOptions, 'out'> = step.kind === 'additions' ? { targets: step.targets } : step.kind === 'moves' ? { refreshOnly: true } : {};
         const result = await this.plan(name, label, options, step.kind === 'replan');
         this.print(name, result.text, result.kind === 'planned' ? 'stdout' : 'stderr');
-        if (!(await this.applyChecked(name, result, step.kind === 'replan' ? undefined : step.kind === 'moves' ? 'moves' : 'additions'))) return;
+        await this.applyChecked(name, result, step.kind === 'replan' ? undefined : step.kind === 'moves' ? 'moves' : 'additions', true, options);
         return;
       }
       case 'deletions': {
@@ -501,8 +536,8 @@ class EngineRun {
     }
   }
 
-  /** A plan made after the gate: checked, approved when new, applied. */
-  private async applyChecked(name: string, result: PlanResult, label: string | undefined, check = true): Promise<boolean> {
+  /** A plan made after the gate: checked, approved when new, applied (`replan`: see `apply`). */
+  private async applyChecked(name: string, result: PlanResult, label: string | undefined, check = true, replan?: Omit<PlanOptions, 'out'>): Promise<boolean> {
     const outcome = this.outcome(name);
     if (result.kind === 'failed') {
       Object.assign(outcome, { status: 'failed', reason: `${label ? `${label}: ` : ''}${result.reason}` });
@@ -521,7 +556,7 @@ class EngineRun {
     }
     if (check && !this.checkLater(name, result.plan)) return false;
     if (!(await this.approve(name, result.plan))) return false;
-    return this.apply(name, result.plan, label);
+    return this.apply(name, result.plan, label, replan);
   }
 
   private async destroy(targeted: readonly string[]): Promise<void> {
