@@ -429,6 +429,12 @@ describe('GIVEN the state-safety hooks', () => {
         '  with aws_kms_alias.kms_key_alias,',
       ].join('\n'),
     };
+    /** The plan before the apply, the plan after it (the alias left to create), the plan with the alias imported. */
+    const plansAroundAdoption = [
+      { code: 2, json: createsAlias },
+      { code: 2, json: createsAliasOnly },
+      { code: 2, json: importsAlias },
+    ];
     /** The adoption hook: nothing in AWS before the first apply, the alias (on this stack's key) after it. */
     const hooks = (seen: string[]): DeployHooks => ({
       ...NO_DEPLOY_HOOKS,
@@ -446,11 +452,7 @@ describe('GIVEN the state-safety hooks', () => {
       const ran = await run(
         {
           [WEST]: {
-            plans: [
-              { code: 2, json: createsAlias },
-              { code: 2, json: createsAliasOnly },
-              { code: 2, json: importsAlias },
-            ],
+            plans: plansAroundAdoption,
             applies: [ALIAS_EXISTS],
           },
         },
@@ -481,11 +483,7 @@ describe('GIVEN the state-safety hooks', () => {
       const ran = await run(
         {
           [WEST]: {
-            plans: [
-              { code: 2, json: createsAlias },
-              { code: 2, json: createsAliasOnly },
-              { code: 2, json: importsAlias },
-            ],
+            plans: plansAroundAdoption,
             applies: [ALIAS_EXISTS, ALIAS_EXISTS],
           },
         },
