@@ -30,16 +30,18 @@ import { accountTrustPlans } from '../stacks/hcp-trust-plan';
 import { runCheck } from './commands/check';
 import { PROJECT_ROOT, runsFromSources } from '../tools/terraform-cli';
 import { MissingAwsSdkError, requireAwsSdk } from '../tools/aws-sdk';
-import { runInit } from './commands/init';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
-import { DeployDependencies, DeployFlags, runDeployCommand } from './deploy/command';
-import { DeployCommand } from './deploy/summary';
+import type { DeployDependencies, DeployFlags } from './deploy/command';
+import type { DeployCommand } from './deploy/summary';
 import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig, selectionEnvironment } from '../config/config-selection';
 import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
 import { ACCEPT_VARIABLE } from '../tools/plan-check/findings';
 
 /** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
 const synthesis = () => import('./synthesize');
+/** The deploy engine and `init` (19 modules): loaded by their own commands only, not by `app`, `list` or the tools. */
+const deployEngine = () => import('./deploy/command');
+const initCommand = () => import('./commands/init');
 
 export const DEFAULT_OUTDIR = 'cdktf.out';
 
@@ -162,7 +164,7 @@ async function deployCommand(
     report: run.stderr,
   });
   if (!synthesized.ok) return 1;
-  return runDeployCommand({
+  return (await deployEngine()).runDeployCommand({
     command,
     outdir,
     projectRoot: run.projectRoot,
@@ -266,8 +268,14 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
     .command('init')
     .description('make this folder a project: a starter ecr-replication.yaml, cdktf.json, package.json scripts, .gitignore')
     .option('--force', 'overwrite ecr-replication.yaml and cdktf.json, and replace differing scripts', false)
-    .action((options: { force: boolean }) => {
-      status = runInit({ directory: run.cwd, force: options.force, commands: scriptCommands(program), stdout: run.stdout, stderr: run.stderr });
+    .action(async (options: { force: boolean }) => {
+      status = (await initCommand()).runInit({
+        directory: run.cwd,
+        force: options.force,
+        commands: scriptCommands(program),
+        stdout: run.stdout,
+        stderr: run.stderr,
+      });
     });
   // Every tool is a command of its own, so one registered in TOOLS appears here (and in `init`'s scripts) without more work.
   for (const [name, script] of Object.entries(TOOLS)) {

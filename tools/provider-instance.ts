@@ -15,7 +15,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { TERRAFORM_GOGC } from './terraform-cli';
+import { terraformGogc } from './terraform-cli';
 
 /** Environment variable Terraform reads to use already-running providers. */
 export const REATTACH_VARIABLE = 'TF_REATTACH_PROVIDERS';
@@ -65,12 +65,18 @@ export interface ProviderInstance {
  * Starts `binary` in debug mode and resolves with its reattach config once it announces it.
  * `detached`: in a process group of its own, so a Ctrl-C on the terminal does not stop it (it still stops
  * when this process's pipe closes). @default false
+ * `environment`: the environment terraform runs with, whose `GOGC` the provider gets too. @default process.env
  */
-export function startProviderInstance(address: string, binary: string, options: { readonly detached?: boolean } = {}): Promise<ProviderInstance> {
+export function startProviderInstance(
+  address: string,
+  binary: string,
+  options: { readonly detached?: boolean; readonly environment?: NodeJS.ProcessEnv } = {},
+): Promise<ProviderInstance> {
+  const environment = options.environment ?? process.env;
   return new Promise((resolve, reject) => {
     const wrapper = spawn('sh', ['-c', WRAPPER, binary], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GOGC: process.env.GOGC ?? TERRAFORM_GOGC, CHECKPOINT_DISABLE: '1' },
+      env: { ...environment, GOGC: terraformGogc(environment), CHECKPOINT_DISABLE: '1' },
       detached: options.detached ?? false,
     });
     let output = '';

@@ -74,11 +74,14 @@ export function writeTerraformCliConfig(root: string = terraformCliRoot()): stri
  */
 export const TERRAFORM_GOGC = '400';
 
+/** `GOGC` for Terraform and its providers: the environment's own, else `TERRAFORM_GOGC`. */
+export const terraformGogc = (environment: NodeJS.ProcessEnv): string => environment.GOGC ?? TERRAFORM_GOGC;
+
 /** Environment for running terraform with the project's CLI config, quietly and non-interactively; `base` is the command's environment. */
 export function terraformEnvironment(root: string = terraformCliRoot(), base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   return {
     ...base,
-    GOGC: base.GOGC ?? TERRAFORM_GOGC,
+    GOGC: terraformGogc(base),
     TF_CLI_CONFIG_FILE: writeTerraformCliConfig(root),
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',

@@ -117,6 +117,9 @@ export function isInitialized(directory: string, environment: NodeJS.ProcessEnv)
 export class SchemaProviders {
   private readonly instances = new Map<string, Promise<ProviderInstance | undefined>>();
 
+  /** `environment`: the one terraform runs with (the providers get its `GOGC`). @default process.env */
+  constructor(private readonly environment: NodeJS.ProcessEnv = process.env) {}
+
   /** `{ TF_REATTACH_PROVIDERS }` for the providers installed in `directory`, or `{}`. */
   async environmentFor(directory: string): Promise<Record<string, string>> {
     let binaries: Map<string, string>;
@@ -131,7 +134,7 @@ export class SchemaProviders {
       if (!this.instances.has(key))
         this.instances.set(
           key,
-          startProviderInstance(address, binary, { detached: true }).catch(() => undefined),
+          startProviderInstance(address, binary, { detached: true, environment: this.environment }).catch(() => undefined),
         );
       const instance = await this.instances.get(key);
       if (instance === undefined) return {};
@@ -151,7 +154,7 @@ export class SchemaProviders {
 export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
   const run = (args: readonly string[], directory: string, onLine?: OutputLine, extra: Record<string, string> = {}) =>
     runTerraformAsync(args, directory, { ...environment, ...extra }, onLine);
-  const schemas = new SchemaProviders();
+  const schemas = new SchemaProviders(environment);
   return {
     init: async (directory, onLine) => {
       if (isInitialized(directory, environment)) return { code: 0, signal: null, stdout: '', stderr: '' };

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { ACCEPT_VARIABLE, acceptedTokens } from '../../tools/plan-check/findings';
 import { DeployHooks } from '../../tools/recovery/deploy-hooks';
-import { terraformEnvironment, writeTerraformCliConfig } from '../../tools/terraform-cli';
+import { terraformEnvironment } from '../../tools/terraform-cli';
 import { stackTerraform, StackTerraform } from '../../tools/terraform-stack';
 import { defaultDeployHooks } from './default-hooks';
 import { EngineOutput, runEngine } from './engine';
@@ -109,7 +109,6 @@ export async function runDeployCommand(request: DeployRequest): Promise<number> 
     return 2;
   }
   const environment = terraformEnvironment(request.projectRoot, request.environment);
-  environment.TF_CLI_CONFIG_FILE = writeTerraformCliConfig(request.projectRoot);
   const rerun = `npm run ${command === 'destroy' ? 'destroy' : 'deploy'} -- ${request.patterns.map(quote).join(' ')}`;
   const result = await runEngine({
     command,
@@ -124,7 +123,8 @@ export async function runDeployCommand(request: DeployRequest): Promise<number> 
     output,
     confirm: interactive ? (dependencies.confirm ?? terminalConfirm()) : undefined,
     planCheck: dependencies.planCheck ?? true,
-    retiredRepositories: retiredRepositories(request.outdir),
+    // Read by the plan check only: destroy never checks (its plans are the user's explicit intent).
+    retiredRepositories: command === 'destroy' || dependencies.planCheck === false ? undefined : retiredRepositories(request.outdir),
     rerunCommand: rerun,
     interrupted: request.interrupted,
   });

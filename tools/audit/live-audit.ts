@@ -5,7 +5,7 @@
  */
 import { Repository } from '@aws-sdk/client-ecr';
 import { Config } from '../../config/schema';
-import { planDeployment, Registry } from '../../config/deployment-plan';
+import { DeploymentPlan, planDeployment, Registry } from '../../config/deployment-plan';
 import { ecrRepositoryArn, Partition, partitionOf } from '../../modules/ecr/regions';
 import { checkInstances, COMPLIANCE_RULES, ComplianceRule, ResourceInstance, scanningFilterMatches } from '../../modules/compliance/compliance-rules';
 import { call, ClientFactory, RegistryTarget } from './aws-access';
@@ -27,8 +27,7 @@ export function targetOf(registry: Registry): RegistryTarget {
 }
 
 /** Every registry of the config (sources and destinations), once each, in plan order. */
-export function auditedRegistries(config: Config): AuditedRegistry[] {
-  const plan = planDeployment(config);
+export function auditedRegistries(config: Config, plan: DeploymentPlan = planDeployment(config)): AuditedRegistry[] {
   const registries = new Map<string, AuditedRegistry>();
   for (const entry of [...plan.sources, ...plan.destinations]) {
     const key = `${entry.registry.account.id}/${entry.registry.region}`;
@@ -224,8 +223,11 @@ export function evaluateRegistry(
 }
 
 /** REPLICATION-COVERAGE: each source's matching repositories in each of its destinations. */
-export function evaluateCoverage(config: Config, snapshots: ReadonlyMap<string, RegistrySnapshot>): AuditFinding[] {
-  const plan = planDeployment(config);
+export function evaluateCoverage(
+  config: Config,
+  snapshots: ReadonlyMap<string, RegistrySnapshot>,
+  plan: DeploymentPlan = planDeployment(config),
+): AuditFinding[] {
   const findings: AuditFinding[] = [];
   for (const source of plan.sources) {
     const sourceSnapshot = snapshots.get(`${source.registry.account.id}/${source.registry.region}`);
@@ -253,8 +255,11 @@ const registryArnOf = (registry: Registry) => `arn:${registry.partition}:ecr:${r
  * and, for each destination, a replication rule with each filter the config expects. After a teardown or an
  * out-of-band change, these are what the other rules cannot see: there is nothing left to check.
  */
-export function evaluateDeployment(config: Config, snapshots: ReadonlyMap<string, RegistrySnapshot>): AuditFinding[] {
-  const plan = planDeployment(config);
+export function evaluateDeployment(
+  config: Config,
+  snapshots: ReadonlyMap<string, RegistrySnapshot>,
+  plan: DeploymentPlan = planDeployment(config),
+): AuditFinding[] {
   const findings: AuditFinding[] = [];
   const snapshotOf = (registry: Registry) => snapshots.get(`${registry.account.id}/${registry.region}`);
   const deploy = (stack: string) => `npm run deploy -- ${stack} (the registry's stacks: npm run deploy -- '*')`;
@@ -346,7 +351,8 @@ export interface LiveAuditOptions {
 
 export async function liveAudit(config: Config, options: LiveAuditOptions): Promise<AuditReport> {
   const rules = options.rules ?? COMPLIANCE_RULES;
-  const registries = auditedRegistries(config);
+  const plan = planDeployment(config);
+  const registries = auditedRegistries(config, plan);
   const snapshots = new Map<string, RegistrySnapshot>();
   const findings: AuditFinding[] = [];
   const inventory: RepositoryInventory[] = [];
@@ -359,7 +365,7 @@ export async function liveAudit(config: Config, options: LiveAuditOptions): Prom
     findings.push(...evaluated.findings);
     inventory.push(...evaluated.inventory);
   }
-  findings.push(...evaluateCoverage(config, snapshots), ...evaluateDeployment(config, snapshots));
+  findings.push(...evaluateCoverage(config, snapshots, plan), ...evaluateDeployment(config, snapshots, plan));
   return {
     kind: 'live',
     rules: [...rules.map(ruleInfo), ...LIVE_CHECKS],
