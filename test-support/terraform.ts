@@ -158,20 +158,6 @@ export function terraformAsync(args: readonly string[], cwd: string, options: Te
   });
 }
 
-/** Runs `task` over `items`, at most `limit` at a time (terraform is CPU-bound: loading the AWS provider schema). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
 /** Default parallelism for terraform processes. */
 export function terraformParallelism(): number {
   return Math.max(1, Math.min(4, availableParallelism()));

@@ -25,15 +25,8 @@ import * as path from 'node:path';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { accountClientOptions, emulatorEndpoint, emulatorEnvironment, scenarioAccounts } from '../../test-support/emulator';
-import {
-  mapLimit,
-  parseTestReport,
-  prepareDirectory,
-  terraformAsync,
-  TerraformResult,
-  TerraformTestReport,
-  testFileReport,
-} from '../../test-support/terraform';
+import { mapLimit } from '../../tools/map-limit';
+import { parseTestReport, prepareDirectory, terraformAsync, TerraformResult, TerraformTestReport, testFileReport } from '../../test-support/terraform';
 
 const EXPORT_DIRECTORY = path.resolve(__dirname, '..', '..', 'terraform');
 /** The provider the modules are tested with (the offline mirror's hashicorp/aws). */

@@ -26,10 +26,10 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeployHooks, ImportTarget, StackContext } from '../../tools/recovery/deploy-hooks';
-import { checkPlans, checkStackPlan } from '../../tools/plan-check/check-plan';
+import { checkPlans, checkStackPlan, retiredAcross } from '../../tools/plan-check/check-plan';
 import { acceptToken, ACCEPT_VARIABLE, decide, findingId, PlanFinding } from '../../tools/plan-check/findings';
 import { TerraformPlanJson } from '../../tools/plan-check/plan-json';
-import { retiredRepositoriesOf } from '../../tools/plan-check/check-plan';
+import { mapLimit } from '../../tools/map-limit';
 import { PlanOptions, StackTerraform, TerraformRun } from '../../tools/terraform-stack';
 import { deployOrder, destroyOrder, PlanState, StackNode, Step } from './order';
 import { describeCounts, NO_CHANGES, PlanSummary, summarizePlan } from './plan-summary';
@@ -97,15 +97,6 @@ type PlanResult =
   | { readonly kind: 'planned'; readonly plan: CheckedPlan; readonly text: string }
   | { readonly kind: 'failed'; readonly reason: string; readonly text: string }
   | { readonly kind: 'refused'; readonly reasons: readonly string[]; readonly text: string };
-
-/** Runs `work` on every item, at most `limit` at a time; `work` must not throw. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -282,7 +273,7 @@ class EngineRun {
   // ---------------------------------------------------------------- checks
 
   private retired(): Set<string> {
-    return new Set([...(this.options.retiredRepositories ?? []), ...[...this.planJsons.values()].flatMap(retiredRepositoriesOf)]);
+    return retiredAcross([...this.planJsons.values()], this.options.retiredRepositories);
   }
 
   private findingsOf(name: string, plan: CheckedPlan): PlanFinding[] {
@@ -371,7 +362,7 @@ class EngineRun {
   /** Plans every targeted stack; prints each plan as one block. */
   private async planAll(targeted: readonly string[], options: Omit<PlanOptions, 'out'>, adopt: boolean): Promise<Map<string, PlanResult>> {
     const results = new Map<string, PlanResult>();
-    await forEachBounded(targeted, this.parallelism, async (name) => {
+    await mapLimit(targeted, this.parallelism, async (name) => {
       try {
         results.set(name, await this.plan(name, options.destroy ? 'destroy' : 'plan', options, adopt));
       } catch (error) {
@@ -467,7 +458,7 @@ class EngineRun {
       // Stacks in parallel; the steps of one stack (moves, then additions) one after the other: they share its state lock.
       const byStack = new Map<string, Step[]>();
       for (const step of phase.steps) byStack.set(step.stack, [...(byStack.get(step.stack) ?? []), step]);
-      await forEachBounded([...byStack.values()], this.parallelism, async (steps) => {
+      await mapLimit([...byStack.values()], this.parallelism, async (steps) => {
         for (const step of steps) {
           if (this.options.interrupted?.()) this.stop('interrupted');
           if (this.stoppedBy !== undefined) return;
@@ -562,7 +553,7 @@ class EngineRun {
   private async destroy(targeted: readonly string[]): Promise<void> {
     const results = await this.planAll(targeted, { destroy: true }, false);
     let refusedOrFailed = false;
-    await forEachBounded(targeted, this.parallelism, async (name) => {
+    await mapLimit(targeted, this.parallelism, async (name) => {
       const result = results.get(name)!;
       const outcome = this.outcome(name);
       this.print(name, result.text, result.kind === 'planned' ? 'stdout' : 'stderr');
@@ -600,7 +591,7 @@ class EngineRun {
     if (phases.length === 0) return;
     if (!(await this.approveUpFront(targeted, new Map()))) return;
     for (const phase of phases) {
-      await forEachBounded(phase.steps, this.parallelism, async (step) => {
+      await mapLimit(phase.steps, this.parallelism, async (step) => {
         if (this.options.interrupted?.()) this.stop('interrupted');
         if (this.stoppedBy !== undefined) return;
         try {

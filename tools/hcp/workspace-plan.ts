@@ -12,6 +12,7 @@
  * workspace variables, run triggers (list inbound, create, delete).
  * https://developer.hashicorp.com/terraform/cloud-docs/api-docs/workspaces
  */
+import { mapLimit } from '../map-limit';
 import { ApiResource, HcpApiError, HcpTerraformClient } from './api-client';
 import { DesiredEstate, DesiredWorkspace, ESTATE_TAGS, WorkspaceSettings } from './desired-workspaces';
 
@@ -93,19 +94,6 @@ const relationshipId = (resource: ApiResource, name: string): string | undefined
   const data = resource.relationships?.[name]?.data;
   return data && !Array.isArray(data) ? (data as { id: string }).id : undefined;
 };
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** A 404 of a workspace's sub-resource, said plainly. */
 async function forWorkspace<T>(name: string, read: () => Promise<T>): Promise<T> {

@@ -178,6 +178,14 @@ export function checkStackPlan(stackPlan: StackPlan, context: CheckContext = {})
 
 /** The findings of plans checked together (one run, or the plan files of one pipeline): retirements in one count for all. */
 export function checkPlans(plans: readonly StackPlan[], context: CheckContext = {}): PlanFinding[] {
-  const retired = new Set([...(context.retiredRepositories ?? []), ...plans.flatMap((stackPlan) => retiredRepositoriesOf(stackPlan.plan))]);
+  const retired = retiredAcross(
+    plans.map((stackPlan) => stackPlan.plan),
+    context.retiredRepositories,
+  );
   return plans.flatMap((stackPlan) => checkStackPlan(stackPlan, { retiredRepositories: retired }));
+}
+
+/** The repositories retired by any of `plans` (`removal: retain | destroy`), with those already known. */
+export function retiredAcross(plans: readonly TerraformPlanJson[], known: Iterable<string> = []): Set<string> {
+  return new Set([...known, ...plans.flatMap(retiredRepositoriesOf)]);
 }
