@@ -15,6 +15,7 @@ import { EcrEncryptionKey } from '../modules/encryption-key';
 import { EncryptedRepositories, RepositorySpec } from '../modules/encrypted-repositories';
 import { LifecyclePolicy } from '../modules/ecr/lifecycle-policy';
 import { ecrRegistry, EcrRegistry } from '../modules/registry';
+import { registryProvider } from '../modules/aws-provider';
 import { RegistryScanningConfiguration } from '../modules/registry-scanning-configuration';
 import { ReplicationConfiguration, ReplicationDestination } from '../modules/replication-configuration';
 import { ReplicationRegistryPolicy } from '../modules/replication-registry-policy';
@@ -71,6 +72,16 @@ const regions13 = [...regions, 'eu-north-1', 'eu-south-1', 'eu-south-2'];
 const names600 = Array.from({ length: 600 }, (_, index) => `r${String(index).padStart(3, '0')}`);
 
 const CASES: [string, Case][] = [
+  [
+    'a deploy role that is not a role ARN',
+    {
+      build: (test) =>
+        registryProvider(test.stack, { name: 'other', accountId: BUILD_ACCOUNT, region: 'us-east-1', deployRoleArn: 'ecr-replication-deployer' }),
+      where: 'registryProvider: deployRoleArn (received "ecr-replication-deployer")',
+      rule: 'must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name> (e.g. arn:aws:iam::111111111111:role/ecr-replication-deployer)',
+      config: { mutate: (config) => (config.accounts.build.deployRoleArn = 'ecr-replication-deployer'), path: 'accounts.build.deployRoleArn' },
+    },
+  ],
   [
     'an 11-digit account id',
     {

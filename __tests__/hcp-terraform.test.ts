@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { runCli } from '../cli/cli';
-import { HcpCommandContext, runHcp } from '../cli/commands/hcp';
+import { HcpAction, HcpCommandContext, runHcp } from '../cli/commands/hcp';
 import { validateConfig } from '../config/load';
 import { ConfigInput } from '../config/schema';
 import { HcpTerraformClient, retryWaitMilliseconds } from '../tools/hcp/api-client';
@@ -73,7 +73,7 @@ function context(overrides: Partial<HcpCommandContext> = {}): HcpCommandContext 
 const lines = (texts: readonly string[]): string[] => texts.join('').split('\n').filter(Boolean);
 const printed = () => [...out, ...err].join('');
 
-async function hcp(action: string, overrides: Partial<HcpCommandContext> = {}): Promise<number> {
+async function hcp(action: HcpAction, overrides: Partial<HcpCommandContext> = {}): Promise<number> {
   out.length = 0;
   err.length = 0;
   return runHcp(action, context(overrides));

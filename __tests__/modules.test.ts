@@ -116,7 +116,7 @@ describe('EcrEncryptionKey', () => {
 
   test('fails to import an alias as a key', () => {
     expect(() => EcrEncryptionKey.fromKeyArn('arn:aws:kms:eu-west-1:222222222222:alias/images')).toThrow(
-      'EcrEncryptionKey.fromKeyArn: keyArn (received "arn:aws:kms:eu-west-1:222222222222:alias/images"): must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted',
+      'EcrEncryptionKey.fromKeyArn: keyArn (received "arn:aws:kms:eu-west-1:222222222222:alias/images"): must be the ARN of a customer-managed KMS key, arn:<partition>:kms:<region>:<account>:key/<key id>, in the account and region of the repositories; aliases (alias/aws/ecr included) are not accepted',
     );
   });
 });

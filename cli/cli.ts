@@ -33,6 +33,7 @@ import { MissingAwsSdkError, requireAwsSdk } from '../tools/aws-sdk';
 import { buildLayout, rebuildWhenStale } from './build-freshness';
 import type { DeployDependencies, DeployFlags } from './deploy/command';
 import type { DeployCommand } from './deploy/summary';
+import type { HcpAction } from './commands/hcp';
 import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig, selectionEnvironment } from '../config/config-selection';
 import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
 import { ACCEPT_VARIABLE } from '../tools/plan-check/findings';
@@ -178,7 +179,7 @@ async function deployCommand(
 }
 
 /** HCP Terraform workspaces of the selected config (loaded on demand: it reads the API, not cdktf). */
-async function hcp(run: CliEnvironment, action: string, options: ConfigOption): Promise<number> {
+async function hcp(run: CliEnvironment, action: HcpAction, options: ConfigOption): Promise<number> {
   const config = selectAndRecord(run, options);
   if (config === undefined) return 2;
   run.stderr(`${describeSelection(config)}\n`);
@@ -296,9 +297,9 @@ export async function runCli(argv: readonly string[], run: CliEnvironment = proc
     .description(
       'HCP Terraform workspaces of a config with backend cloud: `hcp plan` prints what would change, `hcp apply` makes it so (never deletes a workspace); needs an HCP Terraform token (TF_TOKEN_<host> or terraform login)',
     )
-    .addArgument(new Argument('<action>', 'plan or apply').choices(['plan', 'apply']))
+    .addArgument(new Argument('<action>', 'plan or apply').choices(['plan', 'apply'] satisfies HcpAction[]))
     .option('--config <file>', CONFIG_HELP)
-    .action(async (action: string, options: ConfigOption) => {
+    .action(async (action: HcpAction, options: ConfigOption) => {
       status = await hcp(run, action, options);
     });
   program.command('app', { hidden: true }).action(async () => {

@@ -27,7 +27,7 @@ export type PreSwapCheck = (previousOutDir: string | undefined, stagedOutDir: st
 
 /** The checks every synth of this project runs (`npm run synth|deploy|diff|destroy` and the cdktf app command). */
 export function projectPreSwapChecks(): readonly PreSwapCheck[] {
-  return [(previousOutDir, stagedOutDir) => changeReportHook(previousOutDir, stagedOutDir)];
+  return [changeReportHook];
 }
 
 /** Runs the checks in order, all of them (every message is shown), and combines their answers. */

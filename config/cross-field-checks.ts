@@ -303,7 +303,6 @@ export const replicationStaysInItsPartition: CrossFieldCheck = ({ sources }, rep
   }
 };
 
-/** Two sources writing the same repository of one registry: immutable tags collide, and neither owns the images. */
 /**
  * Two sources writing the same repository into one registry is accepted only for registries that replicate it to
  * each other (an active-active group: the repository is pushed in each of them, and each sends it directly to every

@@ -35,7 +35,6 @@ export { REPLICATION_LIMITS, KMS_GRANTS_PER_KEY_CEILING, DEFAULT_REPOSITORIES_PE
 
 /** Account names become parts of stack names, provider aliases and IAM role names. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
-export { ROLE_ARN_PATTERN };
 /** Characters AWS allows in tag keys and values: letters, digits, white space and `_ . : / = + - @`. */
 const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -43,8 +42,6 @@ const TAG_TEXT_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const DEFAULT_KEY_ALIAS = 'alias/ecr-kms-replication';
 /** HCP Terraform workspace names are `<prefix><stack name>`; the prefix when the config names none. */
 export const DEFAULT_WORKSPACE_PREFIX = 'ecr-kms-replication-';
-
-const EXAMPLE_ROLE = EXAMPLE_ROLE_ARN;
 
 const RepositoryName = z
   .string(expects('a repository name, e.g. team-a/api'))
@@ -142,7 +139,7 @@ export const AccountSchema = z.strictObject(
       .regex(ACCOUNT_ID_PATTERN, rule(ACCOUNT_ID_RULE))
       .meta({ description: 'The 12-digit AWS account id, in quotes, e.g. "111111111111"' }),
     /** Role the deployment assumes in this account. @default - the caller's credentials are used as they are */
-    deployRoleArn: RoleArn(`the ARN of an IAM role in this account, e.g. ${EXAMPLE_ROLE}`)
+    deployRoleArn: RoleArn(`the ARN of an IAM role in this account, e.g. ${EXAMPLE_ROLE_ARN}`)
       .meta({
         description: "IAM role in this account that the deployment assumes (the provider's assume_role). Default: the caller's credentials as they are",
       })
@@ -337,7 +334,7 @@ export const S3BackendSchema = z.strictObject(
       .meta({ description: 'DynamoDB table for state locking (the older mechanism). Default: none' })
       .optional(),
     /** Role to assume for state access. @default - the caller's credentials */
-    roleArn: RoleArn(`the ARN of the IAM role that reads and writes the state, e.g. ${EXAMPLE_ROLE}`)
+    roleArn: RoleArn(`the ARN of the IAM role that reads and writes the state, e.g. ${EXAMPLE_ROLE_ARN}`)
       .meta({ description: "IAM role assumed for state access, in the partition of the state bucket. Default: the caller's credentials" })
       .optional(),
   },

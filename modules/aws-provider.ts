@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { accountIdProblem } from './ecr/principals';
+import { accountIdProblem, roleArnProblem } from './ecr/principals';
 import { regionProblem } from './ecr/regions';
 import { propError } from './validation';
 
@@ -50,15 +50,16 @@ export function providerAlias(name: string, region: string): string {
 /**
  * An aliased `AwsProvider` for one account and region (construct id
  * `aws_<alias>`): it assumes `deployRoleArn` when given, refuses any other
- * account, and tags what it creates. Fails for an account id or region the
- * config would refuse.
+ * account, and tags what it creates. Fails for an account id, region or role
+ * ARN the config would refuse.
  */
 export function registryProvider(scope: Construct, props: RegistryProviderProps): AwsProvider {
   for (const [prop, value, check] of [
     ['accountId', props.accountId, accountIdProblem],
     ['region', props.region, regionProblem],
+    ['deployRoleArn', props.deployRoleArn, roleArnProblem],
   ] as const) {
-    const problem = Token.isUnresolved(value) ? undefined : check(value);
+    const problem = value === undefined || Token.isUnresolved(value) ? undefined : check(value);
     if (problem !== undefined) throw propError('registryProvider', prop, value, problem);
   }
   const alias = providerAlias(props.name, props.region);

@@ -16,7 +16,7 @@ import { deletionWindowProblem } from './ecr/limits';
 import { rotationPeriodProblem } from './ecr/kms-key-options';
 import { kmsAliasProblem } from './ecr/kms-alias';
 import { arnPartitionProblem, principalArnProblem } from './ecr/principals';
-import { parseKmsKeyArn } from './ecr/regions';
+import { KMS_KEY_ARN_RULE, parseKmsKeyArn } from './ecr/regions';
 import { ecrKeyPolicy } from './policies/key-policy';
 import { PolicyStatement, renderPolicy } from './policies/policy-document';
 import { checkRegistry, describeRegistry, EcrRegistry, RegistryLocation, sameRegistry } from './registry';
@@ -85,12 +85,7 @@ export class EcrEncryptionKey extends Construct implements IEcrEncryptionKey {
     if (Token.isUnresolved(keyArn)) return { keyArn };
     const parsed = parseKmsKeyArn(keyArn);
     if (!parsed) {
-      throw propError(
-        'EcrEncryptionKey.fromKeyArn',
-        'keyArn',
-        keyArn,
-        'must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<key id>); aliases are not accepted',
-      );
+      throw propError('EcrEncryptionKey.fromKeyArn', 'keyArn', keyArn, KMS_KEY_ARN_RULE);
     }
     return { keyArn, location: { accountId: parsed.accountId, region: parsed.region } };
   }

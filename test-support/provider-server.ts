@@ -20,8 +20,6 @@
  */
 import { providerBinaries, REATTACH_VARIABLE, startProviderInstance, stopProviderInstance } from '../tools/provider-instance';
 
-export { providerBinaries, REATTACH_VARIABLE };
-
 export interface ProviderServer {
   /** Extra environment for terraform: `{ TF_REATTACH_PROVIDERS }`, or `{}` when sharing is switched off. */
   readonly environment: Readonly<Record<string, string>>;

@@ -39,11 +39,8 @@ export interface HcpCommandContext {
   readonly sleep?: (milliseconds: number) => Promise<void>;
 }
 
-export async function runHcp(action: string, context: HcpCommandContext): Promise<number> {
-  if (!(HCP_ACTIONS as readonly string[]).includes(action)) {
-    context.stderr(`hcp: unknown action ${JSON.stringify(action)}: use npm run hcp -- plan (show what would change) or npm run hcp -- apply (make it so)\n`);
-    return 2;
-  }
+/** `action`: one of HCP_ACTIONS, which the command line's argument choices enforce. */
+export async function runHcp(action: HcpAction, context: HcpCommandContext): Promise<number> {
   let loaded;
   try {
     loaded = loadConfigFile(context.configFile, context.cwd);

@@ -5,6 +5,7 @@
  * stack left the config, with the steps to retire them; notes.
  */
 import { tokenVariableName } from './credentials';
+import { ESTATE_TAGS } from './desired-workspaces';
 import { EstatePlan, hasChanges, RetiredWorkspace, WorkspaceChanges } from './workspace-plan';
 
 const INDENT = '    ';
@@ -39,7 +40,7 @@ function workspaceLines(changes: WorkspaceChanges): string[] {
 
 /** The retirement steps of a workspace whose stack left the config: resources first, then the workspace and its state. */
 function retiredLines(workspace: RetiredWorkspace, address: string, hostname: string): string[] {
-  const role = workspace.tags['ecr-replication-role'] ?? 'stack';
+  const role = workspace.tags[ESTATE_TAGS.role] ?? 'stack';
   return [
     `! ${workspace.name}: a ${role} workspace of this estate whose stack ${workspace.stackName} is no longer in the config; it was not deleted. To retire it:`,
     `${INDENT}1. destroy its resources first: Settings > Destruction and Deletion > Queue destroy plan, or terraform destroy in cdktf.out/retired/${workspace.stackName} (see README, "Changing and retiring"); to keep them, keep the workspace`,

@@ -287,10 +287,3 @@ export function keyDeletionNote(resources: StackResources, deletion: KeyDeletion
 export function keyDeletionCommand(resources: StackResources, deletion: KeyDeletion): string {
   return `aws kms schedule-key-deletion --key-id ${deletion.key.arn} --pending-window-in-days ${deletion.pendingWindowInDays} --region ${resources.target.region}${endpointFlag(resources)}`;
 }
-
-/** The import blocks as a .tf file. */
-export function renderImportBlocks(imports: readonly ImportTarget[]): string {
-  return imports
-    .map((block) => `import {\n  to = ${block.to}\n  id = ${JSON.stringify(block.id)}${block.provider ? `\n  provider = ${block.provider}` : ''}\n}\n`)
-    .join('\n');
-}
