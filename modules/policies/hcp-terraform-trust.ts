@@ -12,7 +12,7 @@
  * https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/aws-configuration#configure-a-role-and-trust-policy
  * https://developer.hashicorp.com/terraform/cloud-docs/dynamic-provider-credentials/workload-identity-tokens
  */
-import { ecrServiceEndpoint, Partition } from '../ecr/regions';
+import { ecrRepositoryArn, ecrServiceEndpoint, iamRoleArn, Partition } from '../ecr/regions';
 import { policyDocument, PolicyDocument, PolicyStatement, sortedUnique } from './policy-document';
 
 /** The audience HCP Terraform puts in AWS workload identity tokens unless a workspace sets another. */
@@ -141,7 +141,7 @@ export function deployRolePolicy(props: DeployRolePolicyProps): PolicyDocument {
   const inRegions = { StringEquals: { 'aws:RequestedRegion': regions } };
   const keys = regions.map((region) => `arn:${partition}:kms:${region}:${accountId}:key/*`);
   const aliases = regions.flatMap((region) => sortedUnique(props.keyAliases).map((alias) => `arn:${partition}:kms:${region}:${accountId}:${alias}`));
-  const roleArns = sortedUnique(props.creationTemplateRoles ?? []).map((name) => `arn:${partition}:iam::${accountId}:role/${name}`);
+  const roleArns = sortedUnique(props.creationTemplateRoles ?? []).map((name) => iamRoleArn(partition, accountId, name));
   const scanning = props.scanning ?? 'none';
   const registryActions = [
     'ecr:DescribeRegistry',
@@ -172,7 +172,7 @@ export function deployRolePolicy(props: DeployRolePolicyProps): PolicyDocument {
       Sid: 'ManageTheRepositories',
       Effect: 'Allow',
       Action: REPOSITORY_ACTIONS,
-      Resource: regions.map((region) => `arn:${partition}:ecr:${region}:${accountId}:repository/*`),
+      Resource: regions.map((region) => ecrRepositoryArn(partition, region, accountId, '*')),
     },
     { Sid: 'ManageTheRegistrySettings', Effect: 'Allow', Action: registryActions, Resource: '*', Condition: inRegions },
   ];
@@ -194,7 +194,7 @@ export function deployRolePolicy(props: DeployRolePolicyProps): PolicyDocument {
       Sid: 'CreateTheEcrReplicationServiceLinkedRole',
       Effect: 'Allow',
       Action: 'iam:CreateServiceLinkedRole',
-      Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication`,
+      Resource: iamRoleArn(partition, accountId, 'aws-service-role/replication.ecr.amazonaws.com/AWSServiceRoleForECRReplication'),
       Condition: { StringEquals: { 'iam:AWSServiceName': 'replication.ecr.amazonaws.com' } },
     });
   }
@@ -212,7 +212,7 @@ export function deployRolePolicy(props: DeployRolePolicyProps): PolicyDocument {
         Sid: 'CreateTheInspectorServiceLinkedRole',
         Effect: 'Allow',
         Action: 'iam:CreateServiceLinkedRole',
-        Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2`,
+        Resource: iamRoleArn(partition, accountId, 'aws-service-role/inspector2.amazonaws.com/AWSServiceRoleForAmazonInspector2'),
         Condition: { StringEquals: { 'iam:AWSServiceName': 'inspector2.amazonaws.com' } },
       },
     );

@@ -21,7 +21,7 @@ import { stateMigration } from '../change-report/compare-outputs';
 import { describeFinding } from '../change-report/format-report';
 import { STACK_TAG } from '../../stacks/resource-names';
 import { ImportTarget } from './deploy-hooks';
-import { ADOPTABLE_TYPES, AdoptableType, StackResources } from './stack-resources';
+import { ADOPTABLE_TYPES, AdoptableType, endpointFlag, registryWhere, scheduleKeyDeletionCommand, StackResources } from './stack-resources';
 import { FoundKey, InventoryQuery, Provenance, provenanceOf, RegistryInventory } from './registry-inventory';
 
 /** An instance the plan would create. */
@@ -114,9 +114,6 @@ export interface AdoptionPlan {
   readonly keysToDelete: readonly KeyDeletion[];
 }
 
-const where = (resources: StackResources) => `account ${resources.target.accountId}, ${resources.target.region}`;
-const endpointFlag = (resources: StackResources) => (resources.target.endpoint ? ` --endpoint-url ${resources.target.endpoint}` : '');
-
 /** The state move of a stack renamed from `oldStack` to this one, in the backend in use (the change report's own text). */
 export function renameRefusal(resources: StackResources, oldStack: string, found: readonly string[]): string {
   // The old stack's backend is this stack's with the old name: every backend names its state after the stack.
@@ -140,12 +137,12 @@ export function renameRefusal(resources: StackResources, oldStack: string, found
     migration,
   });
   const [exist, them] = found.length === 1 ? ['exists', 'it'] : ['exist', 'them'];
-  return `${found.join(', ')} already ${exist} in ${where(resources)} with ${STACK_TAG} = ${oldStack}, so the state of ${oldStack} owns ${them}: ${finding}; then deploy again`;
+  return `${found.join(', ')} already ${exist} in ${registryWhere(resources)} with ${STACK_TAG} = ${oldStack}, so the state of ${oldStack} owns ${them}: ${finding}; then deploy again`;
 }
 
 function untaggedRefusal(resources: StackResources, address: string, what: string, id: string): string {
   return (
-    `${what} already exists in ${where(resources)} without the tag ${STACK_TAG}, so nothing says this project created it ` +
+    `${what} already exists in ${registryWhere(resources)} without the tag ${STACK_TAG}, so nothing says this project created it ` +
     `(${address} would be created beside it or fail with "already exists"): to manage it with this stack, import it deliberately ` +
     `(in cdktf.out/stacks/${resources.stackName}: terraform import '${address}' '${id}'); otherwise delete or rename it in AWS, then deploy again`
   );
@@ -285,5 +282,5 @@ export function keyDeletionNote(resources: StackResources, deletion: KeyDeletion
 
 /** The command that schedules a key's deletion (for the read-only report). */
 export function keyDeletionCommand(resources: StackResources, deletion: KeyDeletion): string {
-  return `aws kms schedule-key-deletion --key-id ${deletion.key.arn} --pending-window-in-days ${deletion.pendingWindowInDays} --region ${resources.target.region}${endpointFlag(resources)}`;
+  return scheduleKeyDeletionCommand(resources, deletion.key.arn, deletion.pendingWindowInDays);
 }

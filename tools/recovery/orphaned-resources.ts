@@ -16,7 +16,7 @@ import { ImportTarget } from './deploy-hooks';
 import { RegistryClients } from './aws-session';
 import { inventoryQuery, KeyDeletion, keyDeletionCommand, planAdoption, recordedKeyIds, unrecordedInstances } from './adoption';
 import { readInventory } from './registry-inventory';
-import { StackResources } from './stack-resources';
+import { registryWhere, StackResources } from './stack-resources';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `terraform show -json`, walked defensively
 type Json = any;
@@ -56,7 +56,7 @@ export async function recoveryReport(resources: StackResources, state: Json, cli
 /** The report as lines. */
 export function formatRecoveryReport(report: RecoveryReport): string[] {
   const { resources } = report;
-  const where = `account ${resources.target.accountId}, ${resources.target.region}`;
+  const where = registryWhere(resources);
   if (report.imports.length === 0 && report.refusals.length === 0 && report.notes.length === 0 && report.orphanedKeys.length === 0) {
     return [`${resources.stackName}: nothing in ${where} is missing from the state; nothing to recover`];
   }

@@ -62,6 +62,16 @@ export interface StackResources {
   readonly templates: readonly ForEachResource[];
 }
 
+/** `account 111111111111, us-east-1`: the registry, as the recovery messages name it. */
+export const registryWhere = (resources: StackResources): string => `account ${resources.target.accountId}, ${resources.target.region}`;
+
+/** ` --endpoint-url <url>` when the stack talks to an emulator, for the AWS CLI commands the messages print. */
+export const endpointFlag = (resources: StackResources): string => (resources.target.endpoint ? ` --endpoint-url ${resources.target.endpoint}` : '');
+
+/** The AWS CLI command that schedules the deletion of a key of the stack's registry. */
+export const scheduleKeyDeletionCommand = (resources: StackResources, keyArn: string, pendingWindowInDays: number): string =>
+  `aws kms schedule-key-deletion --key-id ${keyArn} --pending-window-in-days ${pendingWindowInDays} --region ${resources.target.region}${endpointFlag(resources)}`;
+
 const entriesOf = (json: Json, type: string): [string, Json][] => Object.entries(json?.resource?.[type] ?? {});
 
 /** `${aws_kms_key.kms_key.key_id}` -> `aws_kms_key.kms_key` */

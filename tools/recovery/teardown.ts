@@ -11,7 +11,7 @@
  */
 import { PlanResourceChange, TerraformPlanJson } from '../plan-check/plan-json';
 import { TeardownAnswer } from './deploy-hooks';
-import { StackResources } from './stack-resources';
+import { registryWhere, scheduleKeyDeletionCommand, StackResources } from './stack-resources';
 
 /** A key the plan deletes. */
 export interface DeletedKey {
@@ -57,8 +57,6 @@ export interface KeyUser {
 export function planTeardown(resources: StackResources, deletions: PlannedDeletions, usersByKey: ReadonlyMap<string, readonly KeyUser[]>): TeardownAnswer {
   const keep: string[] = [];
   const notes: string[] = [];
-  const where = `account ${resources.target.accountId}, ${resources.target.region}`;
-  const endpoint = resources.target.endpoint ? ` --endpoint-url ${resources.target.endpoint}` : '';
   for (const key of deletions.keys) {
     const users = usersByKey.get(key.arn) ?? [];
     const staying = users.filter((user) => !deletions.repositories.has(user.name) || user.holdsImages);
@@ -73,8 +71,8 @@ export function planTeardown(resources: StackResources, deletions: PlannedDeleti
     );
     notes.push(
       `key ${key.arn} (${key.address}${aliases.length > 0 ? `, ${aliases.map((alias) => alias.name).join(', ')}` : ''}) is kept, ` +
-        `not scheduled for deletion: it still encrypts ${reasons.join(', ')} in ${where}. It is removed from the state and stays Enabled; ` +
-        `once nothing needs it: aws kms schedule-key-deletion --key-id ${key.arn} --pending-window-in-days ${window} --region ${resources.target.region}${endpoint}`,
+        `not scheduled for deletion: it still encrypts ${reasons.join(', ')} in ${registryWhere(resources)}. It is removed from the state and stays Enabled; ` +
+        `once nothing needs it: ${scheduleKeyDeletionCommand(resources, key.arn, window)}`,
     );
   }
   return { keep, refusals: [], notes };
