@@ -168,10 +168,12 @@ beforeAll(async () => {
   writeFileSync(path.join(protectionDirectory, 'main.tf'), protectionRoot());
   writeFileSync(path.join(protectionDirectory, 'terraform.tfvars'), `endpoint = "${endpoint}"\naccount_id = "${protectionAccount}"\n`);
   const folders = [...MODULES.map((name) => path.join(root, 'modules', name)), example, protectionDirectory];
+  // The shared provider install and lock file (prepareDirectory): no terraform init. The two roots that call modules
+  // record their module folders with terraform get (no download, no provider); the modules themselves call none.
   for (const folder of folders) prepareDirectory(folder, PROVIDERS);
-  const inits = await mapLimit(folders, 3, (folder) => terraformAsync(['init', '-backend=false', '-input=false', '-no-color'], folder, { env }));
-  const failed = inits.find((init) => init.code !== 0);
-  if (failed) throw new Error(`terraform init failed:\n${failed.stderr}${failed.stdout}`);
+  const gets = await Promise.all([example, protectionDirectory].map((folder) => terraformAsync(['get', '-no-color'], folder, { env })));
+  const failed = gets.find((get) => get.code !== 0);
+  if (failed) throw new Error(`terraform get failed:\n${failed.stderr}${failed.stdout}`);
 
   const completeVars = varFile(
     'complete',
