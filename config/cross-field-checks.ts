@@ -8,6 +8,7 @@
  * Each rule is a small named function over a shared, read-once view of the
  * document (`ConfigFacts`); `CROSS_FIELD_CHECKS` lists them all.
  */
+import { asArray, asString, isObject, Raw } from './raw-document';
 import { ConfigPath, ConfigProblem } from './problems';
 import { crossPartitionReplicationProblem, isAwsRegion, Partition, partitionOf } from '../modules/ecr/regions';
 import { ACCOUNT_ID_PATTERN, arnPartitionProblem } from '../modules/ecr/principals';
@@ -24,12 +25,8 @@ import { destinationStackName, registryKey, sourceStackName } from './deployment
 /** HCP Terraform's limit on workspace names. */
 export const MAX_WORKSPACE_NAME_LENGTH = 90;
 
-type Raw = Record<string, unknown>;
 type Report = (path: ConfigPath, received: unknown, message: string) => void;
 
-const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const validRegion = (value: unknown): string | undefined => {
   const region = asString(value);
   return region !== undefined && isAwsRegion(region) ? region : undefined;

@@ -4,6 +4,7 @@
  * defensively and report every problem at its field path; the rules and
  * their numbers come from the library (ecr/).
  */
+import { asArray, asString, isObject, Raw } from './raw-document';
 import { ConfigPath, ConfigProblem } from './problems';
 import { namespaceMembership, namespacesWithoutTemplatesRule, namespaceSlug } from '../modules/ecr/namespaces';
 import { replicationFiltersFor } from '../modules/ecr/replication-rules';
@@ -12,11 +13,6 @@ import { registryKey, sourceRepositoryNames } from './deployment-plan';
 import { principalAccount } from './namespace-plan';
 import { Config } from './schema';
 
-type Raw = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const strings = (value: unknown): string[] => asArray(value).filter((item): item is string => typeof item === 'string');
 
 /** The namespaces a raw source replicates (strings only). */

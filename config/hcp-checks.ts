@@ -6,13 +6,8 @@
  * name the project in the subject they trust, so they need the project.
  * Like the other checks, they read the raw document defensively.
  */
+import { asArray, asString, isObject, Raw } from './raw-document';
 import { ConfigProblem } from './problems';
-
-type Raw = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Raw => typeof value === 'object' && value !== null && !Array.isArray(value);
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The accounts that hold a registry (a source or a destination), in the order they first appear. */
 function registryAccounts(document: Raw): string[] {
