@@ -34,12 +34,31 @@ import { buildLayout, rebuildWhenStale } from './build-freshness';
 import type { DeployDependencies, DeployFlags } from './deploy/command';
 import type { DeployCommand } from './deploy/summary';
 import type { HcpAction } from './commands/hcp';
+import type { SynthesisRequest, SynthesisResult } from './synthesize';
 import { ConfigSelectionError, describeSelection, recordConfig, SelectedConfig, selectConfig, selectionEnvironment } from '../config/config-selection';
 import { PreSwapCheck, projectPreSwapChecks } from './pre-swap-checks';
 import { ACCEPT_VARIABLE } from '../tools/plan-check/findings';
 
 /** Synthesis loads cdktf and the constructs (about 0.1 s): only the commands that synthesize load it. */
 const synthesis = () => import('./synthesize');
+
+/** Synthesizes `config` into `outdir` with the run's project, folder and pre-swap checks; progress on stderr unless `report` says otherwise. */
+async function synthesizeFor(
+  run: CliEnvironment,
+  config: SelectedConfig,
+  outdir: string,
+  extra: Partial<Pick<SynthesisRequest, 'noteConfigChange' | 'keepDroppedStackFolders' | 'report'>> = {},
+): Promise<SynthesisResult> {
+  return (await synthesis()).synthesizeIntoOutdir({
+    projectRoot: run.projectRoot,
+    cwd: run.cwd,
+    outdir,
+    config,
+    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
+    report: run.stderr,
+    ...extra,
+  });
+}
 /** The deploy engine and `init` (19 modules): loaded by their own commands only, not by `app`, `list` or the tools. */
 const deployEngine = () => import('./deploy/command');
 const initCommand = () => import('./commands/init');
@@ -100,14 +119,7 @@ async function synth(run: CliEnvironment, options: ConfigOption & { output: stri
   const config = selectAndRecord(run, options);
   if (config === undefined) return 2;
   const outdir = path.resolve(run.cwd, options.output);
-  const result = (await synthesis()).synthesizeIntoOutdir({
-    projectRoot: run.projectRoot,
-    cwd: run.cwd,
-    outdir,
-    config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
-    report: run.stderr,
-  });
+  const result = await synthesizeFor(run, config, outdir);
   if (!result.ok) return 1;
   run.stdout(`${options.output}: ${result.stacks.length} stack${result.stacks.length === 1 ? '' : 's'} synthesized: ${result.stacks.join(', ')}\n`);
   return 0;
@@ -155,15 +167,7 @@ async function deployCommand(
   const config = selectAndRecord(run, options);
   if (config === undefined) return 2;
   const outdir = path.resolve(run.cwd, options.output);
-  const synthesized = (await synthesis()).synthesizeIntoOutdir({
-    projectRoot: run.projectRoot,
-    cwd: run.cwd,
-    outdir,
-    config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
-    noteConfigChange: true,
-    report: run.stderr,
-  });
+  const synthesized = await synthesizeFor(run, config, outdir, { noteConfigChange: true });
   if (!synthesized.ok) return 1;
   return (await deployEngine()).runDeployCommand({
     command,
@@ -191,12 +195,7 @@ async function hcp(run: CliEnvironment, action: HcpAction, options: ConfigOption
 async function app(run: CliEnvironment): Promise<number> {
   const config = selectAndRecord(run, {});
   if (config === undefined) return 2;
-  const result = (await synthesis()).synthesizeIntoOutdir({
-    projectRoot: run.projectRoot,
-    cwd: run.cwd,
-    outdir: path.resolve(run.cwd, run.environment.CDKTF_OUTDIR || DEFAULT_OUTDIR),
-    config,
-    preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
+  const result = await synthesizeFor(run, config, path.resolve(run.cwd, run.environment.CDKTF_OUTDIR || DEFAULT_OUTDIR), {
     // The CLI deletes the folders of dropped stacks itself after the app exits, and fails when one is gone.
     keepDroppedStackFolders: true,
     // The CLI passes the app's stdout on as it is but prefixes each stderr line with "[ERROR] default -".
@@ -418,15 +417,7 @@ export async function runTool(argv: readonly string[], run: CliEnvironment = pro
   let args = rest;
   if (name === 'recover' && !rest.some((argument) => argument === '-h' || argument === '--help')) {
     const outdir = path.resolve(run.cwd, outdirOption(rest));
-    const synthesized = (await synthesis()).synthesizeIntoOutdir({
-      projectRoot: run.projectRoot,
-      cwd: run.cwd,
-      outdir,
-      config: selected,
-      preSwapChecks: run.preSwapChecks ?? projectPreSwapChecks(),
-      noteConfigChange: true,
-      report: run.stderr,
-    });
+    const synthesized = await synthesizeFor(run, selected, outdir, { noteConfigChange: true });
     if (!synthesized.ok) return 1;
     args = [
       ...rest.filter((argument, index) => argument !== '--outdir' && rest[index - 1] !== '--outdir' && !argument.startsWith('--outdir=')),
