@@ -6,7 +6,8 @@
  * bundled example's cross-account destination, synthesized for real.
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { PlanResourceChange, TerraformPlanJson } from '../tools/plan-check/plan-json';
+import { TerraformPlanJson } from '../tools/plan-check/plan-json';
+import { bareChange as change } from '../test-support/plan-json';
 import { projectDeployHooks } from '../tools/recovery/project-deploy-hooks';
 import { registryClients } from '../tools/recovery/aws-session';
 import { StackContext } from '../tools/recovery/deploy-hooks';
@@ -35,12 +36,6 @@ afterAll(() => cleanupSynth(app));
 
 const hooks = projectDeployHooks({ clients: (target) => registryClients(target, {}) });
 const context = (): StackContext => ({ stackName: STACK, directory: app.stack(STACK).directory, environment: {} });
-
-const change = (address: string, actions: PlanResourceChange['change']['actions'], before?: Record<string, unknown>): PlanResourceChange => {
-  const [resource] = address.split('[');
-  const [type, name] = resource.split('.');
-  return { address, type, name, mode: 'managed', change: { actions, before: before ?? null } };
-};
 
 /** A first apply's plan: everything is created. */
 const FIRST_APPLY: TerraformPlanJson = {

@@ -11,6 +11,12 @@ import { PlanAction, PlanResourceChange, TerraformPlanJson } from '../tools/plan
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-west-2';
 
+/** A resource change with only what the deploy hooks read: address, type, name, actions and the prior values. */
+export function bareChange(address: string, actions: PlanResourceChange['change']['actions'], before?: Record<string, unknown>): PlanResourceChange {
+  const [type, name] = address.split('[')[0].split('.');
+  return { address, type, name, mode: 'managed', change: { actions, before: before ?? null } };
+}
+
 export interface ChangeInput {
   readonly type: string;
   /** `aws_ecr_repository.repositories["web"]` */

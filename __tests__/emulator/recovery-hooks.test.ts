@@ -12,7 +12,8 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ConfigInput } from '../../config/schema';
 import { STACK_TAG } from '../../stacks/resource-names';
-import { PlanResourceChange, TerraformPlanJson } from '../../tools/plan-check/plan-json';
+import { TerraformPlanJson } from '../../tools/plan-check/plan-json';
+import { bareChange as change } from '../../test-support/plan-json';
 import { projectDeployHooks } from '../../tools/recovery/project-deploy-hooks';
 import { StackContext } from '../../tools/recovery/deploy-hooks';
 import { accountClientOptions, emulatorEndpoint, emulatorEnvironment, scenarioAccounts } from '../../test-support/emulator';
@@ -82,11 +83,6 @@ async function createRepository(s: Scenario, name: string, keyArn: string, stack
     }),
   );
 }
-
-const change = (address: string, actions: PlanResourceChange['change']['actions'], before?: Record<string, unknown>): PlanResourceChange => {
-  const [type, name] = address.split('[')[0].split('.');
-  return { address, type, name, mode: 'managed', change: { actions, before: before ?? null } };
-};
 
 /** The destination's first plan: key, alias and both repositories are created. */
 const FIRST_PLAN: TerraformPlanJson = {
