@@ -108,6 +108,19 @@ export function sourceRepositoryNames(
   return sourceRepositoryNamesWithNamespaces(config, source);
 }
 
+/**
+ * The repository filters a source replicates: its namespaces and the repositories it holds, retired ones left out
+ * (they stay placed, their registries carry the removal, but are no longer replicated).
+ */
+export function sourceReplicationFilters(
+  config: Pick<Config, 'repositories'>,
+  source: { readonly repositories?: readonly string[]; readonly namespaces?: readonly string[] },
+): string[] {
+  const retired = new Set(config.repositories.filter((repository) => repository.removal !== undefined).map((repository) => repository.name));
+  const names = sourceRepositoryNames(config, source).filter((name) => !retired.has(name));
+  return replicationFiltersFor([...sourceNamespaces(source), ...names]);
+}
+
 function byName(left: { name: string }, right: { name: string }): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
 }
@@ -142,11 +155,9 @@ export function planDeployment(config: Config): DeploymentPlan {
   const drafts = new Map<string, DestinationDraft>();
 
   const sourceDrafts = config.sources.map((source) => {
-    // Retired repositories stay placed (their registries carry the removal) but are no longer replicated.
     const placed = sourceRepositoryNames(config, source);
-    const names = placed.filter((name) => !repositoriesByName.get(name)!.removal);
     const namespaces = sourceNamespaces(source);
-    const filters = replicationFiltersFor([...namespaces, ...names]);
+    const filters = sourceReplicationFilters(config, source);
     // Namespace-covered names are created in destinations by the namespace's creation template, not pre-created.
     const inNamespace = namespaceMembership(namespaces);
     const precreated = namespaces.length === 0 ? placed : placed.filter((name) => !inNamespace(name));

@@ -7,9 +7,8 @@
 import { asArray, asString, isObject, Raw } from './raw-document';
 import { ConfigPath, ConfigProblem } from './problems';
 import { namespaceMembership, namespacesWithoutTemplatesRule, namespaceSlug } from '../modules/ecr/namespaces';
-import { replicationFiltersFor } from '../modules/ecr/replication-rules';
 import { didYouMean } from '../modules/suggest';
-import { registryKey, sourceRepositoryNames } from './deployment-plan';
+import { registryKey, sourceReplicationFilters } from './deployment-plan';
 import { principalAccount } from './namespace-plan';
 import { Config } from './schema';
 
@@ -190,9 +189,7 @@ interface SentPrefixes {
  * to T (T is not S) while S does not replicate to T, so images pushed in S never reach T. The fix is a rule of S.
  */
 export function forwardingWarnings(config: Pick<Config, 'sources' | 'repositories'>): ConfigProblem[] {
-  const retired = new Set(config.repositories.filter((repository) => repository.removal !== undefined).map((repository) => repository.name));
   const sources: SentPrefixes[] = config.sources.map((source, index) => {
-    const names = sourceRepositoryNames(config, source).filter((name) => !retired.has(name));
     const destinations = source.destinations.map((destination, destinationIndex) => ({
       index: destinationIndex,
       key: registryKey(destination.account, destination.region),
@@ -202,7 +199,7 @@ export function forwardingWarnings(config: Pick<Config, 'sources' | 'repositorie
     return {
       index,
       key: registryKey(source.account, source.region),
-      filters: replicationFiltersFor([...(source.namespaces ?? []), ...names]),
+      filters: sourceReplicationFilters(config, source),
       destinations,
       destinationKeys: new Set(destinations.map((destination) => destination.key)),
     };
