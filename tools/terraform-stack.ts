@@ -99,8 +99,7 @@ export function initFingerprint(directory: string, environment: NodeJS.ProcessEn
 }
 
 /** True when the folder was initialized for exactly this stack block and CLI config (the launcher carries `.terraform` over re-syntheses). */
-export function isInitialized(directory: string, environment: NodeJS.ProcessEnv): boolean {
-  const fingerprint = initFingerprint(directory, environment);
+export function isInitialized(directory: string, environment: NodeJS.ProcessEnv, fingerprint = initFingerprint(directory, environment)): boolean {
   const record = path.join(directory, INIT_RECORD);
   return (
     fingerprint !== undefined &&
@@ -157,9 +156,10 @@ export function stackTerraform(environment: NodeJS.ProcessEnv): StackTerraform {
   const schemas = new SchemaProviders(environment);
   return {
     init: async (directory, onLine) => {
-      if (isInitialized(directory, environment)) return { code: 0, signal: null, stdout: '', stderr: '' };
-      const result = await run(['init', '-input=false', '-no-color'], directory, onLine);
+      // init changes neither cdk.tf.json nor the CLI config: one fingerprint serves the check and the record.
       const fingerprint = initFingerprint(directory, environment);
+      if (isInitialized(directory, environment, fingerprint)) return { code: 0, signal: null, stdout: '', stderr: '' };
+      const result = await run(['init', '-input=false', '-no-color'], directory, onLine);
       if (result.code === 0 && fingerprint !== undefined) {
         mkdirSync(path.join(directory, '.terraform'), { recursive: true });
         writeFileSync(path.join(directory, INIT_RECORD), `${fingerprint}\n`);
